@@ -1,0 +1,173 @@
+package book
+
+import (
+	"bytes"
+	"io/fs"
+	"sync"
+	"time"
+
+	"github.com/yuin/goldmark/ast"
+)
+
+// Book is a loaded book: its metadata, its contents as a tree of parts and
+// chapters, and its chapters in reading order.
+type Book struct {
+	Meta Meta
+	// Contents is the top level of the table of contents.
+	Contents []Node
+	// Chapters lists every chapter in reading order.
+	Chapters []*Chapter
+	// Parts lists every part in reading order (a part comes before its children).
+	Parts []*Part
+	// Index is the display path of the book's _index.md, as in messages.
+	Index string
+	// Modified is the time the book is stamped with: SOURCE_DATE_EPOCH when
+	// set, else the newest date found in the sources' front matter, else a
+	// fixed epoch. It is never the clock.
+	Modified time.Time
+
+	// Diagnostics collects warnings from loading and rendering.
+	Diagnostics *Diagnostics
+
+	root      string // display path of the content root
+	prefix    string // common site-path prefix of the index's links, "/a/b/" form
+	indexDir  string // fs path of the index folder within the content root
+	fsys      fs.FS
+	byFile    map[string]*Chapter // fs path -> chapter
+	mapped    bool                // index links resolved through prefix
+	statMu    sync.Mutex
+	statCache map[string]bool
+	config    Config
+}
+
+// Node is an entry of the contents: a *Part or a *Chapter.
+type Node interface{ node() }
+
+// Part is a titled group of chapters and sub-parts.
+type Part struct {
+	Title       string
+	Description string
+	// ID is unique in the book and safe as a file name and XML id ("part-2").
+	ID       string
+	Children []Node
+	// Depth is 0 for a top-level part.
+	Depth int
+	// Pos is where the part was declared (the index line).
+	Pos Pos
+}
+
+// Chapter is one markdown file of the book, parsed.
+type Chapter struct {
+	// ID is unique in the book and safe as a file name and XML id.
+	ID    string
+	Title string
+	// Path is the display path of the file ("content/overview.md").
+	Path string
+	// File is the fs path within the content root.
+	File string
+	// URL is the chapter's site path, such as "/en/learn/x/overview".
+	URL         string
+	FrontMatter FrontMatter
+	// Number is the 1-based position in reading order.
+	Number int
+	// Part is the innermost part holding the chapter, or nil.
+	Part *Part
+	// Source is the markdown body after the front matter; AST segments index it.
+	Source []byte
+	// BodyLine is the file line on which Source starts.
+	BodyLine int
+	// Doc is the parsed body.
+	Doc ast.Node
+	// Headings lists the chapter's headings in order, with their unique IDs.
+	Headings []*Heading
+}
+
+func (*Part) node()    {}
+func (*Chapter) node() {}
+
+// Heading is a heading of a chapter.
+type Heading struct {
+	Level int
+	Text  string
+	ID    string
+	Node  *ast.Heading
+}
+
+// Heading returns the heading whose ID is id, or nil.
+func (c *Chapter) Heading(id string) *Heading {
+	for _, h := range c.Headings {
+		if h.ID == id {
+			return h
+		}
+	}
+	return nil
+}
+
+// Line returns the file line of a byte offset into Source.
+func (c *Chapter) Line(offset int) int {
+	offset = min(max(offset, 0), len(c.Source))
+	return c.BodyLine + bytes.Count(c.Source[:offset], []byte{'\n'})
+}
+
+// NodeLine returns the file line where n starts, or the chapter's first body
+// line when n carries no position.
+func (c *Chapter) NodeLine(n ast.Node) int {
+	if off, ok := nodeOffset(n); ok {
+		return c.Line(off)
+	}
+	return c.BodyLine
+}
+
+// PosOf returns the position of n in the chapter's file.
+func (c *Chapter) PosOf(n ast.Node) Pos { return Pos{File: c.Path, Line: c.NodeLine(n)} }
+
+// FrontMatter is what Bindery reads of a page's front matter. Unknown keys are ignored.
+type FrontMatter struct {
+	Title       string   `yaml:"title" toml:"title" json:"title"`
+	Description string   `yaml:"description" toml:"description" json:"description"`
+	Tags        []string `yaml:"tags" toml:"tags" json:"tags"`
+	Weight      int      `yaml:"weight" toml:"weight" json:"weight"`
+	Draft       bool     `yaml:"draft" toml:"draft" json:"draft"`
+	Date        string   `yaml:"date" toml:"date" json:"date"`
+}
+
+// Meta is the book's metadata: the index's front matter overridden by book.yaml.
+type Meta struct {
+	Title       string
+	Subtitle    string
+	Authors     []string
+	Language    string
+	Identifier  string
+	Publisher   string
+	Rights      string
+	Description string
+	Tags        []string
+	// Cover is the fs path of the cover image within the content root, or "".
+	Cover   string
+	BaseURL string
+	// TOCDepth is how deep the contents go: 1 chapters, 2 chapters and their ## sections.
+	TOCDepth int
+	// PDF settings.
+	PageSize string
+	TwoSide  bool
+	FontSize float64
+}
+
+// Walk calls fn for every node of the contents in reading order, parts before their children.
+func (b *Book) Walk(fn func(n Node, depth int)) {
+	var walk func([]Node, int)
+	walk = func(ns []Node, d int) {
+		for _, n := range ns {
+			fn(n, d)
+			if p, ok := n.(*Part); ok {
+				walk(p.Children, d+1)
+			}
+		}
+	}
+	walk(b.Contents, 0)
+}
+
+// ReadFile reads a file of the content tree, for packagers that embed
+// resources (images). Paths are fs paths within the content root; nothing
+// outside the root can be read.
+func (b *Book) ReadFile(name string) ([]byte, error) { return fs.ReadFile(b.fsys, name) }

@@ -1,0 +1,297 @@
+// Package epub packages a book as an EPUB 3 file, on archive/zip and the
+// standard library: one XHTML file per chapter and per part, a navigation
+// document and an NCX, a title page, a contents page and a cover. Output
+// depends on the book alone: entries come in a fixed order with fixed times,
+// and nothing is ordered by a map.
+package epub
+
+import (
+	"archive/zip"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"path"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/alecthomas/chroma/v2/styles"
+	"github.com/bindery-books/bindery/assets"
+	"github.com/bindery-books/bindery/book"
+	"github.com/yuin/goldmark/ast"
+)
+
+// Config controls packaging. The zero value works.
+type Config struct {
+	// Progress, when set, is called after each chapter is rendered.
+	Progress func(done, total int)
+	// Diagram draws a mermaid block as SVG with its alt text. When nil, or
+	// when it fails, the block is shown as code.
+	// line is the 1-based line within the block of a syntax error, or 0.
+	Diagram func(src string) (svg []byte, alt string, line int, err error)
+}
+
+// Stats counts what a build did, for its summary line.
+type Stats struct {
+	DiagramsDrawn, DiagramsAsCode int
+}
+
+// file is an entry of the package, below OEBPS/.
+type file struct {
+	name       string
+	mediaType  string
+	data       []byte
+	id         string
+	properties string
+}
+
+type packager struct {
+	b   *book.Book
+	cfg Config
+
+	mu        sync.Mutex
+	resources map[string]*file // by name: images and diagrams
+	stats     Stats
+	math      map[string]bool // chapter files that hold MathML
+
+	drawDiagram func(string) ([]byte, string, int, error)
+}
+
+// Write packages b as an EPUB 3 and writes it to w.
+func Write(w io.Writer, b *book.Book, cfg Config) (Stats, error) {
+	p := &packager{b: b, cfg: cfg, resources: map[string]*file{}, math: map[string]bool{}, drawDiagram: cfg.Diagram}
+	chapters, err := p.renderChapters()
+	if err != nil {
+		return p.stats, err
+	}
+	files, err := p.files(chapters)
+	if err != nil {
+		return p.stats, err
+	}
+	return p.stats, p.zip(w, files)
+}
+
+// renderChapters renders every chapter's XHTML, concurrently.
+func (p *packager) renderChapters() ([][]byte, error) {
+	out := make([][]byte, len(p.b.Chapters))
+	errs := make([]error, len(p.b.Chapters))
+	var wg sync.WaitGroup
+	var done int
+	var doneMu sync.Mutex
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, ch := range p.b.Chapters {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			out[i], errs[i] = p.chapterPage(ch)
+			if p.cfg.Progress != nil {
+				doneMu.Lock()
+				done++
+				p.cfg.Progress(done, len(p.b.Chapters))
+				doneMu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (p *packager) chapterPage(ch *book.Chapter) ([]byte, error) {
+	r := &chapterRenderer{b: p.b, ch: ch, pkg: p}
+	body, err := r.render()
+	if err != nil {
+		return nil, err
+	}
+	clean, err := wellFormed(string(body))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", ch.Path, err)
+	}
+	if strings.Contains(clean, "<math") {
+		p.mu.Lock()
+		p.math[ch.ID+".xhtml"] = true
+		p.mu.Unlock()
+	}
+	var s strings.Builder
+	label := ""
+	if ch.Part == nil || len(p.b.Parts) == 0 {
+		label = fmt.Sprintf(`<p class="chapter-number">Chapter %d</p>`+"\n", ch.Number)
+	} else {
+		label = fmt.Sprintf(`<p class="chapter-number">%s · Chapter %d</p>`+"\n", esc(ch.Part.Title), ch.Number)
+	}
+	fmt.Fprintf(&s, "<section epub:type=\"chapter\" role=\"doc-chapter\" aria-labelledby=\"_top\">\n%s<h1 id=\"_top\">%s</h1>\n%s</section>\n",
+		label, esc(ch.Title), clean)
+	return p.page(ch.Title, "bodymatter", s.String()), nil
+}
+
+// page wraps a body in an XHTML document.
+func (p *packager) page(title, bodyType, body string) []byte {
+	lang := esc(p.b.Meta.Language)
+	var s strings.Builder
+	s.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n<!DOCTYPE html>\n")
+	fmt.Fprintf(&s, `<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" lang="%s" xml:lang="%s">`+"\n", lang, lang)
+	fmt.Fprintf(&s, "<head>\n<meta charset=\"UTF-8\" />\n<title>%s</title>\n<link rel=\"stylesheet\" type=\"text/css\" href=\"style.css\" />\n</head>\n", esc(title))
+	if bodyType != "" {
+		fmt.Fprintf(&s, "<body epub:type=\"%s\">\n", bodyType)
+	} else {
+		s.WriteString("<body>\n")
+	}
+	s.WriteString(body)
+	s.WriteString("</body>\n</html>\n")
+	return []byte(s.String())
+}
+
+// addFile adds a generated resource, such as a diagram.
+func (p *packager) addFile(name, mediaType string, data []byte) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.resources[name] = &file{name: name, mediaType: mediaType, data: data}
+}
+
+// addImage packages an image file of the content tree once and returns its name in the package.
+func (p *packager) addImage(res book.Resource) (string, error) {
+	data, err := p.b.ReadFile(res.File)
+	if err != nil {
+		return "", err
+	}
+	mt := res.MediaType
+	data, mt, err = normalizeImage(data, mt)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(data)
+	base := strings.TrimSuffix(path.Base(res.File), path.Ext(res.File))
+	name := "images/" + safeName(base) + "-" + hex.EncodeToString(sum[:4]) + extFor(mt)
+	p.addFile(name, mt, data)
+	return name, nil
+}
+
+func safeName(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('-')
+		}
+	}
+	if b.Len() == 0 {
+		return "image"
+	}
+	return b.String()
+}
+
+func extFor(mt string) string {
+	switch mt {
+	case "image/jpeg":
+		return ".jpg"
+	case "image/gif":
+		return ".gif"
+	case "image/svg+xml":
+		return ".svg"
+	}
+	return ".png"
+}
+
+func (p *packager) diagramFailed(ch *book.Chapter, n ast.Node, line int, err error) {
+	p.mu.Lock()
+	p.stats.DiagramsAsCode++
+	p.mu.Unlock()
+	// NodeLine is the block's first content line; the fence is one above.
+	at := ch.NodeLine(n)
+	if line > 0 {
+		at += line - 1
+	}
+	p.b.Diagnostics.Warnf(book.Pos{File: ch.Path, Line: at}, "mermaid: %v; shown as code", err)
+}
+
+func (p *packager) diagramDrawn() {
+	p.mu.Lock()
+	p.stats.DiagramsDrawn++
+	p.mu.Unlock()
+}
+
+// mathML renders TeX as MathML. Until TeX is converted, the source is kept
+// as the annotation and shown as text.
+func (p *packager) mathML(tex string, display bool) string {
+	d := ""
+	if display {
+		d = ` display="block"`
+	}
+	return fmt.Sprintf(`<math xmlns="http://www.w3.org/1998/Math/MathML"%s alttext="%s"><semantics><mrow><mtext>%s</mtext></mrow><annotation encoding="application/x-tex">%s</annotation></semantics></math>`,
+		d, esc(tex), esc(tex), esc(tex))
+}
+
+// stylesheet returns the book's CSS: ours, then the code style's.
+func stylesheet() []byte {
+	var b bytes.Buffer
+	b.Write(assets.EPUBStyle)
+	b.WriteString("\n/* Code highlighting: chroma style " + book.CodeStyle + " */\n")
+	f := html.New(html.WithClasses(true))
+	_ = f.WriteCSS(&b, styles.Get(book.CodeStyle))
+	return b.Bytes()
+}
+
+// zip writes the package: mimetype first and stored, then META-INF, then
+// OEBPS files in a fixed order, all stamped with the book's time.
+func (p *packager) zip(w io.Writer, files []*file) error {
+	zw := zip.NewWriter(w)
+	mod := p.b.Modified
+	if mod.Year() < 1980 {
+		mod = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	dosDate := uint16(mod.Day() + int(mod.Month())<<5 + (mod.Year()-1980)<<9)
+	dosTime := uint16(mod.Second()/2 + mod.Minute()<<5 + mod.Hour()<<11)
+	put := func(name string, data []byte, method uint16) error {
+		// DOS time fields only: a Modified time would add an extra field,
+		// which EPUB forbids on mimetype.
+		h := &zip.FileHeader{Name: name, Method: method, ModifiedDate: dosDate, ModifiedTime: dosTime}
+		h.SetMode(0o644)
+		fw, err := zw.CreateHeader(h)
+		if err != nil {
+			return err
+		}
+		_, err = fw.Write(data)
+		return err
+	}
+	if err := put("mimetype", []byte("application/epub+zip"), zip.Store); err != nil {
+		return err
+	}
+	container := `<?xml version="1.0" encoding="UTF-8"?>
+<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
+  <rootfiles>
+    <rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/>
+  </rootfiles>
+</container>
+`
+	if err := put("META-INF/container.xml", []byte(container), zip.Deflate); err != nil {
+		return err
+	}
+	for _, f := range files {
+		if err := put("OEBPS/"+f.name, f.data, zip.Deflate); err != nil {
+			return fmt.Errorf("epub: write %s: %w", f.name, err)
+		}
+	}
+	return zw.Close()
+}
+
+// sortedResources returns the images and diagrams by name.
+func (p *packager) sortedResources() []*file {
+	var rs []*file
+	for _, f := range p.resources {
+		rs = append(rs, f)
+	}
+	slices.SortFunc(rs, func(a, b *file) int { return strings.Compare(a.name, b.name) })
+	return rs
+}

@@ -1,0 +1,386 @@
+package epub
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	_ "image/gif"
+	_ "image/jpeg"
+	"image/png"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bindery-books/bindery/book"
+	"golang.org/x/image/webp"
+)
+
+// files returns every file of the package below OEBPS/, in package order.
+func (p *packager) files(chapters [][]byte) ([]*file, error) {
+	b := p.b
+	var fs []*file
+	add := func(f *file) *file { fs = append(fs, f); return f }
+
+	cover, err := p.cover()
+	if err != nil {
+		return nil, err
+	}
+	add(cover)
+	add(&file{name: "cover.xhtml", mediaType: "application/xhtml+xml", id: "cover",
+		data: p.page("Cover", "cover", fmt.Sprintf(`<div class="cover"><img src="%s" alt="%s" /></div>`+"\n", cover.name, esc("Cover: "+coverAlt(b))))})
+	add(&file{name: "title.xhtml", mediaType: "application/xhtml+xml", id: "titlepage", data: p.titlePage()})
+	add(&file{name: "contents.xhtml", mediaType: "application/xhtml+xml", id: "contents", data: p.contentsPage()})
+	add(&file{name: "nav.xhtml", mediaType: "application/xhtml+xml", id: "nav", properties: "nav", data: p.nav()})
+
+	chapterFile := map[*book.Chapter][]byte{}
+	for i, ch := range b.Chapters {
+		chapterFile[ch] = chapters[i]
+	}
+	var spine []*file
+	b.Walk(func(n book.Node, depth int) {
+		switch n := n.(type) {
+		case *book.Part:
+			spine = append(spine, add(&file{name: n.ID + ".xhtml", mediaType: "application/xhtml+xml", id: n.ID, data: p.partPage(n)}))
+		case *book.Chapter:
+			f := &file{name: n.ID + ".xhtml", mediaType: "application/xhtml+xml", id: "ch-" + n.ID, data: chapterFile[n]}
+			if p.math[f.name] {
+				f.properties = "mathml"
+			}
+			spine = append(spine, add(f))
+		}
+	})
+	add(&file{name: "style.css", mediaType: "text/css", id: "css", data: stylesheet()})
+	for i, r := range p.sortedResources() {
+		r.id = "res-" + strconv.Itoa(i+1)
+		if r.mediaType == "image/svg+xml" {
+			r.id = "svg-" + strconv.Itoa(i+1)
+		}
+		add(r)
+	}
+	ncx := add(&file{name: "toc.ncx", mediaType: "application/x-dtbncx+xml", id: "ncx", data: p.ncx()})
+	_ = ncx
+	opf := &file{name: "content.opf", data: p.opf(fs, spine, cover)}
+	return append([]*file{opf}, fs...), nil
+}
+
+func coverAlt(b *book.Book) string {
+	s := b.Meta.Title
+	if b.Meta.Subtitle != "" {
+		s += ": " + b.Meta.Subtitle
+	}
+	if len(b.Meta.Authors) > 0 {
+		s += ", by " + strings.Join(b.Meta.Authors, ", ")
+	}
+	return s
+}
+
+// cover returns the cover image: the configured one, else one drawn from the title.
+func (p *packager) cover() (*file, error) {
+	m := p.b.Meta
+	if m.Cover != "" {
+		data, err := p.b.ReadFile(m.Cover)
+		if err != nil {
+			return nil, fmt.Errorf("epub: cover: %w", err)
+		}
+		mt := "image/png"
+		switch {
+		case bytes.HasPrefix(data, []byte{0xFF, 0xD8}):
+			mt = "image/jpeg"
+		case !bytes.HasPrefix(data, []byte("\x89PNG")):
+			return nil, fmt.Errorf("%s: cover must be PNG or JPEG", m.Cover)
+		}
+		return &file{name: "images/cover" + extFor(mt), mediaType: mt, id: "cover-image", properties: "cover-image", data: data}, nil
+	}
+	data, err := drawCover(m.Title, m.Subtitle, strings.Join(m.Authors, ", "))
+	if err != nil {
+		return nil, fmt.Errorf("epub: cover: %w", err)
+	}
+	return &file{name: "images/cover.png", mediaType: "image/png", id: "cover-image", properties: "cover-image", data: data}, nil
+}
+
+func (p *packager) titlePage() []byte {
+	m := p.b.Meta
+	var s strings.Builder
+	s.WriteString(`<section class="titlepage" epub:type="titlepage">` + "\n")
+	fmt.Fprintf(&s, "<h1>%s</h1>\n", esc(m.Title))
+	if m.Subtitle != "" {
+		fmt.Fprintf(&s, "<p class=\"subtitle\">%s</p>\n", esc(m.Subtitle))
+	}
+	if len(m.Authors) > 0 {
+		fmt.Fprintf(&s, "<p class=\"authors\">%s</p>\n", esc(strings.Join(m.Authors, ", ")))
+	}
+	if m.Description != "" {
+		fmt.Fprintf(&s, "<p class=\"description\">%s</p>\n", esc(m.Description))
+	}
+	if m.Publisher != "" {
+		fmt.Fprintf(&s, "<p class=\"authors\">%s</p>\n", esc(m.Publisher))
+	}
+	if m.Rights != "" {
+		fmt.Fprintf(&s, "<p class=\"description\">%s</p>\n", esc(m.Rights))
+	}
+	s.WriteString("</section>\n")
+	return p.page(m.Title, "frontmatter", s.String())
+}
+
+func (p *packager) partPage(pt *book.Part) []byte {
+	var s strings.Builder
+	s.WriteString(`<section class="part" epub:type="part" role="doc-part" aria-labelledby="_top">` + "\n")
+	n := 0
+	for i, q := range p.b.Parts {
+		if q.Depth == pt.Depth {
+			n++
+		}
+		if q == pt {
+			_ = i
+			break
+		}
+	}
+	if pt.Depth == 0 {
+		fmt.Fprintf(&s, "<p class=\"part-number\">Part %d</p>\n", n)
+	}
+	fmt.Fprintf(&s, "<h1 id=\"_top\">%s</h1>\n", esc(pt.Title))
+	if pt.Description != "" {
+		fmt.Fprintf(&s, "<p class=\"description\">%s</p>\n", esc(pt.Description))
+	}
+	s.WriteString("</section>\n")
+	return p.page(pt.Title, "bodymatter", s.String())
+}
+
+// tocList writes the contents as nested ordered lists; the nav document and
+// the contents page share it.
+func (p *packager) tocList(s *strings.Builder, nodes []book.Node, depth int) {
+	indent := strings.Repeat("  ", depth)
+	s.WriteString(indent + "<ol>\n")
+	for _, n := range nodes {
+		switch n := n.(type) {
+		case *book.Part:
+			fmt.Fprintf(s, "%s<li class=\"part\"><a href=\"%s.xhtml\">%s</a>\n", indent, n.ID, esc(n.Title))
+			p.tocList(s, n.Children, depth+1)
+			s.WriteString(indent + "</li>\n")
+		case *book.Chapter:
+			fmt.Fprintf(s, "%s<li><a href=\"%s.xhtml\">%s</a>", indent, n.ID, esc(n.Title))
+			if hs := p.tocHeadings(n); len(hs) > 0 {
+				s.WriteString("\n" + indent + "  <ol>\n")
+				for _, h := range hs {
+					fmt.Fprintf(s, "%s    <li><a href=\"%s.xhtml#%s\">%s</a></li>\n", indent, n.ID, esc(h.ID), esc(h.Text))
+				}
+				s.WriteString(indent + "  </ol>\n" + indent)
+			}
+			s.WriteString("</li>\n")
+		}
+	}
+	s.WriteString(indent + "</ol>\n")
+}
+
+// tocHeadings returns the sections of a chapter the contents list: ## headings
+// when toc_depth is 2 or more. A chapter whose body uses # headings for its
+// sections lists those instead.
+func (p *packager) tocHeadings(ch *book.Chapter) []*book.Heading {
+	if p.b.Meta.TOCDepth < 2 {
+		return nil
+	}
+	level := 2
+	for _, h := range ch.Headings {
+		if h.Level == 1 {
+			level = 1
+			break
+		}
+	}
+	var hs []*book.Heading
+	for _, h := range ch.Headings {
+		if h.Level == level && strings.TrimSpace(h.Text) != "" {
+			hs = append(hs, h)
+		}
+	}
+	return hs
+}
+
+func (p *packager) contentsPage() []byte {
+	var s strings.Builder
+	s.WriteString(`<section class="contents" epub:type="toc" role="doc-toc" aria-labelledby="_top">` + "\n<h1 id=\"_top\">Contents</h1>\n")
+	p.tocList(&s, p.b.Contents, 0)
+	s.WriteString("</section>\n")
+	return p.page("Contents", "frontmatter", s.String())
+}
+
+func (p *packager) nav() []byte {
+	var s strings.Builder
+	s.WriteString(`<nav epub:type="toc" id="toc" role="doc-toc">` + "\n<h1>Contents</h1>\n")
+	p.tocList(&s, p.b.Contents, 0)
+	s.WriteString("</nav>\n")
+	first := ""
+	p.b.Walk(func(n book.Node, _ int) {
+		if first != "" {
+			return
+		}
+		switch n := n.(type) {
+		case *book.Part:
+			first = n.ID + ".xhtml"
+		case *book.Chapter:
+			first = n.ID + ".xhtml"
+		}
+	})
+	fmt.Fprintf(&s, `<nav epub:type="landmarks" id="landmarks" hidden="hidden">
+<h2>Landmarks</h2>
+<ol>
+  <li><a epub:type="cover" href="cover.xhtml">Cover</a></li>
+  <li><a epub:type="titlepage" href="title.xhtml">Title Page</a></li>
+  <li><a epub:type="toc" href="contents.xhtml">Contents</a></li>
+  <li><a epub:type="bodymatter" href="%s">Start of Content</a></li>
+</ol>
+</nav>
+`, first)
+	return p.page("Contents", "", s.String())
+}
+
+func (p *packager) ncx() []byte {
+	var s strings.Builder
+	order := 0
+	var depth, maxDepth int
+	var points func(nodes []book.Node, indent string)
+	points = func(nodes []book.Node, indent string) {
+		depth++
+		maxDepth = max(maxDepth, depth)
+		for _, n := range nodes {
+			order++
+			switch n := n.(type) {
+			case *book.Part:
+				fmt.Fprintf(&s, "%s<navPoint id=\"np-%d\" playOrder=\"%d\"><navLabel><text>%s</text></navLabel><content src=\"%s.xhtml\"/>\n", indent, order, order, esc(n.Title), n.ID)
+				points(n.Children, indent+"  ")
+				s.WriteString(indent + "</navPoint>\n")
+			case *book.Chapter:
+				fmt.Fprintf(&s, "%s<navPoint id=\"np-%d\" playOrder=\"%d\"><navLabel><text>%s</text></navLabel><content src=\"%s.xhtml\"/>\n", indent, order, order, esc(n.Title), n.ID)
+				if hs := p.tocHeadings(n); len(hs) > 0 {
+					maxDepth = max(maxDepth, depth+1)
+					for _, h := range hs {
+						order++
+						fmt.Fprintf(&s, "%s  <navPoint id=\"np-%d\" playOrder=\"%d\"><navLabel><text>%s</text></navLabel><content src=\"%s.xhtml#%s\"/></navPoint>\n", indent, order, order, esc(h.Text), n.ID, esc(h.ID))
+					}
+				}
+				s.WriteString(indent + "</navPoint>\n")
+			}
+		}
+		depth--
+	}
+	points(p.b.Contents, "    ")
+	var out strings.Builder
+	fmt.Fprintf(&out, `<?xml version="1.0" encoding="UTF-8"?>
+<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1" xml:lang="%s">
+  <head>
+    <meta name="dtb:uid" content="%s"/>
+    <meta name="dtb:depth" content="%d"/>
+    <meta name="dtb:totalPageCount" content="0"/>
+    <meta name="dtb:maxPageNumber" content="0"/>
+  </head>
+  <docTitle><text>%s</text></docTitle>
+  <navMap>
+`, esc(p.b.Meta.Language), esc(p.b.Meta.Identifier), maxDepth, esc(p.b.Meta.Title))
+	out.WriteString(s.String())
+	out.WriteString("  </navMap>\n</ncx>\n")
+	return []byte(out.String())
+}
+
+func (p *packager) opf(files []*file, spine []*file, cover *file) []byte {
+	m := p.b.Meta
+	var s strings.Builder
+	fmt.Fprintf(&s, `<?xml version="1.0" encoding="UTF-8"?>
+<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="bookid" xml:lang="%s">
+  <metadata xmlns:dc="http://purl.org/dc/elements/1.1/">
+    <dc:identifier id="bookid">%s</dc:identifier>
+    <dc:title id="title">%s</dc:title>
+    <meta refines="#title" property="title-type">main</meta>
+`, esc(m.Language), esc(m.Identifier), esc(m.Title))
+	if m.Subtitle != "" {
+		fmt.Fprintf(&s, "    <dc:title id=\"subtitle\">%s</dc:title>\n    <meta refines=\"#subtitle\" property=\"title-type\">subtitle</meta>\n", esc(m.Subtitle))
+	}
+	for i, a := range m.Authors {
+		fmt.Fprintf(&s, "    <dc:creator id=\"creator%d\">%s</dc:creator>\n    <meta refines=\"#creator%d\" property=\"role\" scheme=\"marc:relators\">aut</meta>\n", i+1, esc(a), i+1)
+	}
+	fmt.Fprintf(&s, "    <dc:language>%s</dc:language>\n", esc(m.Language))
+	stamp := p.b.Modified.UTC().Format(time.RFC3339)
+	fmt.Fprintf(&s, "    <dc:date>%s</dc:date>\n    <meta property=\"dcterms:modified\">%s</meta>\n", stamp, stamp)
+	if m.Description != "" {
+		fmt.Fprintf(&s, "    <dc:description>%s</dc:description>\n", esc(m.Description))
+	}
+	for _, t := range m.Tags {
+		fmt.Fprintf(&s, "    <dc:subject>%s</dc:subject>\n", esc(t))
+	}
+	if m.Publisher != "" {
+		fmt.Fprintf(&s, "    <dc:publisher>%s</dc:publisher>\n", esc(m.Publisher))
+	}
+	if m.Rights != "" {
+		fmt.Fprintf(&s, "    <dc:rights>%s</dc:rights>\n", esc(m.Rights))
+	}
+	// Accessibility (schema.org, as the EPUB Accessibility spec asks).
+	hasImages, hasMath := false, false
+	for _, f := range files {
+		if strings.HasPrefix(f.mediaType, "image/") && f != cover {
+			hasImages = true
+		}
+		if strings.Contains(f.properties, "mathml") {
+			hasMath = true
+		}
+	}
+	modes := []string{"textual"}
+	if hasImages {
+		modes = append(modes, "visual")
+	}
+	for _, am := range modes {
+		fmt.Fprintf(&s, "    <meta property=\"schema:accessMode\">%s</meta>\n", am)
+	}
+	s.WriteString("    <meta property=\"schema:accessModeSufficient\">textual</meta>\n")
+	features := []string{"structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"}
+	if hasImages {
+		features = append(features, "alternativeText", "longDescription")
+	}
+	if hasMath {
+		features = append(features, "MathML")
+	}
+	for _, f := range features {
+		fmt.Fprintf(&s, "    <meta property=\"schema:accessibilityFeature\">%s</meta>\n", f)
+	}
+	s.WriteString("    <meta property=\"schema:accessibilityHazard\">none</meta>\n")
+	summary := "Text with a structured table of contents and headings in reading order; code is text, not images."
+	if hasImages {
+		summary += " Images and diagrams carry alternative text describing their content."
+	}
+	fmt.Fprintf(&s, "    <meta property=\"schema:accessibilitySummary\">%s</meta>\n", summary)
+	fmt.Fprintf(&s, "    <meta name=\"cover\" content=\"%s\"/>\n", cover.id)
+	fmt.Fprintf(&s, "    <meta name=\"generator\" content=\"Bindery\"/>\n")
+	s.WriteString("  </metadata>\n  <manifest>\n")
+	for _, f := range files {
+		fmt.Fprintf(&s, "    <item id=\"%s\" href=\"%s\" media-type=\"%s\"", f.id, esc(f.name), f.mediaType)
+		if f.properties != "" {
+			fmt.Fprintf(&s, " properties=\"%s\"", f.properties)
+		}
+		s.WriteString("/>\n")
+	}
+	s.WriteString("  </manifest>\n  <spine toc=\"ncx\">\n")
+	s.WriteString("    <itemref idref=\"cover\" linear=\"yes\"/>\n    <itemref idref=\"titlepage\"/>\n    <itemref idref=\"contents\"/>\n")
+	for _, f := range spine {
+		fmt.Fprintf(&s, "    <itemref idref=\"%s\"/>\n", f.id)
+	}
+	s.WriteString("  </spine>\n</package>\n")
+	return []byte(s.String())
+}
+
+// normalizeImage converts what readers may not show: WebP becomes PNG.
+func normalizeImage(data []byte, mt string) ([]byte, string, error) {
+	switch mt {
+	case "image/webp":
+		img, err := webp.Decode(bytes.NewReader(data))
+		if err != nil {
+			return nil, "", fmt.Errorf("decode webp: %w", err)
+		}
+		var buf bytes.Buffer
+		if err := png.Encode(&buf, img); err != nil {
+			return nil, "", err
+		}
+		return buf.Bytes(), "image/png", nil
+	case "image/png", "image/jpeg", "image/gif":
+		if _, _, err := image.DecodeConfig(bytes.NewReader(data)); err != nil {
+			return nil, "", fmt.Errorf("not a valid %s: %w", mt, err)
+		}
+	}
+	return data, mt, nil
+}

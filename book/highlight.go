@@ -1,0 +1,73 @@
+package book
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/alecthomas/chroma/v2"
+	"github.com/alecthomas/chroma/v2/lexers"
+)
+
+// CodeLanguage returns the language named by a fenced code block's info
+// string: its first word, lower case, without braces ("{.go}" and "go {hl=1}").
+func CodeLanguage(info string) string {
+	f := strings.Fields(strings.Trim(info, "{} "))
+	if len(f) == 0 {
+		return ""
+	}
+	return strings.ToLower(strings.TrimPrefix(f[0], "."))
+}
+
+var iexPrompt = regexp.MustCompile(`^(?:iex|\.\.\.)(?:\([^)]*\))?> ?`)
+
+// Highlight splits code into tokens with chroma, for both packagers.
+// It knows iex sessions, which chroma does not: prompts, Elixir input,
+// and output lines. Unknown languages come back as one plain token per line.
+func Highlight(lang, code string) []chroma.Token {
+	if lang == "iex" {
+		return highlightIEx(code)
+	}
+	lexer := lookupLexer(lang)
+	if lexer == nil {
+		return []chroma.Token{{Type: chroma.Text, Value: code}}
+	}
+	it, err := chroma.Coalesce(lexer).Tokenise(nil, code)
+	if err != nil {
+		return []chroma.Token{{Type: chroma.Text, Value: code}}
+	}
+	return it.Tokens()
+}
+
+func lookupLexer(lang string) chroma.Lexer {
+	switch lang {
+	case "", "text", "txt", "plain", "plaintext", "mermaid", "output":
+		return nil
+	case "console", "shell-session", "terminal":
+		lang = "shell-session"
+	case "sh", "shell", "zsh":
+		lang = "bash"
+	case "heex", "eex", "leex":
+		lang = "html"
+	}
+	return lexers.Get(lang)
+}
+
+func highlightIEx(code string) []chroma.Token {
+	elixir := lexers.Get("elixir")
+	var out []chroma.Token
+	for _, line := range strings.SplitAfter(code, "\n") {
+		if line == "" {
+			continue
+		}
+		p := iexPrompt.FindString(line)
+		if p == "" {
+			out = append(out, chroma.Token{Type: chroma.GenericOutput, Value: line})
+			continue
+		}
+		out = append(out, chroma.Token{Type: chroma.GenericPrompt, Value: p})
+		if it, err := chroma.Coalesce(elixir).Tokenise(nil, line[len(p):]); err == nil {
+			out = append(out, it.Tokens()...)
+		}
+	}
+	return out
+}

@@ -1,0 +1,711 @@
+package book
+
+import (
+	"cmp"
+	"crypto/sha1"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/text"
+)
+
+// Load reads the book whose _index.md is in dir and returns it with every
+// chapter parsed, in reading order. Problems of the sources are collected
+// and returned together as one error, each as "file:line: message"; warnings
+// stay in the book's Diagnostics.
+func Load(dir string, opts Options) (*Book, error) {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("%s: no such folder", dir)
+	}
+	if !fi.IsDir() {
+		return nil, fmt.Errorf("%s: not a folder", dir)
+	}
+	absDir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	root := opts.Root
+	if root == "" {
+		root = dir
+		for d := absDir; ; d = filepath.Dir(d) {
+			if filepath.Base(d) == "content" {
+				root = d
+				break
+			}
+			if filepath.Dir(d) == d {
+				break
+			}
+		}
+	}
+	absRoot, err := filepath.Abs(root)
+	if err != nil {
+		return nil, err
+	}
+	rel, err := filepath.Rel(absRoot, absDir)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return nil, fmt.Errorf("%s: not inside the content root %s", dir, root)
+	}
+	r, err := os.OpenRoot(absRoot)
+	if err != nil {
+		return nil, err
+	}
+	display := displayPath(absRoot)
+	return LoadFS(r.FS(), display, filepath.ToSlash(rel), opts)
+}
+
+// displayPath returns p relative to the working folder when that is shorter.
+func displayPath(abs string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return abs
+	}
+	if rel, err := filepath.Rel(wd, abs); err == nil && len(rel) < len(abs) {
+		return rel
+	}
+	return abs
+}
+
+func displayJoin(display, name string) string {
+	if display == "" || display == "." {
+		return filepath.FromSlash(name)
+	}
+	return filepath.Join(display, filepath.FromSlash(name))
+}
+
+// LoadFS is Load on a file system rooted at the content root. display is how
+// messages name the root ("content"); indexDir is the book's folder within
+// fsys ("." for the root itself).
+func LoadFS(fsys fs.FS, display, indexDir string, opts Options) (*Book, error) {
+	indexDir = path.Clean(indexDir)
+	b := &Book{
+		Diagnostics: &Diagnostics{Strict: opts.Strict},
+		root:        display,
+		indexDir:    indexDir,
+		fsys:        fsys,
+		byFile:      map[string]*Chapter{},
+		statCache:   map[string]bool{},
+	}
+	ld := &loader{b: b, opts: opts, pages: map[string]*page{}, listed: map[string]Pos{}}
+	indexFile := path.Join(indexDir, "_index.md")
+	b.Index = displayJoin(display, indexFile)
+	if !b.isFile(indexFile) {
+		dir := displayJoin(display, indexDir)
+		if b.isFile(path.Join(indexDir, "index.md")) {
+			return nil, fmt.Errorf("%s: no _index.md (index.md makes a page, not a section)", dir)
+		}
+		return nil, fmt.Errorf("%s: no _index.md", dir)
+	}
+	idx, err := ld.page(indexFile)
+	if err != nil {
+		return nil, err
+	}
+	cfg, _ := readConfig(fsys, indexDir, display, b.Diagnostics)
+	b.config = cfg
+	b.prefix = commonPrefix(idx.links())
+	ld.stack = []string{indexFile}
+	b.Contents = ld.contentsOf(idx, 0)
+	b.Contents = prune(b.Contents)
+	if err := b.Diagnostics.Err(); err != nil {
+		return nil, err
+	}
+	b.number()
+	if len(b.Chapters) == 0 {
+		return nil, fmt.Errorf("%s: the book has no chapters", b.Index)
+	}
+	b.parseChapters(ld)
+	b.Meta = b.meta(idx, cfg)
+	b.Modified = b.modified(ld, opts)
+	b.checkLinks()
+	if err := b.Diagnostics.Err(); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// page is a markdown file read during loading, with its front matter.
+type page struct {
+	file     string // fs path
+	display  string
+	fm       FrontMatter
+	body     []byte
+	bodyLine int
+	b        *Book
+	doc      ast.Node // index pages only
+}
+
+type loader struct {
+	b      *Book
+	opts   Options
+	pages  map[string]*page
+	stack  []string       // index files being expanded, to detect cycles
+	listed map[string]Pos // chapter file -> where it was first listed
+	parts  int
+}
+
+// page reads and caches a page and its front matter.
+func (ld *loader) page(file string) (*page, error) {
+	if p, ok := ld.pages[file]; ok {
+		return p, nil
+	}
+	disp := displayJoin(ld.b.root, file)
+	data, err := fs.ReadFile(ld.b.fsys, file)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, Diagnostic{Pos: Pos{File: disp}, Msg: "cannot read: " + err.Error()}
+	}
+	if err := checkText(data); err != nil {
+		return nil, Diagnostic{Pos: Pos{disp, err.line}, Msg: err.msg}
+	}
+	p := &page{file: file, display: disp, b: ld.b}
+	body, line, errLine, err := parseFrontMatter(data, &p.fm)
+	if err != nil {
+		return nil, Diagnostic{Pos: Pos{disp, errLine}, Msg: err.Error()}
+	}
+	p.body, p.bodyLine = body, line
+	ld.pages[file] = p
+	return p, nil
+}
+
+type textError struct {
+	line int
+	msg  string
+}
+
+// checkText rejects input that is not text: NUL bytes and invalid UTF-8.
+func checkText(data []byte) *textError {
+	line := 1
+	for i := 0; i < len(data); {
+		c := data[i]
+		switch {
+		case c == '\n':
+			line++
+		case c == 0:
+			return &textError{line, "NUL byte: not a text file"}
+		case c >= 0x80:
+			r, size := utf8.DecodeRune(data[i:])
+			if r == utf8.RuneError && size <= 1 {
+				return &textError{line, fmt.Sprintf("invalid UTF-8 (byte 0x%02x)", c)}
+			}
+			i += size
+			continue
+		}
+		i++
+	}
+	return nil
+}
+
+// indexItem is an entry of an index's list of links.
+type indexItem struct {
+	title, dest string
+	line        int
+	children    []indexItem
+	nested      bool
+}
+
+// items returns the entries of the first list in an index page.
+func (p *page) items() []indexItem {
+	if p.doc == nil {
+		p.doc = parseMarkdown(p.body)
+	}
+	for c := p.doc.FirstChild(); c != nil; c = c.NextSibling() {
+		if l, ok := c.(*ast.List); ok && listHasLinks(l) {
+			return p.listItems(l)
+		}
+	}
+	return nil
+}
+
+func listHasLinks(l *ast.List) bool {
+	found := false
+	_ = ast.Walk(l, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if _, ok := n.(*ast.Link); ok {
+			found = true
+			return ast.WalkStop, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return found
+}
+
+func (p *page) listItems(l *ast.List) []indexItem {
+	var items []indexItem
+	for li := l.FirstChild(); li != nil; li = li.NextSibling() {
+		var it indexItem
+		for c := li.FirstChild(); c != nil; c = c.NextSibling() {
+			switch c := c.(type) {
+			case *ast.List:
+				it.nested = true
+				it.children = append(it.children, p.listItems(c)...)
+			default:
+				if it.title != "" || it.dest != "" {
+					continue
+				}
+				if off, ok := nodeOffset(c); ok {
+					it.line = p.bodyLine + strings.Count(string(p.body[:off]), "\n")
+				}
+				_ = ast.Walk(c, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+					if lk, ok := n.(*ast.Link); ok && entering {
+						it.dest = string(lk.Destination)
+						it.title = PlainText(lk, p.body)
+						return ast.WalkStop, nil
+					}
+					return ast.WalkContinue, nil
+				})
+				if it.dest == "" {
+					it.title = PlainText(c, p.body)
+				}
+			}
+		}
+		if it.title == "" && it.dest == "" && !it.nested {
+			continue
+		}
+		items = append(items, it)
+	}
+	return items
+}
+
+// links returns the site-absolute links of an index's list.
+func (p *page) links() []string {
+	var ls []string
+	var walk func([]indexItem)
+	walk = func(its []indexItem) {
+		for _, it := range its {
+			if strings.HasPrefix(it.dest, "/") && !strings.HasPrefix(it.dest, "//") {
+				ls = append(ls, cleanSitePath(it.dest))
+			}
+			walk(it.children)
+		}
+	}
+	walk(p.items())
+	return ls
+}
+
+// commonPrefix returns the folder prefix ("/a/b/") shared by site paths.
+func commonPrefix(paths []string) string {
+	if len(paths) == 0 {
+		return ""
+	}
+	segs := strings.Split(strings.Trim(path.Dir(paths[0]), "/"), "/")
+	for _, p := range paths[1:] {
+		s := strings.Split(strings.Trim(p, "/"), "/")
+		s = s[:len(s)-1]
+		n := 0
+		for n < len(segs) && n < len(s) && segs[n] == s[n] {
+			n++
+		}
+		segs = segs[:n]
+	}
+	if len(segs) == 0 || segs[0] == "" {
+		return ""
+	}
+	return "/" + strings.Join(segs, "/") + "/"
+}
+
+// cleanSitePath drops the query, fragment and trailing slash of a link.
+func cleanSitePath(dest string) string {
+	p, _, _ := strings.Cut(dest, "#")
+	p, _, _ = strings.Cut(p, "?")
+	if p == "" {
+		return ""
+	}
+	c := path.Clean(p)
+	if c == "." {
+		return ""
+	}
+	return c
+}
+
+func (ld *loader) newPart(title string, pos Pos) *Part {
+	ld.parts++
+	return &Part{Title: title, ID: "part-" + strconv.Itoa(ld.parts), Pos: pos}
+}
+
+// expand turns an index's items into contents. from is the index page.
+func (ld *loader) expand(from *page, items []indexItem, depth int) []Node {
+	if depth > 32 {
+		ld.b.Diagnostics.Errorf(Pos{from.display, 0}, "parts nested more than 32 deep")
+		return nil
+	}
+	var out []Node
+	var bare *Part // a list item without a link starts a part holding what follows
+	add := func(n ...Node) {
+		if bare != nil {
+			bare.Children = append(bare.Children, n...)
+		} else {
+			out = append(out, n...)
+		}
+	}
+	for _, it := range items {
+		pos := Pos{from.display, it.line}
+		if it.dest == "" {
+			p := ld.newPart(it.title, pos)
+			if it.nested {
+				p.Children = ld.expand(from, it.children, depth+1)
+				add(p)
+				continue
+			}
+			bare = p
+			out = append(out, p)
+			continue
+		}
+		file, ok := ld.b.resolveFile(from.file, it.dest, true)
+		if !ok {
+			ld.b.Diagnostics.Errorf(pos, "no chapter at %s", it.dest)
+			continue
+		}
+		if !strings.HasSuffix(file, ".md") {
+			ld.b.Diagnostics.Errorf(pos, "%s is not a markdown page", it.dest)
+			continue
+		}
+		pg, err := ld.page(file)
+		if err != nil {
+			ld.b.Diagnostics.add(asDiagnostic(err))
+			continue
+		}
+		if pg.fm.Draft && !ld.opts.Drafts {
+			ld.b.Diagnostics.Notef("%s: draft, left out (use --drafts to include it)", pg.display)
+			continue
+		}
+		if path.Base(file) == "_index.md" {
+			title := cmp.Or(it.title, pg.fm.Title, path.Base(path.Dir(file)))
+			p := ld.newPart(title, pos)
+			p.Description = pg.fm.Description
+			if it.nested {
+				p.Children = ld.expand(from, it.children, depth+1)
+				add(p)
+				continue
+			}
+			if i := slices.Index(ld.stack, file); i >= 0 {
+				chain := append(slices.Clone(ld.stack[i:]), file)
+				for j := range chain {
+					chain[j] = displayJoin(ld.b.root, chain[j])
+				}
+				ld.b.Diagnostics.Errorf(pos, "index includes itself: %s", strings.Join(chain, " → "))
+				continue
+			}
+			ld.stack = append(ld.stack, file)
+			p.Children = ld.contentsOf(pg, depth+1)
+			ld.stack = ld.stack[:len(ld.stack)-1]
+			add(p)
+			continue
+		}
+		ch := ld.chapter(pg, it.title, pos)
+		if ch == nil {
+			continue
+		}
+		if it.nested {
+			p := ld.newPart(it.title, pos)
+			p.Children = append([]Node{ch}, ld.expand(from, it.children, depth+1)...)
+			add(p)
+			continue
+		}
+		add(ch)
+	}
+	return out
+}
+
+// contentsOf returns the contents an index page lists, or its folder's
+// pages by weight when it lists none.
+func (ld *loader) contentsOf(pg *page, depth int) []Node {
+	if items := pg.items(); len(items) > 0 {
+		return ld.expand(pg, items, depth)
+	}
+	return ld.byWeight(pg, depth)
+}
+
+func asDiagnostic(err error) Diagnostic {
+	var d Diagnostic
+	if errors.As(err, &d) {
+		return d
+	}
+	return Diagnostic{Msg: err.Error()}
+}
+
+// chapter makes a chapter of a page listed at pos, or reports it listed twice.
+func (ld *loader) chapter(pg *page, linkText string, pos Pos) *Chapter {
+	if first, ok := ld.listed[pg.file]; ok {
+		ld.b.Diagnostics.Errorf(pos, "%s is listed twice (first at %s)", pg.display, first)
+		return nil
+	}
+	ld.listed[pg.file] = pos
+	return &Chapter{
+		Title:       cmp.Or(strings.TrimSpace(pg.fm.Title), linkText),
+		Path:        pg.display,
+		File:        pg.file,
+		FrontMatter: pg.fm,
+		Source:      pg.body,
+		BodyLine:    pg.bodyLine,
+	}
+}
+
+// byWeight orders the pages of an index's folder by weight, then title, the
+// way Hugo does when an index has no list of links. Sub-folders with an
+// _index.md become parts.
+func (ld *loader) byWeight(from *page, depth int) []Node {
+	dir := path.Dir(from.file)
+	entries, err := fs.ReadDir(ld.b.fsys, dir)
+	if err != nil {
+		ld.b.Diagnostics.Errorf(Pos{File: from.display}, "cannot list folder: %v", err)
+		return nil
+	}
+	type entry struct {
+		pg  *page
+		sub bool
+	}
+	var es []entry
+	for _, e := range entries {
+		name := path.Join(dir, e.Name())
+		switch {
+		case e.IsDir():
+			idx := path.Join(name, "_index.md")
+			if !ld.b.isFile(idx) {
+				continue
+			}
+			pg, err := ld.page(idx)
+			if err != nil {
+				ld.b.Diagnostics.add(asDiagnostic(err))
+				continue
+			}
+			es = append(es, entry{pg, true})
+		case strings.HasSuffix(e.Name(), ".md") && e.Name() != "_index.md":
+			pg, err := ld.page(name)
+			if err != nil {
+				ld.b.Diagnostics.add(asDiagnostic(err))
+				continue
+			}
+			es = append(es, entry{pg, false})
+		}
+	}
+	// Hugo puts weighted pages first (weight 0 means none), then orders by title.
+	slices.SortStableFunc(es, func(a, b entry) int {
+		wa, wb := a.pg.fm.Weight, b.pg.fm.Weight
+		if (wa == 0) != (wb == 0) {
+			if wa == 0 {
+				return 1
+			}
+			return -1
+		}
+		return cmp.Or(cmp.Compare(wa, wb), cmp.Compare(pageTitle(a.pg), pageTitle(b.pg)), cmp.Compare(a.pg.file, b.pg.file))
+	})
+	var out []Node
+	for _, e := range es {
+		if e.pg.fm.Draft && !ld.opts.Drafts {
+			ld.b.Diagnostics.Notef("%s: draft, left out (use --drafts to include it)", e.pg.display)
+			continue
+		}
+		pos := Pos{File: e.pg.display}
+		if e.sub {
+			p := ld.newPart(pageTitle(e.pg), pos)
+			p.Description = e.pg.fm.Description
+			ld.stack = append(ld.stack, e.pg.file)
+			p.Children = ld.contentsOf(e.pg, depth+1)
+			ld.stack = ld.stack[:len(ld.stack)-1]
+			out = append(out, p)
+			continue
+		}
+		if ch := ld.chapter(e.pg, "", pos); ch != nil {
+			out = append(out, ch)
+		}
+	}
+	return out
+}
+
+func pageTitle(p *page) string {
+	if p.fm.Title != "" {
+		return p.fm.Title
+	}
+	if path.Base(p.file) == "_index.md" {
+		return path.Base(path.Dir(p.file))
+	}
+	return strings.TrimSuffix(path.Base(p.file), ".md")
+}
+
+// prune drops parts left empty (their chapters were drafts or missing).
+func prune(ns []Node) []Node {
+	out := ns[:0]
+	for _, n := range ns {
+		if p, ok := n.(*Part); ok {
+			p.Children = prune(p.Children)
+			if len(p.Children) == 0 {
+				continue
+			}
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// number fills in reading order, depths, parts, IDs and the file map.
+func (b *Book) number() {
+	used := map[string]bool{}
+	var parents []*Part
+	b.Walk(func(n Node, depth int) {
+		parents = parents[:depth]
+		switch n := n.(type) {
+		case *Part:
+			n.Depth = depth
+			b.Parts = append(b.Parts, n)
+			parents = append(parents, n)
+		case *Chapter:
+			n.Number = len(b.Chapters) + 1
+			if depth > 0 {
+				n.Part = parents[depth-1]
+			}
+			n.ID = uniqueID(chapterStem(n.File), used)
+			b.Chapters = append(b.Chapters, n)
+			b.byFile[n.File] = n
+		}
+	})
+}
+
+func chapterStem(file string) string {
+	base := strings.TrimSuffix(path.Base(file), ".md")
+	if base == "_index" || base == "index" {
+		base = path.Base(path.Dir(file))
+	}
+	return base
+}
+
+// uniqueID makes s safe as a file name and an XML id, and unique among used.
+func uniqueID(s string, used map[string]bool) string {
+	var sb strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '_':
+			sb.WriteRune(r)
+		case r == ' ' || r == '.':
+			sb.WriteByte('-')
+		}
+	}
+	id := sb.String()
+	if id == "" || id[0] < 'a' || id[0] > 'z' {
+		id = "c" + id
+	}
+	// Names the packagers use for their own files.
+	switch id {
+	case "nav", "cover", "title", "toc", "contents", "style", "colophon":
+		id += "-chapter"
+	}
+	base := id
+	for i := 2; used[id]; i++ {
+		id = base + "-" + strconv.Itoa(i)
+	}
+	used[id] = true
+	return id
+}
+
+// parseChapters parses every chapter's body, concurrently.
+func (b *Book) parseChapters(ld *loader) {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for _, ch := range b.Chapters {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			ch.Doc = parseChapter(ch.Source, b, ch)
+			ch.Headings = collectHeadings(ch.Doc, ch.Source)
+			if ch.Title == "" {
+				ch.Title = cmp.Or(firstHeadingText(ch.Doc, ch.Source), chapterStem(ch.File))
+			}
+		}()
+	}
+	wg.Wait()
+	_ = ld
+}
+
+// parseChapter parses a chapter's body once; Bindery's own transformations
+// (alerts, shortcodes, math) happen here so both packagers see one AST.
+func parseChapter(src []byte, b *Book, ch *Chapter) ast.Node {
+	doc := markdown.Parser().Parse(text.NewReader(src))
+	return doc
+}
+
+// meta merges the index's front matter with book.yaml.
+func (b *Book) meta(idx *page, cfg Config) Meta {
+	m := Meta{
+		Title:       cmp.Or(cfg.Title, idx.fm.Title, "Untitled"),
+		Subtitle:    cfg.Subtitle,
+		Authors:     append(append([]string{}, cfg.Authors...), cfg.Author...),
+		Language:    cmp.Or(cfg.Language, "en"),
+		Identifier:  cfg.Identifier,
+		Publisher:   cfg.Publisher,
+		Rights:      cfg.Rights,
+		Description: cmp.Or(cfg.Description, idx.fm.Description),
+		Tags:        idx.fm.Tags,
+		BaseURL:     strings.TrimRight(cfg.BaseURL, "/"),
+		TOCDepth:    cmp.Or(cfg.TOCDepth, 2),
+		PageSize:    cmp.Or(cfg.PageSize, "a4"),
+		TwoSide:     cfg.TwoSide,
+		FontSize:    cfg.FontSize,
+	}
+	if cfg.Cover != "" {
+		file := path.Join(b.indexDir, cfg.Cover)
+		if path.IsAbs(cfg.Cover) || strings.HasPrefix(file, "../") || !b.isFile(file) {
+			b.Diagnostics.Errorf(Pos{File: displayJoin(b.root, path.Join(b.indexDir, "book.yaml"))}, "cover %q: no such image inside the book's folder", cfg.Cover)
+		} else {
+			m.Cover = file
+		}
+	}
+	if m.Identifier == "" {
+		m.Identifier = "urn:uuid:" + uuid5(m.Title+"\x00"+path.Join(b.indexDir, "_index.md"))
+	}
+	return m
+}
+
+// uuid5 returns a name-based UUID (RFC 9562 version 5) in the URL namespace.
+func uuid5(name string) string {
+	ns := []byte{0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8}
+	h := sha1.New()
+	h.Write(ns)
+	h.Write([]byte(name))
+	u := h.Sum(nil)[:16]
+	u[6] = u[6]&0x0f | 0x50
+	u[8] = u[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])
+}
+
+var dateLayouts = []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02"}
+
+// modified returns SOURCE_DATE_EPOCH, else the newest front matter date,
+// else the Unix epoch: never the clock.
+func (b *Book) modified(ld *loader, opts Options) time.Time {
+	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return time.Unix(n, 0).UTC()
+		}
+		b.Diagnostics.Warnf(Pos{}, "SOURCE_DATE_EPOCH=%q is not a number of seconds; ignored", s)
+	}
+	var newest time.Time
+	for _, p := range ld.pages {
+		for _, l := range dateLayouts {
+			if t, err := time.Parse(l, strings.TrimSpace(p.fm.Date)); err == nil {
+				if t.After(newest) {
+					newest = t
+				}
+				break
+			}
+		}
+	}
+	if newest.IsZero() {
+		return time.Unix(0, 0).UTC()
+	}
+	return newest.UTC()
+}

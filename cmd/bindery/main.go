@@ -1,0 +1,248 @@
+// Command bindery compiles a Hugo-style folder of markdown into a book: an
+// EPUB 3 for e-readers and a print-quality PDF.
+//
+// Usage:
+//
+//	bindery epub  [-o FILE] [flags] [DIR]
+//	bindery pdf   [-o FILE] [flags] [DIR]
+//	bindery build [-o OUTDIR] [flags] [DIR]
+//	bindery check [--strict] [DIR]
+//	bindery version
+//
+// DIR is the folder holding the book's _index.md; it defaults to "content".
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+
+	"github.com/bindery-books/bindery/book"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitBook  = 1 // errors in the book
+	exitUsage = 2
+)
+
+func main() {
+	log.SetFlags(0)
+	log.SetPrefix("bindery: ")
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+const usage = `Bindery compiles a folder of markdown into a book.
+
+Usage:
+
+	bindery <command> [flags] [DIR]
+
+Commands:
+
+	epub     write an EPUB 3 (default: <slug>.epub)
+	pdf      write a print PDF (default: <slug>.pdf)
+	build    write every format into a folder (default: dist)
+	check    load the book, resolve every link, report; write nothing
+	version  print the version
+
+DIR is the folder holding the book's _index.md (default: content).
+Run 'bindery <command> -h' for a command's flags.
+`
+
+func run(args []string, stdout, stderr io.Writer) int {
+	log.SetOutput(stderr)
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "epub", "pdf", "build", "check":
+		return runBook(args[0], args[1:], stdout, stderr)
+	case "version", "-version", "--version":
+		fmt.Fprintln(stdout, "bindery", version())
+		return exitOK
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "bindery: unknown command %q\n\n%s", args[0], usage)
+	return exitUsage
+}
+
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := info.Main.Version
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 && (v == "" || v == "(devel)") {
+			v = "devel-" + s.Value[:12]
+		}
+	}
+	if v == "" {
+		v = "(devel)"
+	}
+	return v
+}
+
+// options are the flags of the book commands.
+type options struct {
+	out      string
+	root     string
+	drafts   bool
+	strict   bool
+	quiet    bool
+	verbose  bool
+	pageSize string
+	twoSide  bool
+	fontSize float64
+}
+
+func runBook(cmd string, args []string, stdout, stderr io.Writer) int {
+	var o options
+	fs := flag.NewFlagSet("bindery "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	switch cmd {
+	case "epub", "pdf":
+		fs.StringVar(&o.out, "o", "", "write the book to `FILE` (default: the book's slug, .epub or .pdf, in the working folder)")
+	case "build":
+		fs.StringVar(&o.out, "o", "dist", "write every format into `OUTDIR`")
+	}
+	fs.StringVar(&o.root, "root", "", "content root that site-absolute links resolve against (default: nearest folder named content)")
+	fs.BoolVar(&o.drafts, "drafts", false, "include pages marked draft: true")
+	fs.BoolVar(&o.strict, "strict", false, "treat warnings as errors")
+	if cmd != "check" {
+		fs.BoolVar(&o.quiet, "q", false, "print errors only")
+		fs.BoolVar(&o.verbose, "v", false, "print every step")
+	}
+	if cmd == "pdf" || cmd == "build" {
+		fs.StringVar(&o.pageSize, "page-size", "", "page size: "+strings.Join(book.PageSizes, ", ")+" (default: book.yaml's, else a4)")
+		fs.BoolVar(&o.twoSide, "twoside", false, "lay out for two-sided print: mirrored margins, chapters open on recto pages")
+		fs.Float64Var(&o.fontSize, "font-size", 0, "body text size in points (default: book.yaml's, else 10.5)")
+	}
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: bindery %s [flags] [DIR]\n\nFlags:\n", cmd)
+		fs.PrintDefaults()
+	}
+	// Flags may come before or after DIR.
+	var dirs []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return exitOK
+			}
+			return exitUsage
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		dirs = append(dirs, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(dirs) > 1 {
+		fmt.Fprintf(stderr, "bindery %s: one DIR at most, got %d\n", cmd, len(dirs))
+		return exitUsage
+	}
+	dir := "content"
+	if len(dirs) == 1 {
+		dir = dirs[0]
+	}
+	if o.pageSize != "" && !validPageSize(o.pageSize) {
+		fmt.Fprintf(stderr, "bindery %s: --page-size %q: want one of %s\n", cmd, o.pageSize, strings.Join(book.PageSizes, ", "))
+		return exitUsage
+	}
+	if o.fontSize != 0 && (o.fontSize < 6 || o.fontSize > 20) {
+		fmt.Fprintf(stderr, "bindery %s: --font-size %v: want between 6 and 20\n", cmd, o.fontSize)
+		return exitUsage
+	}
+
+	r := &reporter{w: stderr, quiet: o.quiet, verbose: o.verbose, tty: isTerminal(stderr)}
+	b, err := book.Load(dir, book.Options{Root: o.root, Drafts: o.drafts, Strict: o.strict})
+	if err != nil {
+		if b != nil {
+			r.diagnostics(b)
+		}
+		printErr(stderr, err)
+		return exitBook
+	}
+	r.notes(b)
+	r.verbosef("%s: %d chapters, %d parts", b.Index, len(b.Chapters), len(b.Parts))
+
+	var code int
+	switch cmd {
+	case "check":
+		r.diagnostics(b)
+		if err := b.Diagnostics.Err(); err != nil {
+			return exitBook
+		}
+		if !o.quiet {
+			fmt.Fprintf(stderr, "%s: %d chapters, links resolved\n", b.Index, len(b.Chapters))
+		}
+		return exitOK
+	case "epub":
+		code = writeOne(b, o, r, "epub", o.out)
+	case "pdf":
+		code = writeOne(b, o, r, "pdf", o.out)
+	case "build":
+		code = build(b, o, r)
+	}
+	return code
+}
+
+func validPageSize(s string) bool {
+	for _, p := range book.PageSizes {
+		if p == s {
+			return true
+		}
+	}
+	return false
+}
+
+// printErr prints a joined error one problem per line.
+func printErr(w io.Writer, err error) {
+	for _, line := range strings.Split(err.Error(), "\n") {
+		fmt.Fprintln(w, line)
+	}
+}
+
+// slug names output files after the book's title.
+func slug(title string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(title) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	s := strings.TrimSuffix(b.String(), "-")
+	if s == "" {
+		return "book"
+	}
+	return s
+}
+
+func build(b *book.Book, o options, r *reporter) int {
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		log.Print(err)
+		return exitBook
+	}
+	for _, format := range formats {
+		if code := writeOne(b, o, r, format, filepath.Join(o.out, slug(b.Meta.Title)+"."+format)); code != exitOK {
+			return code
+		}
+	}
+	return exitOK
+}
