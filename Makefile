@@ -1,0 +1,60 @@
+# Bindery: build the book in content/ and test the compiler.
+#
+#   make          build every format of the book into dist/
+#   make test     run the tests
+#   make check    check the book's links and validate dist/ with EPUBCheck
+#   make lint     gofmt, go vet, staticcheck, actionlint
+#   make fuzz     run each fuzz target briefly
+#   make clean    remove dist/
+
+GO      ?= go
+BOOK    ?= content
+NAME    ?= elixir-in-the-field
+DIST    ?= dist
+BINDERY := $(DIST)/bindery
+EPUBCHECK_JAR ?= /usr/share/java/epubcheck.jar
+FUZZTIME ?= 10s
+
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.7.0
+ACTIONLINT  := github.com/rhysd/actionlint/cmd/actionlint@v1.7.7
+
+.PHONY: all book epub pdf test check lint fuzz clean $(BINDERY)
+
+all: book
+
+book: $(BINDERY)
+	$(BINDERY) build -o $(DIST) $(BOOK)
+
+epub: $(BINDERY)
+	$(BINDERY) epub -o $(DIST)/$(NAME).epub $(BOOK)
+
+pdf: $(BINDERY)
+	$(BINDERY) pdf -o $(DIST)/$(NAME).pdf $(BOOK)
+
+$(BINDERY):
+	@mkdir -p $(DIST)
+	$(GO) build -trimpath -o $@ ./cmd/bindery
+
+test:
+	$(GO) test ./...
+
+check: $(BINDERY)
+	$(BINDERY) check --strict $(BOOK)
+	@test -f $(DIST)/$(NAME).epub || $(MAKE) epub
+	java -jar $(EPUBCHECK_JAR) --failonwarnings $(DIST)/$(NAME).epub
+
+lint:
+	@out=$$(gofmt -l cmd book assets); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+	$(GO) run $(ACTIONLINT) .github/workflows/*.yml
+
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+			echo "$$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		done; \
+	done
+
+clean:
+	rm -rf $(DIST)
