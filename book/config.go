@@ -27,21 +27,21 @@ type Options struct {
 
 // Config is book.yaml, beside _index.md. Every field is optional.
 type Config struct {
-	Title       string   `yaml:"title"`
-	Subtitle    string   `yaml:"subtitle"`
-	Authors     Names    `yaml:"authors"`
-	Author      Names    `yaml:"author"`
-	Language    string   `yaml:"language"`
-	Identifier  string   `yaml:"identifier"`
-	Publisher   string   `yaml:"publisher"`
-	Rights      string   `yaml:"rights"`
-	Description string   `yaml:"description"`
-	Cover       string   `yaml:"cover"`
-	BaseURL     string   `yaml:"base_url"`
-	TOCDepth    int      `yaml:"toc_depth"`
-	PageSize    string   `yaml:"page_size"`
-	TwoSide     bool     `yaml:"twoside"`
-	FontSize    float64  `yaml:"font_size"`
+	Title       string  `yaml:"title"`
+	Subtitle    string  `yaml:"subtitle"`
+	Authors     Names   `yaml:"authors"`
+	Author      Names   `yaml:"author"`
+	Language    string  `yaml:"language"`
+	Identifier  string  `yaml:"identifier"`
+	Publisher   string  `yaml:"publisher"`
+	Rights      string  `yaml:"rights"`
+	Description string  `yaml:"description"`
+	Cover       string  `yaml:"cover"`
+	BaseURL     string  `yaml:"base_url"`
+	TOCDepth    int     `yaml:"toc_depth"`
+	PageSize    string  `yaml:"page_size"`
+	TwoSide     bool    `yaml:"twoside"`
+	FontSize    float64 `yaml:"font_size"`
 }
 
 // Names is a list of names that YAML may also give as one string.

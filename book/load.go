@@ -620,6 +620,7 @@ func (b *Book) parseChapters(ld *loader) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
+			ch.Source = preprocess(ch.Source)
 			ch.Doc = parseChapter(ch.Source, b, ch)
 			ch.Headings = collectHeadings(ch.Doc, ch.Source)
 			if ch.Title == "" {
@@ -635,6 +636,11 @@ func (b *Book) parseChapters(ld *loader) {
 // (alerts, shortcodes, math) happen here so both packagers see one AST.
 func parseChapter(src []byte, b *Book, ch *Chapter) ast.Node {
 	doc := markdown.Parser().Parse(text.NewReader(src))
+	r := &resolver{ch: ch, src: src}
+	if b != nil {
+		r.ds = b.Diagnostics
+	}
+	r.resolve(doc)
 	return doc
 }
 

@@ -18,7 +18,7 @@ import (
 // goldmark parsers keep their state in a per-call context, so one value
 // serves concurrent parses.
 var markdown = goldmark.New(
-	goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.Typographer),
+	goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.Typographer, shortcodeExtension{}, mathExtension{}),
 	goldmark.WithParserOptions(parser.WithAttribute()),
 )
 

@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -129,12 +130,21 @@ func checkXML(data []byte) error {
 	d.Strict = true
 	d.Entity = xml.HTMLEntity
 	for {
-		_, err := d.Token()
+		tok, err := d.Token()
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {
 			return err
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			seen := map[xml.Name]bool{}
+			for _, a := range se.Attr {
+				if seen[a.Name] {
+					return fmt.Errorf("<%s> repeats attribute %s", se.Name.Local, a.Name.Local)
+				}
+				seen[a.Name] = true
+			}
 		}
 	}
 }

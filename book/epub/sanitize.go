@@ -205,7 +205,7 @@ func writeXHTML(b *strings.Builder, n *html.Node, parentNS string) {
 			if a.Namespace != "" {
 				key = a.Namespace + ":" + a.Key
 			}
-			if !validAttrName(key) {
+			if !validAttrName(key) || key == "xmlns" || strings.HasPrefix(key, "xmlns:") {
 				continue
 			}
 			b.WriteString(" " + key + `="` + escapeXML(a.Val, true) + `"`)

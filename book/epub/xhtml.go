@@ -2,6 +2,7 @@ package epub
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html"
 	"path"
@@ -28,10 +29,23 @@ type chapterRenderer struct {
 	pkg *packager
 	// diagrams counts the chapter's diagrams, for their file names.
 	diagrams int
+	// line is the file line of the raw HTML being sanitized.
+	line int
+}
+
+// imageProblem reports an image that cannot be packaged: a path out of the
+// content root is an error, anything else a warning.
+func (r *chapterRenderer) imageProblem(pos book.Pos, dest string, err error) {
+	if errors.Is(err, book.ErrOutside) {
+		r.b.Diagnostics.Errorf(pos, "image %q: %v", dest, err)
+		return
+	}
+	r.b.Diagnostics.Warnf(pos, "image %q: %v", dest, err)
 }
 
 // RegisterFuncs lists every node kind this renderer handles.
 func (r *chapterRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindParagraph, r.paragraph)
 	reg.Register(ast.KindLink, r.link)
 	reg.Register(ast.KindAutoLink, r.autoLink)
 	reg.Register(ast.KindImage, r.image)
@@ -88,6 +102,35 @@ func (r *chapterRenderer) href(t book.Target) string {
 	}
 }
 
+// paragraph renders a paragraph, or a figure when the paragraph is one
+// image alone: captioned with the image's title, else its alt text.
+func (r *chapterRenderer) paragraph(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	img, alone := node.FirstChild().(*ast.Image)
+	alone = alone && node.FirstChild() == node.LastChild()
+	if alone {
+		if res, err := r.b.Resource(r.ch, string(img.Destination)); err != nil || res.Remote {
+			alone = false
+		}
+	}
+	if !alone {
+		if entering {
+			w.WriteString("<p>")
+		} else {
+			w.WriteString("</p>\n")
+		}
+		return ast.WalkContinue, nil
+	}
+	if entering {
+		w.WriteString(`<figure class="image">`)
+		return ast.WalkContinue, nil
+	}
+	if caption := cmpOr(string(img.Title), book.PlainText(img, src)); caption != "" {
+		fmt.Fprintf(w, "<figcaption>%s</figcaption>", esc(caption))
+	}
+	w.WriteString("</figure>\n")
+	return ast.WalkContinue, nil
+}
+
 func (r *chapterRenderer) link(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	n := node.(*ast.Link)
 	t := r.b.Link(r.ch, string(n.Destination))
@@ -134,11 +177,12 @@ func (r *chapterRenderer) image(w util.BufWriter, src []byte, node ast.Node, ent
 	title := string(n.Title)
 	res, err := r.b.Resource(r.ch, dest)
 	if err != nil {
-		r.b.Diagnostics.Warnf(r.ch.PosOf(n), "image %q: %v", dest, err)
+		r.imageProblem(r.ch.PosOf(n), dest, err)
 		fmt.Fprintf(w, `<span class="missing-image">[%s]</span>`, esc(cmpOr(alt, title, dest)))
 		return ast.WalkSkipChildren, nil
 	}
 	if res.Remote {
+		r.b.Diagnostics.Warnf(r.ch.PosOf(n), "image %q is remote and not fetched; shown as a link", dest)
 		fmt.Fprintf(w, `<span class="remote-image">[%s: <a class="external" href="%s">%s</a>]</span>`, esc(cmpOr(alt, "image")), esc(dest), esc(dest))
 		return ast.WalkSkipChildren, nil
 	}
@@ -231,6 +275,7 @@ func (r *chapterRenderer) htmlBlock(w util.BufWriter, src []byte, node ast.Node,
 	if n.HasClosure() {
 		raw.Write(n.ClosureLine.Value(src))
 	}
+	r.line = r.ch.NodeLine(n)
 	w.WriteString(r.sanitize(raw.String()))
 	return ast.WalkSkipChildren, nil
 }
@@ -244,6 +289,9 @@ func (r *chapterRenderer) rawHTML(w util.BufWriter, src []byte, node ast.Node, e
 	for i := 0; i < n.Segments.Len(); i++ {
 		s := n.Segments.At(i)
 		raw.Write(s.Value(src))
+	}
+	if n.Segments.Len() > 0 {
+		r.line = r.ch.Line(n.Segments.At(0).Start)
 	}
 	w.WriteString(r.sanitize(raw.String()))
 	return ast.WalkSkipChildren, nil
@@ -395,7 +443,12 @@ func (r *chapterRenderer) sanitize(raw string) string {
 			return r.href(r.b.Link(r.ch, val)), ""
 		}
 		res, err := r.b.Resource(r.ch, val)
-		if err != nil || res.Remote {
+		if err != nil {
+			r.imageProblem(book.Pos{File: r.ch.Path, Line: r.line}, val, err)
+			return "", "[image: " + val + "]"
+		}
+		if res.Remote {
+			r.b.Diagnostics.Warnf(book.Pos{File: r.ch.Path, Line: r.line}, "image %q is remote and not fetched; shown as a link", val)
 			return "", "[image: " + val + "]"
 		}
 		name, err := r.pkg.addImage(res)
