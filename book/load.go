@@ -641,6 +641,7 @@ func parseChapter(src []byte, b *Book, ch *Chapter) ast.Node {
 		r.ds = b.Diagnostics
 	}
 	r.resolve(doc)
+	r.limitNesting(doc, 0)
 	return doc
 }
 

@@ -121,10 +121,19 @@ func collectHeadings(doc ast.Node, src []byte) []*Heading {
 	return hs
 }
 
+// offsetAttr is the attribute that carries the source offset of nodes made
+// after parsing (from shortcodes), which have no source lines of their own.
+const offsetAttr = "_offset"
+
 // nodeOffset returns the byte offset where n starts in the source, looking
 // at n's lines, its text segment, or else its first descendant that has one.
 func nodeOffset(n ast.Node) (int, bool) {
 	for ; n != nil; n = n.FirstChild() {
+		if v, ok := n.AttributeString(offsetAttr); ok {
+			if off, ok := v.(int); ok {
+				return off, true
+			}
+		}
 		if n.Type() == ast.TypeBlock {
 			if l := n.Lines(); l != nil && l.Len() > 0 {
 				return l.At(0).Start, true

@@ -134,6 +134,7 @@ func (r *resolver) block(parent ast.Node, sc *Shortcode) {
 		return
 	case "youtube", "vimeo":
 		p := ast.NewParagraph()
+		p.SetAttributeString(offsetAttr, sc.Offset)
 		r.video(p, sc.Name, sc.Args)
 		parent.ReplaceChild(parent, sc, p)
 		return
@@ -156,6 +157,7 @@ func (r *resolver) block(parent ast.Node, sc *Shortcode) {
 		lift(parent, sc)
 		return
 	}
+	n.SetAttributeString(offsetAttr, sc.Offset)
 	replace(parent, sc, n)
 	r.resolve(n)
 }
@@ -174,6 +176,7 @@ func (r *resolver) codeBlock(parent ast.Node, sc *Shortcode) {
 		info = ast.NewTextSegment(text.NewSegment(a.(int), b.(int)))
 	}
 	cb := ast.NewFencedCodeBlock(info)
+	cb.SetAttributeString(offsetAttr, sc.Offset)
 	cb.SetLines(sc.Lines())
 	parent.ReplaceChild(parent, sc, cb)
 }
@@ -186,6 +189,7 @@ func (r *resolver) figure(parent ast.Node, sc *Shortcode) {
 		return
 	}
 	img := ast.NewImage(ast.NewLink())
+	img.SetAttributeString(offsetAttr, sc.Offset)
 	img.Destination = []byte(src)
 	img.Title = []byte(arg(sc.Args, "caption", "title"))
 	if alt := arg(sc.Args, "alt", "caption", "title"); alt != "" {
@@ -315,4 +319,57 @@ func (r *resolver) alert(parent ast.Node, bq *ast.Blockquote) ast.Node {
 func hasAttr(n ast.Node, name string) bool {
 	_, ok := n.AttributeString(name)
 	return ok
+}
+
+// maxNesting bounds how deep blocks nest. Deeper levels become plain text:
+// no reader follows a hundred indents, and XHTML parsers and page layouts
+// have limits of their own.
+const maxNesting = 48
+
+// limitNesting flattens blocks nested deeper than maxNesting.
+func (r *resolver) limitNesting(n ast.Node, depth int) {
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		if c.Type() != ast.TypeBlock {
+			continue
+		}
+		if depth < maxNesting {
+			r.limitNesting(c, depth+1)
+			continue
+		}
+		if c.FirstChild() == nil || c.FirstChild().Type() != ast.TypeBlock {
+			continue
+		}
+		if off, ok := nodeOffset(c); ok {
+			r.warn(off, "blocks nested more than %d deep: the deeper levels are set as plain text", maxNesting)
+		}
+		var txt strings.Builder
+		_ = ast.Walk(c, func(d ast.Node, entering bool) (ast.WalkStatus, error) {
+			if !entering {
+				return ast.WalkContinue, nil
+			}
+			switch d := d.(type) {
+			case *ast.Text:
+				txt.Write(d.Segment.Value(r.src))
+				txt.WriteByte(' ')
+			case *ast.String:
+				txt.Write(d.Value)
+				txt.WriteByte(' ')
+			}
+			return ast.WalkContinue, nil
+		})
+		p := ast.NewParagraph()
+		p.AppendChild(p, ast.NewString([]byte(strings.TrimSpace(txt.String()))))
+		// A list item holds the text; any other container is replaced.
+		if _, ok := c.(*ast.ListItem); ok {
+			for g := c.FirstChild(); g != nil; {
+				next := g.NextSibling()
+				c.RemoveChild(c, g)
+				g = next
+			}
+			c.AppendChild(c, p)
+			continue
+		}
+		n.ReplaceChild(n, c, p)
+		c = p
+	}
 }

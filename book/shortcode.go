@@ -205,7 +205,20 @@ func lineTag(line []byte) (shortcodeTag, int, bool) {
 	return t, indent, true
 }
 
+// maxShortcodeDepth bounds shortcode nesting: every line is shown to every
+// open block, so deeper nesting would cost time for no real document.
+const maxShortcodeDepth = 32
+
 func (shortcodeBlockParser) Open(parent ast.Node, reader text.Reader, pc parser.Context) (ast.Node, parser.State) {
+	depth := 0
+	for p := parent; p != nil; p = p.Parent() {
+		if _, ok := p.(*Shortcode); ok {
+			depth++
+		}
+	}
+	if depth >= maxShortcodeDepth {
+		return nil, parser.NoChildren
+	}
 	line, seg := reader.PeekLine()
 	t, indent, ok := lineTag(line)
 	if !ok {

@@ -44,6 +44,9 @@ var dropped = map[atom.Atom]bool{
 	atom.Dialog: true,
 }
 
+// maxRawDepth bounds the nesting of raw HTML elements.
+const maxRawDepth = 64
+
 var globalAttrs = map[string]bool{"class": true, "title": true, "lang": true, "dir": true}
 
 // safeURL reports whether a URL may be kept in href or src.
@@ -60,7 +63,10 @@ func safeURL(u string) bool {
 // sanitize filters one piece of raw HTML. fixURL rewrites href and src
 // values (resolving links and packaging images); it returns "" to drop the
 // attribute, and for an img with no usable source, a text to show instead.
-func sanitize(raw string, fixURL func(tag, attr, val string) (string, string)) string {
+//
+// open counts the elements raw HTML has opened and not closed, across the
+// pieces of a chapter; past maxRawDepth further elements lose their tags.
+func sanitize(raw string, open *int, fixURL func(tag, attr, val string) (string, string)) string {
 	var out strings.Builder
 	z := html.NewTokenizer(strings.NewReader(raw))
 	skip := 0 // depth inside a dropped element
@@ -90,8 +96,11 @@ func sanitize(raw string, fixURL func(tag, attr, val string) (string, string)) s
 				continue
 			}
 			extra, ok := allowed[tok.DataAtom]
-			if !ok {
+			if !ok || *open >= maxRawDepth && !isVoid(tok.DataAtom) {
 				continue
+			}
+			if !isVoid(tok.DataAtom) {
+				*open++
 			}
 			var attrs strings.Builder
 			replace := ""
@@ -142,7 +151,8 @@ func sanitize(raw string, fixURL func(tag, attr, val string) (string, string)) s
 				}
 				continue
 			}
-			if _, ok := allowed[tok.DataAtom]; ok && !isVoid(tok.DataAtom) {
+			if _, ok := allowed[tok.DataAtom]; ok && !isVoid(tok.DataAtom) && *open > 0 {
+				*open--
 				name := tok.DataAtom.String()
 				if tok.DataAtom == atom.Center {
 					name = "div"

@@ -31,6 +31,8 @@ type chapterRenderer struct {
 	diagrams int
 	// line is the file line of the raw HTML being sanitized.
 	line int
+	// rawOpen counts raw HTML elements left open so far.
+	rawOpen int
 }
 
 // imageProblem reports an image that cannot be packaged: a path out of the
@@ -438,7 +440,7 @@ func (r *chapterRenderer) mermaid(w util.BufWriter, node ast.Node, code string) 
 
 // sanitize filters raw HTML, resolving its links and packaging its images.
 func (r *chapterRenderer) sanitize(raw string) string {
-	return sanitize(raw, func(tag, attr, val string) (string, string) {
+	return sanitize(raw, &r.rawOpen, func(tag, attr, val string) (string, string) {
 		if attr == "href" {
 			return r.href(r.b.Link(r.ch, val)), ""
 		}
