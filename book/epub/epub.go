@@ -222,15 +222,14 @@ func (p *packager) diagramDrawn() {
 	p.mu.Unlock()
 }
 
-// mathML renders TeX as MathML. Until TeX is converted, the source is kept
-// as the annotation and shown as text.
+// mathML renders TeX as MathML, keeping the TeX as its annotation.
 func (p *packager) mathML(tex string, display bool) string {
 	d := ""
 	if display {
 		d = ` display="block"`
 	}
-	return fmt.Sprintf(`<math xmlns="http://www.w3.org/1998/Math/MathML"%s alttext="%s"><semantics><mrow><mtext>%s</mtext></mrow><annotation encoding="application/x-tex">%s</annotation></semantics></math>`,
-		d, esc(tex), esc(tex), esc(tex))
+	return fmt.Sprintf(`<math xmlns="http://www.w3.org/1998/Math/MathML"%s alttext="%s"><semantics>%s<annotation encoding="application/x-tex">%s</annotation></semantics></math>`,
+		d, esc(tex), texToMathML(tex, display), esc(tex))
 }
 
 // stylesheet returns the book's CSS: ours, then the code style's.

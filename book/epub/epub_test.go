@@ -25,6 +25,23 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // single chapter "input.md" becomes the book.
 func loadBook(t testing.TB, files map[string]string) *book.Book {
 	t.Helper()
+	b, err := load(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// loadBookOrSkip is loadBook for fuzzing: a book that does not load is no failure.
+func loadBookOrSkip(t testing.TB, files map[string]string) *book.Book {
+	b, err := load(files)
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+func load(files map[string]string) (*book.Book, error) {
 	fsys := fstest.MapFS{}
 	for name, data := range files {
 		fsys[name] = &fstest.MapFile{Data: []byte(data)}
@@ -35,11 +52,7 @@ func loadBook(t testing.TB, files map[string]string) *book.Book {
 			fsys["other.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Other\n---\n## Target Heading\n\ntext\n")}
 		}
 	}
-	b, err := book.LoadFS(fsys, "content", ".", book.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return book.LoadFS(fsys, "content", ".", book.Options{})
 }
 
 var bodyRE = regexp.MustCompile(`(?s)<body[^>]*>\n(.*)</body>`)
