@@ -3,6 +3,7 @@ package book
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/alecthomas/chroma/v2"
 	"github.com/alecthomas/chroma/v2/lexers"
@@ -23,7 +24,22 @@ var iexPrompt = regexp.MustCompile(`^(?:iex|\.\.\.)(?:\([^)]*\))?> ?`)
 // Highlight splits code into tokens with chroma, for both packagers.
 // It knows iex sessions, which chroma does not: prompts, Elixir input,
 // and output lines. Unknown languages come back as one plain token per line.
+//
+// Results are cached, so the packagers of one build highlight each block
+// once between them; callers must not modify the tokens.
 func Highlight(lang, code string) []chroma.Token {
+	key := lang + "\x00" + code
+	if v, ok := highlighted.Load(key); ok {
+		return v.([]chroma.Token)
+	}
+	toks := highlight(lang, code)
+	highlighted.Store(key, toks)
+	return toks
+}
+
+var highlighted sync.Map // lang NUL code -> []chroma.Token
+
+func highlight(lang, code string) []chroma.Token {
 	if lang == "iex" {
 		return highlightIEx(code)
 	}

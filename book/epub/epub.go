@@ -60,12 +60,22 @@ type packager struct {
 	math      map[string]bool // chapter files that hold MathML
 
 	drawDiagram func(string) ([]byte, string, int, error)
+
+	coverFile *file
+	coverErr  error
 }
 
 // Write packages b as an EPUB 3 and writes it to w.
 func Write(w io.Writer, b *book.Book, cfg Config) (Stats, error) {
 	p := &packager{b: b, cfg: cfg, resources: map[string]*file{}, math: map[string]bool{}, drawDiagram: cfg.Diagram}
+	// The cover is drawn while the chapters render.
+	coverDone := make(chan struct{})
+	go func() {
+		defer close(coverDone)
+		p.coverFile, p.coverErr = p.cover()
+	}()
 	chapters, err := p.renderChapters()
+	<-coverDone
 	if err != nil {
 		return p.stats, err
 	}

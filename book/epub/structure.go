@@ -21,7 +21,7 @@ func (p *packager) files(chapters [][]byte) ([]*file, error) {
 	var fs []*file
 	add := func(f *file) *file { fs = append(fs, f); return f }
 
-	cover, err := p.cover()
+	cover, err := p.coverFile, p.coverErr
 	if err != nil {
 		return nil, err
 	}
