@@ -169,10 +169,7 @@ func TestContentIndexFollowsSeed(t *testing.T) {
 		t.Fatal(err)
 	}
 	links := regexp.MustCompile(`(?m)^- \[[^\]]+\]\([^)]+\)$`)
-	var want []string
-	for _, l := range links.FindAllString(string(seed), -1) {
-		want = append(want, l)
-	}
+	want := links.FindAllString(string(seed), -1)
 	got := links.FindAllString(string(ours), -1)
 	// Ours lists the seed's chapters that exist, in the seed's order.
 	j := 0
