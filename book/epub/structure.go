@@ -159,12 +159,10 @@ func (p *packager) tocList(s *strings.Builder, nodes []book.Node, depth int) {
 			s.WriteString(indent + "</li>\n")
 		case *book.Chapter:
 			fmt.Fprintf(s, "%s<li><a href=\"%s.xhtml\">%s</a>", indent, n.ID, esc(n.Title))
-			if hs := p.tocHeadings(n); len(hs) > 0 {
-				s.WriteString("\n" + indent + "  <ol>\n")
-				for _, h := range hs {
-					fmt.Fprintf(s, "%s    <li><a href=\"%s.xhtml#%s\">%s</a></li>\n", indent, n.ID, esc(h.ID), esc(h.Text))
-				}
-				s.WriteString(indent + "  </ol>\n" + indent)
+			if es := p.tocHeadings(n); len(es) > 0 {
+				s.WriteString("\n")
+				writeTOCEntries(s, n.ID, es, indent+"  ")
+				s.WriteString(indent)
 			}
 			s.WriteString("</li>\n")
 		}
@@ -172,27 +170,63 @@ func (p *packager) tocList(s *strings.Builder, nodes []book.Node, depth int) {
 	s.WriteString(indent + "</ol>\n")
 }
 
-// tocHeadings returns the sections of a chapter the contents list: ## headings
-// when toc_depth is 2 or more. A chapter whose body uses # headings for its
-// sections lists those instead.
-func (p *packager) tocHeadings(ch *book.Chapter) []*book.Heading {
-	if p.b.Meta.TOCDepth < 2 {
+// tocEntry is a heading listed in the contents, with the headings below it.
+type tocEntry struct {
+	h        *book.Heading
+	children []*tocEntry
+}
+
+// tocHeadings returns the sections of a chapter the contents list: ##
+// headings when toc_depth is 2, and ### under them when it is 3, and so on.
+// A chapter whose body uses # headings for its sections starts there.
+func (p *packager) tocHeadings(ch *book.Chapter) []*tocEntry {
+	depth := p.b.Meta.TOCDepth
+	if depth < 2 {
 		return nil
 	}
-	level := 2
+	base := 2
 	for _, h := range ch.Headings {
 		if h.Level == 1 {
-			level = 1
+			base = 1
 			break
 		}
 	}
-	var hs []*book.Heading
+	var top []*tocEntry
+	var stack []*tocEntry // stack[i] is the last entry at level base+i
 	for _, h := range ch.Headings {
-		if h.Level == level && strings.TrimSpace(h.Text) != "" {
-			hs = append(hs, h)
+		lvl := h.Level - base
+		if lvl < 0 || lvl > depth-2 || strings.TrimSpace(h.Text) == "" {
+			continue
 		}
+		e := &tocEntry{h: h}
+		if lvl == 0 || len(stack) == 0 {
+			top = append(top, e)
+			stack = []*tocEntry{e}
+			continue
+		}
+		if lvl > len(stack) {
+			lvl = len(stack) // a skipped level hangs under the last entry
+		}
+		parent := stack[lvl-1]
+		parent.children = append(parent.children, e)
+		stack = append(stack[:lvl], e)
 	}
-	return hs
+	return top
+}
+
+// writeTOCEntries writes nested heading entries as list items.
+func writeTOCEntries(s *strings.Builder, chID string, es []*tocEntry, indent string) {
+	s.WriteString(indent + "<ol>\n")
+	for _, e := range es {
+		fmt.Fprintf(s, "%s  <li><a href=\"%s.xhtml#%s\">%s</a>", indent, chID, esc(e.h.ID), esc(e.h.Text))
+		if len(e.children) > 0 {
+			s.WriteString("\n")
+			writeTOCEntries(s, chID, e.children, indent+"    ")
+			s.WriteString(indent + "  ")
+		}
+		s.WriteString("</li>\n")
+	}
+	s.WriteString(indent + "</ol>\n")
 }
 
 func (p *packager) contentsPage() []byte {
@@ -250,13 +284,21 @@ func (p *packager) ncx() []byte {
 				s.WriteString(indent + "</navPoint>\n")
 			case *book.Chapter:
 				fmt.Fprintf(&s, "%s<navPoint id=\"np-%d\" playOrder=\"%d\"><navLabel><text>%s</text></navLabel><content src=\"%s.xhtml\"/>\n", indent, order, order, esc(n.Title), n.ID)
-				if hs := p.tocHeadings(n); len(hs) > 0 {
-					maxDepth = max(maxDepth, depth+1)
-					for _, h := range hs {
+				var entries func(es []*tocEntry, indent string, d int)
+				entries = func(es []*tocEntry, indent string, d int) {
+					for _, e := range es {
 						order++
-						fmt.Fprintf(&s, "%s  <navPoint id=\"np-%d\" playOrder=\"%d\"><navLabel><text>%s</text></navLabel><content src=\"%s.xhtml#%s\"/></navPoint>\n", indent, order, order, esc(h.Text), n.ID, esc(h.ID))
+						maxDepth = max(maxDepth, d)
+						fmt.Fprintf(&s, "%s<navPoint id=\"np-%d\" playOrder=\"%d\"><navLabel><text>%s</text></navLabel><content src=\"%s.xhtml#%s\"/>", indent, order, order, esc(e.h.Text), n.ID, esc(e.h.ID))
+						if len(e.children) > 0 {
+							s.WriteString("\n")
+							entries(e.children, indent+"  ", d+1)
+							s.WriteString(indent)
+						}
+						s.WriteString("</navPoint>\n")
 					}
 				}
+				entries(p.tocHeadings(n), indent+"  ", depth+1)
 				s.WriteString(indent + "</navPoint>\n")
 			}
 		}
