@@ -3,6 +3,7 @@ package book
 import (
 	"bytes"
 	"io/fs"
+	"strings"
 	"sync"
 	"time"
 
@@ -33,6 +34,8 @@ type Book struct {
 	prefix    string // common site-path prefix of the index's links, "/a/b/" form
 	indexDir  string // fs path of the index folder within the content root
 	fsys      fs.FS
+	extra     []extraRoot // static/ and assets/ beside the content root
+	fetch     fetcher
 	byFile    map[string]*Chapter // fs path -> chapter
 	mapped    bool                // index links resolved through prefix
 	statMu    sync.Mutex
@@ -170,4 +173,19 @@ func (b *Book) Walk(fn func(n Node, depth int)) {
 // ReadFile reads a file of the content tree, for packagers that embed
 // resources (images). Paths are fs paths within the content root; nothing
 // outside the root can be read.
-func (b *Book) ReadFile(name string) ([]byte, error) { return fs.ReadFile(b.fsys, name) }
+func (b *Book) ReadFile(name string) ([]byte, error) {
+	if root, rest, ok := strings.Cut(name, ":"); ok {
+		for _, e := range b.extra {
+			if e.name == root {
+				return fs.ReadFile(e.fsys, rest)
+			}
+		}
+	}
+	return fs.ReadFile(b.fsys, name)
+}
+
+// extraRoot is a folder beside the content root that images may come from.
+type extraRoot struct {
+	name string
+	fsys fs.FS
+}

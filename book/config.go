@@ -23,6 +23,8 @@ type Options struct {
 	Drafts bool
 	// Strict turns warnings into errors.
 	Strict bool
+	// FetchRemote allows fetching remote (http, https) images into the book.
+	FetchRemote bool
 }
 
 // Config is book.yaml, beside _index.md. Every field is optional.

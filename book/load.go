@@ -63,7 +63,17 @@ func Load(dir string, opts Options) (*Book, error) {
 		return nil, err
 	}
 	display := displayPath(absRoot)
-	return LoadFS(r.FS(), display, filepath.ToSlash(rel), opts)
+	b, err := LoadFS(r.FS(), display, filepath.ToSlash(rel), opts)
+	if b != nil {
+		// Hugo's static/ and assets/ beside the content root hold images
+		// that pages refer to by site path.
+		for _, name := range []string{"static", "assets"} {
+			if r, err := os.OpenRoot(filepath.Join(filepath.Dir(absRoot), name)); err == nil {
+				b.extra = append(b.extra, extraRoot{name, r.FS()})
+			}
+		}
+	}
+	return b, err
 }
 
 // displayPath returns p relative to the working folder when that is shorter.
@@ -98,6 +108,7 @@ func LoadFS(fsys fs.FS, display, indexDir string, opts Options) (*Book, error) {
 		byFile:      map[string]*Chapter{},
 		statCache:   map[string]bool{},
 	}
+	b.fetch.enabled = opts.FetchRemote
 	ld := &loader{b: b, opts: opts, pages: map[string]*page{}, listed: map[string]Pos{}}
 	indexFile := path.Join(indexDir, "_index.md")
 	b.Index = displayJoin(display, indexFile)

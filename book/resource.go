@@ -2,10 +2,15 @@ package book
 
 import (
 	"errors"
+	"fmt"
+	"io"
 	"io/fs"
+	"net/http"
 	"net/url"
 	"path"
 	"strings"
+	"sync"
+	"time"
 )
 
 // Resource is a file a chapter refers to, such as an image.
@@ -50,7 +55,11 @@ func (b *Book) Resource(from *Chapter, src string) (Resource, error) {
 	}
 	var tries []string
 	if strings.HasPrefix(p, "/") {
-		tries = []string{strings.TrimPrefix(path.Clean(p), "/")}
+		site := strings.TrimPrefix(path.Clean(p), "/")
+		tries = []string{site}
+		for _, e := range b.extra {
+			tries = append(tries, e.name+":"+site)
+		}
 	} else {
 		tries = []string{path.Join(path.Dir(from.File), p), path.Join(b.indexDir, p)}
 	}
@@ -60,7 +69,15 @@ func (b *Book) Resource(from *Chapter, src string) (Resource, error) {
 			outside = true
 			continue
 		}
-		fi, err := fs.Stat(b.fsys, t)
+		fsys, name := b.fsys, t
+		if root, rest, ok := strings.Cut(t, ":"); ok {
+			for _, e := range b.extra {
+				if e.name == root {
+					fsys, name = e.fsys, rest
+				}
+			}
+		}
+		fi, err := fs.Stat(fsys, name)
 		if err != nil {
 			if isEscape(err) {
 				outside = true
@@ -85,4 +102,63 @@ func (b *Book) Resource(from *Chapter, src string) (Resource, error) {
 // isEscape reports whether err is os.Root refusing a symlink that leads out.
 func isEscape(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "escapes")
+}
+
+// fetcher fetches remote images when the user asks for it (--fetch-remote).
+type fetcher struct {
+	enabled bool
+	mu      sync.Mutex
+	cache   map[string]fetched
+}
+
+type fetched struct {
+	data []byte
+	err  error
+}
+
+// maxFetch bounds the size of a fetched image.
+const maxFetch = 32 << 20
+
+// FetchRemote reports whether remote images may be fetched.
+func (b *Book) FetchRemote() bool { return b.fetch.enabled }
+
+// Fetch downloads a remote resource once per build. It fails unless the
+// book was loaded with FetchRemote.
+func (b *Book) Fetch(res Resource) ([]byte, error) {
+	f := &b.fetch
+	if !f.enabled || !res.Remote {
+		return nil, errors.New("remote images are not fetched without --fetch-remote")
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if r, ok := f.cache[res.URL]; ok {
+		return r.data, r.err
+	}
+	if f.cache == nil {
+		f.cache = map[string]fetched{}
+	}
+	data, err := download(res.URL)
+	f.cache[res.URL] = fetched{data, err}
+	return data, err
+}
+
+var httpClient = &http.Client{Timeout: 30 * time.Second}
+
+func download(url string) ([]byte, error) {
+	resp, err := httpClient.Get(url)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("fetch: %s", resp.Status)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxFetch+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxFetch {
+		return nil, fmt.Errorf("fetch: larger than %d MB", maxFetch>>20)
+	}
+	return data, nil
 }

@@ -175,13 +175,47 @@ func (p *packager) addImage(res book.Resource) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return p.addImageData(path.Base(res.File), res.MediaType, data)
+}
+
+// addRemote fetches a remote image (only with --fetch-remote) and packages it.
+func (p *packager) addRemote(res book.Resource) (string, error) {
+	data, err := p.b.Fetch(res)
+	if err != nil {
+		return "", err
+	}
 	mt := res.MediaType
+	if mt == "" {
+		mt = sniffImage(data)
+	}
+	if mt == "" {
+		return "", fmt.Errorf("not an image Bindery knows")
+	}
+	return p.addImageData(path.Base(res.URL), mt, data)
+}
+
+func sniffImage(data []byte) string {
+	switch {
+	case bytes.HasPrefix(data, []byte("\x89PNG")):
+		return "image/png"
+	case bytes.HasPrefix(data, []byte{0xFF, 0xD8}):
+		return "image/jpeg"
+	case bytes.HasPrefix(data, []byte("GIF8")):
+		return "image/gif"
+	case len(data) > 12 && string(data[:4]) == "RIFF" && string(data[8:12]) == "WEBP":
+		return "image/webp"
+	}
+	return ""
+}
+
+func (p *packager) addImageData(file, mt string, data []byte) (string, error) {
+	var err error
 	data, mt, err = normalizeImage(data, mt)
 	if err != nil {
 		return "", err
 	}
 	sum := sha256.Sum256(data)
-	base := strings.TrimSuffix(path.Base(res.File), path.Ext(res.File))
+	base := strings.TrimSuffix(file, path.Ext(file))
 	name := "images/" + safeName(base) + "-" + hex.EncodeToString(sum[:4]) + extFor(mt)
 	p.addFile(name, mt, data)
 	return name, nil

@@ -110,7 +110,7 @@ func (r *chapterRenderer) paragraph(w util.BufWriter, src []byte, node ast.Node,
 	img, alone := node.FirstChild().(*ast.Image)
 	alone = alone && node.FirstChild() == node.LastChild()
 	if alone {
-		if res, err := r.b.Resource(r.ch, string(img.Destination)); err != nil || res.Remote {
+		if res, err := r.b.Resource(r.ch, string(img.Destination)); err != nil || res.Remote && !r.b.FetchRemote() {
 			alone = false
 		}
 	}
@@ -183,8 +183,15 @@ func (r *chapterRenderer) image(w util.BufWriter, src []byte, node ast.Node, ent
 		fmt.Fprintf(w, `<span class="missing-image">[%s]</span>`, esc(cmpOr(alt, title, dest)))
 		return ast.WalkSkipChildren, nil
 	}
-	if res.Remote {
-		r.b.Diagnostics.Warnf(r.ch.PosOf(n), "image %q is remote and not fetched; shown as a link", dest)
+	if res.Remote && r.b.FetchRemote() {
+		if name, err := r.pkg.addRemote(res); err == nil {
+			fmt.Fprintf(w, `<img src="%s" alt="%s" />`, esc(name), esc(alt))
+			return ast.WalkSkipChildren, nil
+		} else {
+			r.b.Diagnostics.Warnf(r.ch.PosOf(n), "image %q: %v; shown as a link", dest, err)
+		}
+	} else if res.Remote {
+		r.b.Diagnostics.Warnf(r.ch.PosOf(n), "image %q is remote and not fetched (use --fetch-remote); shown as a link", dest)
 		fmt.Fprintf(w, `<span class="remote-image">[%s: <a class="external" href="%s">%s</a>]</span>`, esc(cmpOr(alt, "image")), esc(dest), esc(dest))
 		return ast.WalkSkipChildren, nil
 	}
@@ -449,8 +456,13 @@ func (r *chapterRenderer) sanitize(raw string) string {
 			r.imageProblem(book.Pos{File: r.ch.Path, Line: r.line}, val, err)
 			return "", "[image: " + val + "]"
 		}
+		if res.Remote && r.b.FetchRemote() {
+			if name, err := r.pkg.addRemote(res); err == nil {
+				return name, ""
+			}
+		}
 		if res.Remote {
-			r.b.Diagnostics.Warnf(book.Pos{File: r.ch.Path, Line: r.line}, "image %q is remote and not fetched; shown as a link", val)
+			r.b.Diagnostics.Warnf(book.Pos{File: r.ch.Path, Line: r.line}, "image %q is remote and not fetched (use --fetch-remote)", val)
 			return "", "[image: " + val + "]"
 		}
 		name, err := r.pkg.addImage(res)

@@ -96,15 +96,16 @@ func version() string {
 
 // options are the flags of the book commands.
 type options struct {
-	out      string
-	root     string
-	drafts   bool
-	strict   bool
-	quiet    bool
-	verbose  bool
-	pageSize string
-	twoSide  bool
-	fontSize float64
+	out         string
+	root        string
+	drafts      bool
+	fetchRemote bool
+	strict      bool
+	quiet       bool
+	verbose     bool
+	pageSize    string
+	twoSide     bool
+	fontSize    float64
 }
 
 func runBook(cmd string, args []string, stdout, stderr io.Writer) int {
@@ -120,6 +121,9 @@ func runBook(cmd string, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.root, "root", "", "content root that site-absolute links resolve against (default: nearest folder named content)")
 	fs.BoolVar(&o.drafts, "drafts", false, "include pages marked draft: true")
 	fs.BoolVar(&o.strict, "strict", false, "treat warnings as errors")
+	if cmd != "check" {
+		fs.BoolVar(&o.fetchRemote, "fetch-remote", false, "download remote (http, https) images into the book")
+	}
 	if cmd != "check" {
 		fs.BoolVar(&o.quiet, "q", false, "print errors only")
 		fs.BoolVar(&o.verbose, "v", false, "print every step")
@@ -166,7 +170,7 @@ func runBook(cmd string, args []string, stdout, stderr io.Writer) int {
 	}
 
 	r := &reporter{w: stderr, quiet: o.quiet, verbose: o.verbose, tty: isTerminal(stderr)}
-	b, err := book.Load(dir, book.Options{Root: o.root, Drafts: o.drafts, Strict: o.strict})
+	b, err := book.Load(dir, book.Options{Root: o.root, Drafts: o.drafts, Strict: o.strict, FetchRemote: o.fetchRemote})
 	if err != nil {
 		if b != nil {
 			r.diagnostics(b)
