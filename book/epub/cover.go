@@ -36,32 +36,20 @@ func drawCover(title, subtitle, authors string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	y := 520
-	for _, line := range wrapText(titleFace, title, coverW-320) {
-		drawString(img, titleFace, line, 160, y, coverPaper)
-		y += 180
-	}
+	y := drawLines(img, titleFace, title, 520, 180, coverPaper)
 	if subtitle != "" {
 		sub, err := face(font.Face{Family: font.Sans, Style: font.Regular}, 64)
 		if err != nil {
 			return nil, err
 		}
-		y += 20
-		for _, line := range wrapText(sub, subtitle, coverW-320) {
-			drawString(img, sub, line, 160, y, coverBand)
-			y += 84
-		}
+		drawLines(img, sub, subtitle, y+20, 84, coverBand)
 	}
 	if authors != "" {
 		au, err := face(font.Face{Family: font.Sans, Style: font.Bold}, 64)
 		if err != nil {
 			return nil, err
 		}
-		ay := 1700
-		for _, line := range wrapText(au, authors, coverW-320) {
-			drawString(img, au, line, 160, ay, coverInk)
-			ay += 84
-		}
+		drawLines(img, au, authors, 1700, 84, coverInk)
 	}
 	var buf bytes.Buffer
 	enc := png.Encoder{CompressionLevel: png.BestCompression}
@@ -101,7 +89,13 @@ func wrapText(f xfont.Face, s string, width int) []string {
 	return lines
 }
 
-func drawString(img draw.Image, f xfont.Face, s string, x, y int, c color.Color) {
-	d := &xfont.Drawer{Dst: img, Src: &image.Uniform{c}, Face: f, Dot: fixed.P(x, y)}
-	d.DrawString(s)
+// drawLines sets s wrapped to the cover's text width, with its first
+// baseline at y, and returns the baseline after the last line.
+func drawLines(img draw.Image, f xfont.Face, s string, y, leading int, c color.Color) int {
+	for _, line := range wrapText(f, s, coverW-320) {
+		d := &xfont.Drawer{Dst: img, Src: &image.Uniform{c}, Face: f, Dot: fixed.P(160, y)}
+		d.DrawString(line)
+		y += leading
+	}
+	return y
 }
