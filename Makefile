@@ -2,7 +2,7 @@
 #
 #   make          build every format of the book into dist/
 #   make test     run the tests
-#   make check    check the book's links and validate dist/ with EPUBCheck
+#   make check    check the book's links; validate dist/ with EPUBCheck and qpdf
 #   make lint     gofmt, go vet, staticcheck, actionlint
 #   make fuzz     run each fuzz target briefly
 #   make clean    remove dist/
@@ -42,6 +42,8 @@ check: $(BINDERY)
 	$(BINDERY) check --strict $(BOOK)
 	@test -f $(DIST)/$(NAME).epub || $(MAKE) epub
 	java -jar $(EPUBCHECK_JAR) --failonwarnings $(DIST)/$(NAME).epub
+	@test -f $(DIST)/$(NAME).pdf || $(MAKE) pdf
+	qpdf --check $(DIST)/$(NAME).pdf
 
 lint:
 	@out=$$(gofmt -l cmd book assets); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi

@@ -2,6 +2,7 @@ package book
 
 import (
 	"bytes"
+	"html"
 	"strconv"
 	"strings"
 	"unicode"
@@ -41,7 +42,12 @@ func PlainText(n ast.Node, src []byte) string {
 			}
 			return
 		case *ast.String:
-			b.Write(n.Value)
+			if n.IsCode() {
+				// The typographer's substitutions are HTML entities.
+				b.WriteString(html.UnescapeString(string(n.Value)))
+			} else {
+				b.Write(n.Value)
+			}
 			return
 		case *ast.RawHTML:
 			return

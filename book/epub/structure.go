@@ -159,7 +159,7 @@ func (p *packager) tocList(s *strings.Builder, nodes []book.Node, depth int) {
 			s.WriteString(indent + "</li>\n")
 		case *book.Chapter:
 			fmt.Fprintf(s, "%s<li><a href=\"%s.xhtml\">%s</a>", indent, n.ID, esc(n.Title))
-			if es := p.tocHeadings(n); len(es) > 0 {
+			if es := n.Sections(p.b.Meta.TOCDepth); len(es) > 0 {
 				s.WriteString("\n")
 				writeTOCEntries(s, n.ID, es, indent+"  ")
 				s.WriteString(indent)
@@ -170,58 +170,14 @@ func (p *packager) tocList(s *strings.Builder, nodes []book.Node, depth int) {
 	s.WriteString(indent + "</ol>\n")
 }
 
-// tocEntry is a heading listed in the contents, with the headings below it.
-type tocEntry struct {
-	h        *book.Heading
-	children []*tocEntry
-}
-
-// tocHeadings returns the sections of a chapter the contents list: ##
-// headings when toc_depth is 2, and ### under them when it is 3, and so on.
-// A chapter whose body uses # headings for its sections starts there.
-func (p *packager) tocHeadings(ch *book.Chapter) []*tocEntry {
-	depth := p.b.Meta.TOCDepth
-	if depth < 2 {
-		return nil
-	}
-	base := 2
-	for _, h := range ch.Headings {
-		if h.Level == 1 {
-			base = 1
-			break
-		}
-	}
-	var top []*tocEntry
-	var stack []*tocEntry // stack[i] is the last entry at level base+i
-	for _, h := range ch.Headings {
-		lvl := h.Level - base
-		if lvl < 0 || lvl > depth-2 || strings.TrimSpace(h.Text) == "" {
-			continue
-		}
-		e := &tocEntry{h: h}
-		if lvl == 0 || len(stack) == 0 {
-			top = append(top, e)
-			stack = []*tocEntry{e}
-			continue
-		}
-		if lvl > len(stack) {
-			lvl = len(stack) // a skipped level hangs under the last entry
-		}
-		parent := stack[lvl-1]
-		parent.children = append(parent.children, e)
-		stack = append(stack[:lvl], e)
-	}
-	return top
-}
-
 // writeTOCEntries writes nested heading entries as list items.
-func writeTOCEntries(s *strings.Builder, chID string, es []*tocEntry, indent string) {
+func writeTOCEntries(s *strings.Builder, chID string, es []*book.Section, indent string) {
 	s.WriteString(indent + "<ol>\n")
 	for _, e := range es {
-		fmt.Fprintf(s, "%s  <li><a href=\"%s.xhtml#%s\">%s</a>", indent, chID, esc(e.h.ID), esc(e.h.Text))
-		if len(e.children) > 0 {
+		fmt.Fprintf(s, "%s  <li><a href=\"%s.xhtml#%s\">%s</a>", indent, chID, esc(e.Heading.ID), esc(e.Heading.Text))
+		if len(e.Children) > 0 {
 			s.WriteString("\n")
-			writeTOCEntries(s, chID, e.children, indent+"    ")
+			writeTOCEntries(s, chID, e.Children, indent+"    ")
 			s.WriteString(indent + "  ")
 		}
 		s.WriteString("</li>\n")
@@ -284,21 +240,21 @@ func (p *packager) ncx() []byte {
 				s.WriteString(indent + "</navPoint>\n")
 			case *book.Chapter:
 				fmt.Fprintf(&s, "%s<navPoint id=\"np-%d\" playOrder=\"%d\"><navLabel><text>%s</text></navLabel><content src=\"%s.xhtml\"/>\n", indent, order, order, esc(n.Title), n.ID)
-				var entries func(es []*tocEntry, indent string, d int)
-				entries = func(es []*tocEntry, indent string, d int) {
+				var entries func(es []*book.Section, indent string, d int)
+				entries = func(es []*book.Section, indent string, d int) {
 					for _, e := range es {
 						order++
 						maxDepth = max(maxDepth, d)
-						fmt.Fprintf(&s, "%s<navPoint id=\"np-%d\" playOrder=\"%d\"><navLabel><text>%s</text></navLabel><content src=\"%s.xhtml#%s\"/>", indent, order, order, esc(e.h.Text), n.ID, esc(e.h.ID))
-						if len(e.children) > 0 {
+						fmt.Fprintf(&s, "%s<navPoint id=\"np-%d\" playOrder=\"%d\"><navLabel><text>%s</text></navLabel><content src=\"%s.xhtml#%s\"/>", indent, order, order, esc(e.Heading.Text), n.ID, esc(e.Heading.ID))
+						if len(e.Children) > 0 {
 							s.WriteString("\n")
-							entries(e.children, indent+"  ", d+1)
+							entries(e.Children, indent+"  ", d+1)
 							s.WriteString(indent)
 						}
 						s.WriteString("</navPoint>\n")
 					}
 				}
-				entries(p.tocHeadings(n), indent+"  ", depth+1)
+				entries(n.Sections(p.b.Meta.TOCDepth), indent+"  ", depth+1)
 				s.WriteString(indent + "</navPoint>\n")
 			}
 		}
@@ -407,6 +363,9 @@ func (p *packager) opf(files []*file, spine []*file, cover *file) []byte {
 }
 
 // normalizeImage converts what readers may not show: WebP becomes PNG.
+// maxPixels bounds the pictures Bindery decodes.
+const maxPixels = 60 << 20
+
 func normalizeImage(data []byte, mt string) ([]byte, string, error) {
 	switch mt {
 	case "image/webp":
@@ -420,7 +379,17 @@ func normalizeImage(data []byte, mt string) ([]byte, string, error) {
 		}
 		return buf.Bytes(), "image/png", nil
 	case "image/png", "image/jpeg", "image/gif":
-		if _, _, err := image.DecodeConfig(bytes.NewReader(data)); err != nil {
+		// Decode the whole picture, not only its header: a truncated file
+		// must not reach a reader's device. The size is checked first, so a
+		// small file that claims a huge picture is not decoded.
+		cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+		if err != nil {
+			return nil, "", fmt.Errorf("not a valid %s: %w", mt, err)
+		}
+		if cfg.Width*cfg.Height > maxPixels {
+			return nil, "", fmt.Errorf("picture of %dx%d pixels: too large", cfg.Width, cfg.Height)
+		}
+		if _, _, err := image.Decode(bytes.NewReader(data)); err != nil {
 			return nil, "", fmt.Errorf("not a valid %s: %w", mt, err)
 		}
 	}

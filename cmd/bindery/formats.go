@@ -1,15 +1,28 @@
 package main
 
 import (
-	"fmt"
 	"io"
 
 	"github.com/bindery-books/bindery/book"
+	"github.com/bindery-books/bindery/book/diagram"
+	"github.com/bindery-books/bindery/book/pdf"
 )
 
-// drawDiagram draws mermaid; nil until book/diagram is wired in.
+// drawDiagram draws mermaid for the EPUB; nil until book/diagram is wired in.
 var drawDiagram func(src string) ([]byte, string, int, error)
 
-func renderMore(b *book.Book, o options, r *reporter, format string, w io.Writer) error {
-	return fmt.Errorf("format %s is not available yet", format)
+// renderPDF writes the book as a print PDF.
+func renderPDF(b *book.Book, o options, r *reporter, w io.Writer) error {
+	st, err := pdf.Write(w, b, pdf.Config{
+		PageSize: o.pageSize,
+		TwoSide:  o.twoSide,
+		FontSize: o.fontSize,
+		Progress: r.progress("pdf"),
+		Diagram:  diagram.Render,
+		Version:  version(),
+	})
+	if err == nil {
+		r.diagramSummary(st.DiagramsDrawn, st.DiagramsAsCode)
+	}
+	return err
 }

@@ -243,10 +243,9 @@ func build(b *book.Book, o options, r *reporter) int {
 		log.Print(err)
 		return exitBook
 	}
+	var outs []string
 	for _, format := range formats {
-		if code := writeOne(b, o, r, format, filepath.Join(o.out, slug(b.Meta.Title)+"."+format)); code != exitOK {
-			return code
-		}
+		outs = append(outs, filepath.Join(o.out, slug(b.Meta.Title)+"."+format))
 	}
-	return exitOK
+	return writeAll(b, o, r, formats, outs)
 }

@@ -152,11 +152,22 @@ func TestEPUBs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short")
 	}
-	t.Setenv("SOURCE_DATE_EPOCH", "1767225600")
+	// Not t.Setenv, which parallel subtests refuse; the subtests finish
+	// before the parent's cleanup runs.
+	old, had := os.LookupEnv("SOURCE_DATE_EPOCH")
+	os.Setenv("SOURCE_DATE_EPOCH", "1767225600")
+	t.Cleanup(func() {
+		if had {
+			os.Setenv("SOURCE_DATE_EPOCH", old)
+		} else {
+			os.Unsetenv("SOURCE_DATE_EPOCH")
+		}
+	})
 	out := t.TempDir()
 	var mu sync.Mutex
 	for name, dir := range books(t) {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel() // EPUBCheck is slow to start; two cores check two books
 			if _, err := os.Stat(filepath.Join(dir, "_index.md")); err != nil {
 				t.Skipf("%s has no _index.md", dir)
 			}

@@ -16,9 +16,10 @@ type reporter struct {
 	quiet, verbose bool
 	tty            bool
 
-	mu       sync.Mutex
-	printing bool
-	printed  map[string]bool
+	mu         sync.Mutex
+	printing   bool
+	printed    map[string]bool
+	summarized bool
 }
 
 func isTerminal(w io.Writer) bool {
@@ -90,8 +91,14 @@ func (r *reporter) verbosef(format string, args ...any) {
 	}
 }
 
+// diagramSummary prints the diagram count once per run: both formats of a
+// build draw the same diagrams.
 func (r *reporter) diagramSummary(drawn, asCode int) {
-	if drawn+asCode > 0 {
+	r.mu.Lock()
+	done := r.summarized
+	r.summarized = true
+	r.mu.Unlock()
+	if drawn+asCode > 0 && !done {
 		r.infof("diagrams: %d drawn, %d shown as code", drawn, asCode)
 	}
 }

@@ -6,27 +6,67 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/bindery-books/bindery/book"
 	"github.com/bindery-books/bindery/book/epub"
 )
 
 // formats lists what bindery build writes, in order.
-var formats = []string{"epub"}
+var formats = []string{"epub", "pdf"}
 
-// writeOne renders one format into a temporary file beside out and renames
-// it into place only when the book has no errors, so a failed build never
-// leaves a half-written file.
+// writeOne writes one format of the book to out.
 func writeOne(b *book.Book, o options, r *reporter, format, out string) int {
 	if out == "" {
 		out = slug(b.Meta.Title) + "." + format
 	}
+	return writeAll(b, o, r, []string{format}, []string{out})
+}
+
+// writeAll renders each format into a temporary file beside its output and
+// renames them all into place only when every format succeeded and the book
+// has no errors, so a failed build never leaves a half-written file, nor
+// some formats of a book without the others.
+func writeAll(b *book.Book, o options, r *reporter, formats, outs []string) int {
+	var tmps []string
+	defer func() {
+		for _, t := range tmps {
+			os.Remove(t) // after a successful rename this fails harmlessly
+		}
+	}()
+	for i, format := range formats {
+		tmp, err := renderTemp(b, o, r, format, outs[i])
+		if tmp != "" {
+			tmps = append(tmps, tmp)
+		}
+		r.endProgress()
+		r.diagnostics(b)
+		if err != nil {
+			fmt.Fprintf(r.w, "bindery: %s: %v\n", format, err)
+			return exitBook
+		}
+		if b.Diagnostics.Err() != nil {
+			fmt.Fprintf(r.w, "bindery: %s not written: the book has errors\n", strings.Join(outs, ", "))
+			return exitBook
+		}
+	}
+	for i, tmp := range tmps {
+		if err := os.Rename(tmp, outs[i]); err != nil {
+			fmt.Fprintf(r.w, "bindery: %v\n", err)
+			return exitBook
+		}
+		r.infof("wrote %s", outs[i])
+	}
+	return exitOK
+}
+
+// renderTemp renders one format into a new temporary file beside out and
+// returns its name.
+func renderTemp(b *book.Book, o options, r *reporter, format, out string) (string, error) {
 	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*.tmp")
 	if err != nil {
-		fmt.Fprintf(r.w, "bindery: %v\n", err)
-		return exitBook
+		return "", err
 	}
-	defer os.Remove(tmp.Name()) // after a successful rename this fails harmlessly
 	w := bufio.NewWriterSize(tmp, 1<<20)
 	err = render(b, o, r, format, w)
 	if err == nil {
@@ -35,26 +75,10 @@ func writeOne(b *book.Book, o options, r *reporter, format, out string) int {
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
-	r.endProgress()
-	r.diagnostics(b)
-	if err != nil {
-		fmt.Fprintf(r.w, "bindery: %s: %v\n", format, err)
-		return exitBook
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o644)
 	}
-	if err := b.Diagnostics.Err(); err != nil {
-		fmt.Fprintf(r.w, "bindery: %s not written: the book has errors\n", out)
-		return exitBook
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		fmt.Fprintf(r.w, "bindery: %v\n", err)
-		return exitBook
-	}
-	if err := os.Rename(tmp.Name(), out); err != nil {
-		fmt.Fprintf(r.w, "bindery: %v\n", err)
-		return exitBook
-	}
-	r.infof("wrote %s", out)
-	return exitOK
+	return tmp.Name(), err
 }
 
 func render(b *book.Book, o options, r *reporter, format string, w io.Writer) error {
@@ -66,5 +90,5 @@ func render(b *book.Book, o options, r *reporter, format string, w io.Writer) er
 		}
 		return err
 	}
-	return renderMore(b, o, r, format, w)
+	return renderPDF(b, o, r, w)
 }

@@ -1,0 +1,290 @@
+// Package diagram draws mermaid diagrams natively: it parses the source of a
+// ```mermaid block, lays it out and records one drawing list that is played
+// back two ways, as a standalone SVG document for the EPUB (Drawing.SVG) and
+// on an abstract Canvas that the PDF writer implements (Drawing.Draw).
+//
+// Flowcharts and state diagrams are laid out by Graphviz dot (the WASM build
+// of github.com/goccy/go-graphviz) with every label measured in the book's
+// own fonts, so boxes fit their text in both outputs; sequence diagrams get a
+// column-and-row layout of their own. Kinds that are not drawn natively
+// (class, er, gantt, pie, ...) return an *UnsupportedError so the caller can
+// fall back to showing the source.
+package diagram
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/bindery-books/bindery/book/font"
+)
+
+// Drawing is a laid-out diagram: a list of drawing operations in a box of
+// Width × Height points, origin top-left, y down.
+type Drawing struct {
+	Kind          string  // "flowchart", "state", "sequence"
+	Width, Height float64 // points; origin top-left, y down
+	Alt           string  // alt text built from the content
+	Ops           []Op    // the drawing list, in painting order
+}
+
+// OpKind tells what an Op draws.
+type OpKind int
+
+const (
+	OpPath OpKind = iota // a path with a paint
+	OpText               // one line of text
+)
+
+// Op is one drawing operation: a painted path or a line of text.
+type Op struct {
+	Kind OpKind
+
+	// OpPath
+	Path  Path
+	Paint Paint
+
+	// OpText: Text drawn with its baseline anchor at (X, Y).
+	X, Y  float64
+	Text  string
+	Style TextStyle
+
+	// A line of several runs in different styles is drawn as one text
+	// op per run, each placed from its left (Anchor Start); group numbers
+	// the line (0: a line of one run) so that the SVG can write it as one
+	// <text> anchored at lineX like the line, whatever font a reader uses.
+	group      int
+	lineX      float64
+	lineAnchor Anchor
+}
+
+// Color is an opaque sRGB colour.
+type Color struct{ R, G, B uint8 }
+
+// Point is a position in points, y down.
+type Point struct{ X, Y float64 }
+
+// SegKind is the kind of a path segment.
+type SegKind int
+
+const (
+	MoveTo SegKind = iota
+	LineTo
+	CubicTo
+	Close
+)
+
+// Seg is one path segment. MoveTo and LineTo use Pts[0]; CubicTo uses
+// Pts[0] and Pts[1] as control points and Pts[2] as the end point.
+type Seg struct {
+	Kind SegKind
+	Pts  [3]Point
+}
+
+// Path is a sequence of segments, possibly with several subpaths.
+type Path struct{ Segs []Seg }
+
+// Paint says how a path is filled and stroked.
+type Paint struct {
+	Fill   *Color    // nil: no fill
+	Stroke *Color    // nil: no stroke
+	Width  float64   // stroke width, points
+	Dash   []float64 // nil: solid
+}
+
+// Anchor is the horizontal alignment of text relative to its x.
+type Anchor int
+
+const (
+	Start Anchor = iota
+	Middle
+	End
+)
+
+// TextStyle is the face, size, colour and alignment of a line of text.
+type TextStyle struct {
+	Face   font.Face
+	Size   float64 // points
+	Color  Color
+	Anchor Anchor
+}
+
+// Canvas is what a drawing is played back on. The PDF writer implements it.
+type Canvas interface {
+	Path(p Path, paint Paint)
+	Text(x, y float64, s string, st TextStyle) // (x, y) is the baseline point the anchor refers to
+}
+
+// Draw replays the drawing list on c.
+func (d *Drawing) Draw(c Canvas) {
+	for i := range d.Ops {
+		op := &d.Ops[i]
+		switch op.Kind {
+		case OpPath:
+			c.Path(op.Path, op.Paint)
+		case OpText:
+			c.Text(op.X, op.Y, op.Text, op.Style)
+		}
+	}
+}
+
+// ParseError reports bad mermaid syntax. Line is 1-based within the source
+// given to Render. The message does not repeat the line: a caller reports
+// it at the chapter's file and line of the offending source line.
+type ParseError struct {
+	Line int
+	Msg  string
+}
+
+func (e *ParseError) Error() string { return e.Msg }
+
+// UnsupportedError reports a diagram kind that is not drawn natively.
+type UnsupportedError struct {
+	Kind string
+}
+
+func (e *UnsupportedError) Error() string {
+	return fmt.Sprintf("%s diagrams are not drawn natively", e.Kind)
+}
+
+// Unsupported reports true: callers that must not import this package can
+// tell the error from a syntax error with errors.As and an interface.
+func (e *UnsupportedError) Unsupported() bool { return true }
+
+// unsupportedKinds are the mermaid diagram keywords recognised but not drawn.
+var unsupportedKinds = map[string]string{
+	"classDiagram":         "class",
+	"classDiagram-v2":      "class",
+	"erDiagram":            "er",
+	"gantt":                "gantt",
+	"pie":                  "pie",
+	"timeline":             "timeline",
+	"journey":              "journey",
+	"gitGraph":             "git",
+	"mindmap":              "mindmap",
+	"quadrantChart":        "quadrant",
+	"requirementDiagram":   "requirement",
+	"C4Context":            "C4",
+	"C4Container":          "C4",
+	"C4Component":          "C4",
+	"C4Dynamic":            "C4",
+	"C4Deployment":         "C4",
+	"sankey-beta":          "sankey",
+	"sankey":               "sankey",
+	"xychart-beta":         "xychart",
+	"xychart":              "xychart",
+	"block-beta":           "block",
+	"block":                "block",
+	"packet-beta":          "packet",
+	"packet":               "packet",
+	"kanban":               "kanban",
+	"architecture-beta":    "architecture",
+	"architecture":         "architecture",
+	"radar-beta":           "radar",
+	"treemap-beta":         "treemap",
+	"zenuml":               "zenuml",
+	"info":                 "info",
+	"requirement":          "requirement",
+	"stateDiagram-v1":      "state-v1",
+	"sequenceDiagram-beta": "sequence-beta",
+}
+
+// Render parses mermaid source (the body of a ```mermaid block) and lays it
+// out. It returns a *ParseError for bad syntax and an *UnsupportedError for
+// kinds that are not drawn natively. It is safe for concurrent use.
+//
+// Results are cached by source text, so a build that draws a diagram for the
+// EPUB and again for the PDF lays it out once; the returned Drawing is
+// shared and must not be modified.
+func Render(src string) (*Drawing, error) {
+	cacheMu.Lock()
+	e, ok := cache[src]
+	if !ok {
+		if len(cache) >= maxCache {
+			clear(cache)
+		}
+		e = &cacheEntry{}
+		cache[src] = e
+	}
+	cacheMu.Unlock()
+	e.once.Do(func() {
+		defer func() {
+			if r := recover(); r != nil {
+				e.d, e.err = nil, fmt.Errorf("mermaid: internal error: %v", r)
+			}
+		}()
+		e.d, e.err = render(src)
+		if e.d != nil {
+			e.svg = e.d.SVG()
+		}
+	})
+	return e.d, e.err
+}
+
+type cacheEntry struct {
+	once sync.Once
+	d    *Drawing
+	svg  []byte
+	err  error
+}
+
+// maxCache bounds the number of cached diagrams.
+const maxCache = 4096
+
+var (
+	cacheMu sync.Mutex
+	cache   = map[string]*cacheEntry{}
+)
+
+// RenderSVG renders src and returns its SVG and alt text (cached like Render).
+func RenderSVG(src string) ([]byte, string, error) {
+	d, err := Render(src)
+	if err != nil {
+		return nil, "", err
+	}
+	cacheMu.Lock()
+	e := cache[src]
+	cacheMu.Unlock()
+	if e != nil && e.d == d && e.svg != nil {
+		return e.svg, d.Alt, nil
+	}
+	return d.SVG(), d.Alt, nil
+}
+
+func render(src string) (*Drawing, error) {
+	doc, err := preprocess(src)
+	if err != nil {
+		return nil, err
+	}
+	if doc.header < 0 {
+		return nil, &ParseError{Line: max(1, doc.lastLine), Msg: "no diagram type"}
+	}
+	kw := doc.keyword()
+	switch kw {
+	case "graph", "flowchart", "flowchart-v2", "flowchart-elk":
+		fc, err := parseFlowchart(doc)
+		if err != nil {
+			return nil, err
+		}
+		return fc.draw()
+	case "stateDiagram", "stateDiagram-v2":
+		sd, err := parseState(doc)
+		if err != nil {
+			return nil, err
+		}
+		return sd.draw()
+	case "sequenceDiagram":
+		sq, err := parseSequence(doc)
+		if err != nil {
+			return nil, err
+		}
+		return sq.draw(), nil
+	}
+	if k, ok := unsupportedKinds[kw]; ok {
+		return nil, &UnsupportedError{Kind: k}
+	}
+	if strings.HasPrefix(kw, "C4") || strings.HasSuffix(kw, "-beta") {
+		return nil, &UnsupportedError{Kind: kw}
+	}
+	return nil, &ParseError{Line: doc.lines[doc.header].num, Msg: fmt.Sprintf("unknown diagram type %q", kw)}
+}

@@ -1,0 +1,705 @@
+package diagram
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/goccy/go-graphviz"
+)
+
+// graph is a graph to lay out with dot: fixed-size nodes, edges with
+// fixed-size labels, nested clusters with fixed-size titles. Sizes and
+// positions are in points, y down.
+type graph struct {
+	rankdir          string // TB, BT, LR, RL
+	nodesep, ranksep float64
+	nodes            []*gNode
+	edges            []*gEdge
+	clusters         []*gCluster
+	sameRank         [][]int // groups of nodes (of one cluster) on one rank
+
+	// Results.
+	width, height float64
+}
+
+type gNode struct {
+	w, h    float64
+	shape   string // a dot shape: box, ellipse, circle, diamond, hexagon, ...
+	cluster int    // index in clusters, -1 for none
+	// Result: the centre.
+	x, y float64
+}
+
+type gEdge struct {
+	from, to     int // node indexes
+	lw, lh       float64
+	minlen       int
+	headRoom     bool // leave room for a marker at the head
+	tailRoom     bool
+	lhead, ltail int // cluster the edge is clipped at, or -1
+	invisible    bool
+
+	// Results: a cubic Bézier chain (start, then control, control, end
+	// triples), the points the markers reach, the label centre.
+	pts              []Point
+	headTip, tailTip *Point
+	lx, ly           float64
+}
+
+type gCluster struct {
+	parent   int
+	lw, lh   float64
+	sameRank bool // lay the members out across (a perpendicular direction)
+	// Result: the box.
+	x0, y0, x1, y1 float64
+}
+
+// arrowLen is the length of an arrowhead, points.
+const arrowLen = 6.0
+
+var (
+	gvOnce sync.Once
+	gvMu   sync.Mutex // graphviz runs in one WASM instance: one layout at a time
+	gv     *graphviz.Graphviz
+	gvErr  error
+)
+
+// labelCharW and labelLineH are the size of one character and one line of
+// the stand-in text that reserves room for labels in dot: graphviz measures
+// Courier as 0.6 em per character and 1.2 em per line.
+const (
+	labelFontSize = 4.0
+	labelCharW    = 0.6 * labelFontSize
+	labelLineH    = 1.2 * labelFontSize
+)
+
+// reserve returns a dot label string that is at least w × h points.
+func reserve(w, h float64) string {
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	n := max(1, int(math.Ceil(w/labelCharW)))
+	lines := max(1, int(math.Ceil(h/labelLineH)))
+	row := strings.Repeat("x", n)
+	return strings.TrimSuffix(strings.Repeat(row+`\n`, lines), `\n`)
+}
+
+func inches(pt float64) string { return strconv.FormatFloat(pt/72, 'f', 4, 64) }
+
+// dot writes the graph in the DOT language.
+func (g *graph) dot() []byte {
+	var b bytes.Buffer
+	labelled := false
+	for _, e := range g.edges {
+		if e.lw > 0 && e.from != e.to {
+			labelled = true
+		}
+	}
+	ranksep := g.ranksep
+	if labelled {
+		// Labels become nodes half way along their edges, as in dagre:
+		// every edge spans two ranks.
+		ranksep /= 2
+	}
+	newrank := len(g.sameRank) > 0
+	for _, c := range g.clusters {
+		newrank = newrank || c.sameRank
+	}
+	fmt.Fprintf(&b, "digraph G {\ngraph [rankdir=%s, nodesep=%s, ranksep=%s, compound=true, pad=0, fontname=Courier, fontsize=%g, outputorder=edgesfirst", g.rankdir, inches(g.nodesep), inches(ranksep), labelFontSize)
+	if newrank {
+		b.WriteString(", newrank=true")
+	}
+	if _, edges := g.size(); edges > fullQualityEdges {
+		// Bound the work of crossing minimisation and network simplex.
+		b.WriteString(", mclimit=0.1, nslimit=1, nslimit1=1, searchsize=10")
+	}
+	b.WriteString("];\n")
+	fmt.Fprintf(&b, "node [label=\"\", fixedsize=true, shape=box, margin=0, fontname=Courier, fontsize=%g];\n", labelFontSize)
+	fmt.Fprintf(&b, "edge [dir=none, arrowsize=%g, fontname=Courier, fontsize=%g];\n", arrowLen/10, labelFontSize)
+
+	// Which nodes and clusters each cluster holds.
+	kids := make([][]int, len(g.clusters))
+	var roots []int
+	for i, c := range g.clusters {
+		if c.parent >= 0 {
+			kids[c.parent] = append(kids[c.parent], i)
+		} else {
+			roots = append(roots, i)
+		}
+	}
+	members := make([][]int, len(g.clusters))
+	// rep reports a node in cluster ci or a cluster inside it, or -1.
+	var rep func(ci int) int
+	rep = func(ci int) int {
+		if len(members[ci]) > 0 {
+			return members[ci][0]
+		}
+		for _, k := range kids[ci] {
+			if r := rep(k); r >= 0 {
+				return r
+			}
+		}
+		return -1
+	}
+	var top []int
+	for i, n := range g.nodes {
+		if n.cluster >= 0 {
+			members[n.cluster] = append(members[n.cluster], i)
+		} else {
+			top = append(top, i)
+		}
+	}
+	// Label nodes sit in the innermost cluster holding both ends.
+	type labelNode struct{ edge, cluster int }
+	var lnodes []labelNode
+	lnodeCluster := map[int]int{}
+	for i, e := range g.edges {
+		if e.lw > 0 && e.from != e.to {
+			c := g.commonCluster(g.clusterOf(e.from, e.ltail), g.clusterOf(e.to, e.lhead))
+			lnodes = append(lnodes, labelNode{i, c})
+			lnodeCluster[i] = c
+		}
+	}
+	writeNode := func(i int, indent string) {
+		n := g.nodes[i]
+		fmt.Fprintf(&b, "%sn%d [width=%s, height=%s", indent, i, inches(n.w), inches(n.h))
+		if n.shape != "" && n.shape != "box" {
+			fmt.Fprintf(&b, ", shape=%s", n.shape)
+		}
+		b.WriteString("];\n")
+	}
+	writeLabelNode := func(ln labelNode, indent string) {
+		e := g.edges[ln.edge]
+		fmt.Fprintf(&b, "%sl%d [width=%s, height=%s];\n", indent, ln.edge, inches(e.lw), inches(e.lh))
+	}
+	var writeCluster func(ci int, indent string)
+	writeCluster = func(ci int, indent string) {
+		c := g.clusters[ci]
+		fmt.Fprintf(&b, "%ssubgraph cluster_%d {\n", indent, ci)
+		in := indent + "\t"
+		if l := reserve(c.lw, c.lh); l != "" {
+			fmt.Fprintf(&b, "%sgraph [label=\"%s\", margin=10];\n", in, l)
+		} else {
+			fmt.Fprintf(&b, "%sgraph [margin=10];\n", in)
+		}
+		for _, k := range kids[ci] {
+			writeCluster(k, in)
+		}
+		for _, i := range members[ci] {
+			writeNode(i, in)
+		}
+		var same []string
+		if c.sameRank {
+			for _, i := range members[ci] {
+				same = append(same, fmt.Sprintf("n%d", i))
+			}
+		}
+		for _, ln := range lnodes {
+			if ln.cluster == ci {
+				writeLabelNode(ln, in)
+				if c.sameRank {
+					same = append(same, fmt.Sprintf("l%d", ln.edge))
+				}
+			}
+		}
+		if len(same) > 1 {
+			fmt.Fprintf(&b, "%s{rank=same; %s}\n", in, strings.Join(same, "; "))
+		}
+		g.writeSameRank(&b, ci, in)
+		if rep(ci) < 0 {
+			// dot drops empty clusters: hold the place with an invisible node.
+			fmt.Fprintf(&b, "%sc%d [width=%s, height=0.3, style=invis];\n", in, ci, inches(max(c.lw, 20)))
+		}
+		fmt.Fprintf(&b, "%s}\n", indent)
+	}
+	for _, ci := range roots {
+		writeCluster(ci, "")
+	}
+	for _, i := range top {
+		writeNode(i, "")
+	}
+	for _, ln := range lnodes {
+		if ln.cluster < 0 {
+			writeLabelNode(ln, "")
+		}
+	}
+	g.writeSameRank(&b, -1, "")
+	for i, e := range g.edges {
+		attrs := func(head, tail bool, lhead, ltail int, minlen int) string {
+			var a []string
+			switch {
+			case head && tail:
+				a = append(a, "dir=both")
+			case head:
+				a = append(a, "dir=forward")
+			case tail:
+				a = append(a, "dir=back")
+			}
+			if lhead >= 0 {
+				a = append(a, fmt.Sprintf("lhead=cluster_%d", lhead))
+			}
+			if ltail >= 0 {
+				a = append(a, fmt.Sprintf("ltail=cluster_%d", ltail))
+			}
+			if minlen != 1 {
+				a = append(a, fmt.Sprintf("minlen=%d", minlen))
+			}
+			if e.invisible {
+				a = append(a, "style=invis")
+			}
+			return strings.Join(a, ", ")
+		}
+		from, to := g.endName(e.from, e.ltail), g.endName(e.to, e.lhead)
+		minlen := max(e.minlen, 1)
+		if _, ok := lnodeCluster[i]; ok {
+			// Split at the label node: two edges of minlen each.
+			fmt.Fprintf(&b, "%s -> l%d [id=\"e%da\", %s];\n", from, i, i, attrs(false, e.tailRoom, -1, e.ltail, minlen))
+			fmt.Fprintf(&b, "l%d -> %s [id=\"e%db\", %s];\n", i, to, i, attrs(e.headRoom, false, e.lhead, -1, minlen))
+			continue
+		}
+		if labelled && e.from != e.to {
+			minlen *= 2
+		}
+		a := attrs(e.headRoom, e.tailRoom, e.lhead, e.ltail, minlen)
+		if l := reserve(e.lw, e.lh); l != "" {
+			a += fmt.Sprintf(", label=\"%s\"", l)
+		}
+		fmt.Fprintf(&b, "%s -> %s [id=\"e%d\", %s];\n", from, to, i, strings.TrimPrefix(a, ", "))
+	}
+	b.WriteString("}\n")
+	return b.Bytes()
+}
+
+// clusterOf returns the cluster of an edge end: its node's, or for an edge
+// to an empty cluster, that cluster.
+func (g *graph) clusterOf(n, cl int) int {
+	if n < 0 {
+		return cl
+	}
+	return g.nodes[n].cluster
+}
+
+// endName is the dot name of an edge end: the node, or for an edge to an
+// empty cluster, its placeholder.
+func (g *graph) endName(n, cluster int) string {
+	if n < 0 && cluster >= 0 {
+		return fmt.Sprintf("c%d", cluster)
+	}
+	return fmt.Sprintf("n%d", n)
+}
+
+// commonCluster returns the innermost cluster holding both a and b.
+func (g *graph) commonCluster(a, b int) int {
+	anc := map[int]bool{}
+	for c := a; c >= 0; c = g.clusters[c].parent {
+		anc[c] = true
+	}
+	for c := b; c >= 0; c = g.clusters[c].parent {
+		if anc[c] {
+			return c
+		}
+	}
+	return -1
+}
+
+// errLayout reports a failure of graphviz.
+var errLayout = errors.New("layout failed")
+
+// errTooLarge reports a graph beyond the layout limits.
+var errTooLarge = errors.New("diagram too large to lay out")
+
+// Limits on what dot is given: its running time grows steeply with the
+// number of edges, and a layout cannot be interrupted.
+const (
+	fullQualityEdges = 120 // beyond this, dot runs with bounded iterations
+	maxLayoutEdges   = 320
+	maxLayoutNodes   = 400
+)
+
+// size counts the nodes and edges dot lays out, label nodes included.
+func (g *graph) size() (nodes, edges int) {
+	nodes, edges = len(g.nodes), len(g.edges)
+	for _, e := range g.edges {
+		if e.lw > 0 && e.from != e.to {
+			nodes++
+			edges++
+		}
+	}
+	return nodes, edges
+}
+
+// layout runs dot and reads the positions back.
+func (g *graph) layout() (err error) {
+	if n, e := g.size(); n > maxLayoutNodes || e > maxLayoutEdges {
+		return fmt.Errorf("%w (%d nodes and %d edges with labels; at most %d and %d)", errTooLarge, n, e, maxLayoutNodes, maxLayoutEdges)
+	}
+	src := g.dot()
+	gvOnce.Do(func() {
+		gv, gvErr = graphviz.New(context.Background())
+	})
+	if gvErr != nil {
+		return fmt.Errorf("graphviz: %w", gvErr)
+	}
+	gvMu.Lock()
+	defer gvMu.Unlock()
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: %v", errLayout, r)
+		}
+	}()
+	parsed, err := graphviz.ParseBytes(src)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errLayout, err)
+	}
+	defer parsed.Close()
+	var out bytes.Buffer
+	if err := gv.Render(context.Background(), parsed, graphviz.XDOT, &out); err != nil {
+		return fmt.Errorf("%w: %v", errLayout, err)
+	}
+	return g.read(out.Bytes())
+}
+
+// read takes positions from dot's output.
+func (g *graph) read(out []byte) error {
+	stmts, err := parseDotOutput(out)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errLayout, err)
+	}
+	var bb [4]float64
+	found := false
+	for _, st := range stmts {
+		if st.kind == "graph" && st.subgraph == "" {
+			if v, ok := parseFloats(st.attrs["bb"], 4); ok {
+				bb = [4]float64(v)
+				found = true
+			}
+		}
+	}
+	if !found {
+		return fmt.Errorf("%w: no bounding box", errLayout)
+	}
+	g.width, g.height = bb[2]-bb[0], bb[3]-bb[1]
+	flip := func(x, y float64) Point { return Point{x - bb[0], bb[3] - y} }
+	labelPos := map[int]Point{}
+	parts := map[string][]Point{}
+	tips := map[string][2]*Point{}
+	for _, st := range stmts {
+		switch st.kind {
+		case "graph":
+			if strings.HasPrefix(st.subgraph, "cluster_") {
+				ci, err := strconv.Atoi(st.subgraph[len("cluster_"):])
+				if err != nil || ci < 0 || ci >= len(g.clusters) {
+					continue
+				}
+				if v, ok := parseFloats(st.attrs["bb"], 4); ok {
+					c := g.clusters[ci]
+					p0, p1 := flip(v[0], v[3]), flip(v[2], v[1])
+					c.x0, c.y0, c.x1, c.y1 = p0.X, p0.Y, p1.X, p1.Y
+				}
+			}
+		case "node":
+			v, ok := parseFloats(st.attrs["pos"], 2)
+			if !ok {
+				continue
+			}
+			p := flip(v[0], v[1])
+			idx, err := strconv.Atoi(st.name[1:])
+			if err != nil {
+				continue
+			}
+			switch st.name[0] {
+			case 'n':
+				if idx >= 0 && idx < len(g.nodes) {
+					g.nodes[idx].x, g.nodes[idx].y = p.X, p.Y
+				}
+			case 'l':
+				labelPos[idx] = p
+			}
+		case "edge":
+			id := st.attrs["id"]
+			pts, head, tail := parseSpline(st.attrs["pos"])
+			for i := range pts {
+				pts[i] = flip(pts[i].X, pts[i].Y)
+			}
+			if head != nil {
+				p := flip(head.X, head.Y)
+				head = &p
+			}
+			if tail != nil {
+				p := flip(tail.X, tail.Y)
+				tail = &p
+			}
+			parts[id] = pts
+			tips[id] = [2]*Point{head, tail}
+			if v, ok := parseFloats(st.attrs["lp"], 2); ok && strings.HasPrefix(id, "e") {
+				if i, err := strconv.Atoi(id[1:]); err == nil {
+					labelPos[i] = flip(v[0], v[1])
+				}
+			}
+		}
+	}
+	for i, e := range g.edges {
+		id := fmt.Sprintf("e%d", i)
+		if pts, ok := parts[id]; ok {
+			e.pts = pts
+			e.headTip, e.tailTip = tips[id][0], tips[id][1]
+		} else if a, ok := parts[id+"a"]; ok {
+			b := parts[id+"b"]
+			lp := labelPos[i]
+			e.pts = joinSplines(a, b, lp)
+			e.tailTip, e.headTip = tips[id+"a"][1], tips[id+"b"][0]
+		}
+		if p, ok := labelPos[i]; ok {
+			e.lx, e.ly = p.X, p.Y
+		}
+	}
+	return nil
+}
+
+// joinSplines joins the two halves of an edge split at its label node.
+func joinSplines(a, b []Point, mid Point) []Point {
+	switch {
+	case len(a) == 0:
+		return b
+	case len(b) == 0:
+		return a
+	}
+	pts := append([]Point(nil), a...)
+	last, first := a[len(a)-1], b[0]
+	// A straight piece through the label (hidden under it).
+	pts = append(pts, lerp(last, first, 1.0/3), lerp(last, first, 2.0/3), first)
+	return append(pts, b[1:]...)
+}
+
+func lerp(a, b Point, t float64) Point {
+	return Point{a.X + (b.X-a.X)*t, a.Y + (b.Y-a.Y)*t}
+}
+
+func parseFloats(s string, n int) ([]float64, bool) {
+	f := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })
+	if len(f) < n {
+		return nil, false
+	}
+	v := make([]float64, n)
+	for i := range n {
+		x, err := strconv.ParseFloat(f[i], 64)
+		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, false
+		}
+		v[i] = x
+	}
+	return v, true
+}
+
+// parseSpline reads dot's "e,x,y s,x,y x,y x,y ..." (only the first spline
+// of several separated by ';').
+func parseSpline(s string) (pts []Point, head, tail *Point) {
+	s, _, _ = strings.Cut(s, ";")
+	for _, f := range strings.Fields(s) {
+		var tag string
+		if strings.HasPrefix(f, "e,") || strings.HasPrefix(f, "s,") {
+			tag, f = f[:1], f[2:]
+		}
+		v, ok := parseFloats(f, 2)
+		if !ok {
+			continue
+		}
+		p := Point{v[0], v[1]}
+		switch tag {
+		case "e":
+			head = &p
+		case "s":
+			tail = &p
+		default:
+			pts = append(pts, p)
+		}
+	}
+	// A Bézier chain has 3k+1 points.
+	if n := len(pts); n > 1 && (n-1)%3 != 0 {
+		pts = pts[:n-(n-1)%3]
+	}
+	return pts, head, tail
+}
+
+// dotStmt is one statement of dot's output that matters here.
+type dotStmt struct {
+	kind     string // graph, node, edge
+	subgraph string // enclosing subgraph, for graph attributes
+	name     string // node name
+	attrs    map[string]string
+}
+
+// parseDotOutput reads the attributed DOT that graphviz writes.
+func parseDotOutput(src []byte) ([]dotStmt, error) {
+	toks, err := dotTokens(string(src))
+	if err != nil {
+		return nil, err
+	}
+	var stmts []dotStmt
+	var stack []string
+	i := 0
+	next := func() string {
+		if i < len(toks) {
+			i++
+			return toks[i-1]
+		}
+		return ""
+	}
+	peek := func() string {
+		if i < len(toks) {
+			return toks[i]
+		}
+		return ""
+	}
+	attrList := func() map[string]string {
+		m := map[string]string{}
+		for peek() == "[" {
+			next()
+			for peek() != "]" && peek() != "" {
+				k := next()
+				if peek() == "=" {
+					next()
+					m[k] = next()
+				}
+				if peek() == "," || peek() == ";" {
+					next()
+				}
+			}
+			next()
+		}
+		return m
+	}
+	// Header: [strict] digraph [name] {
+	for peek() != "{" && peek() != "" {
+		next()
+	}
+	next()
+	stack = append(stack, "")
+	for i < len(toks) {
+		t := next()
+		switch t {
+		case ";", ",":
+		case "}":
+			stack = stack[:len(stack)-1]
+			if len(stack) == 0 {
+				return stmts, nil
+			}
+		case "{":
+			stack = append(stack, "")
+		case "subgraph":
+			name := ""
+			if peek() != "{" {
+				name = next()
+			}
+			if next() != "{" {
+				return nil, errors.New("bad subgraph")
+			}
+			stack = append(stack, name)
+		case "graph", "node", "edge":
+			if peek() == "[" {
+				a := attrList()
+				if t == "graph" {
+					stmts = append(stmts, dotStmt{kind: "graph", subgraph: stack[len(stack)-1], attrs: a})
+				}
+			}
+		default:
+			if peek() == "=" {
+				next()
+				next()
+				continue
+			}
+			if peek() == "->" || peek() == "--" {
+				for peek() == "->" || peek() == "--" {
+					next()
+					next()
+				}
+				stmts = append(stmts, dotStmt{kind: "edge", attrs: attrList()})
+				continue
+			}
+			stmts = append(stmts, dotStmt{kind: "node", name: t, attrs: attrList()})
+		}
+	}
+	return stmts, nil
+}
+
+func dotTokens(s string) ([]string, error) {
+	var toks []string
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			i++
+		case c == '"':
+			var b strings.Builder
+			j := i + 1
+			for ; j < len(s) && s[j] != '"'; j++ {
+				if s[j] == '\\' && j+1 < len(s) {
+					if s[j+1] == '\n' {
+						j++
+						continue
+					}
+					if s[j+1] == '"' {
+						b.WriteByte('"')
+						j++
+						continue
+					}
+				}
+				b.WriteByte(s[j])
+			}
+			if j >= len(s) {
+				return nil, errors.New("unterminated string")
+			}
+			toks = append(toks, b.String())
+			i = j + 1
+		case c == '<':
+			// An HTML label: skip to the matching '>'.
+			depth, j := 0, i
+			for ; j < len(s); j++ {
+				if s[j] == '<' {
+					depth++
+				} else if s[j] == '>' {
+					depth--
+					if depth == 0 {
+						break
+					}
+				}
+			}
+			toks = append(toks, s[i:min(j+1, len(s))])
+			i = j + 1
+		case c == '-' && i+1 < len(s) && (s[i+1] == '>' || s[i+1] == '-'):
+			toks = append(toks, s[i:i+2])
+			i += 2
+		case strings.IndexByte("{}[]=;,", c) >= 0:
+			toks = append(toks, string(c))
+			i++
+		default:
+			j := i
+			for j < len(s) && strings.IndexByte(" \t\r\n{}[]=;,\"", s[j]) < 0 && !(s[j] == '-' && j+1 < len(s) && s[j+1] == '>') {
+				j++
+			}
+			toks = append(toks, s[i:j])
+			i = j
+		}
+	}
+	return toks, nil
+}
+
+// writeSameRank writes the rank=same groups of cluster ci (-1: the root).
+func (g *graph) writeSameRank(b *bytes.Buffer, ci int, indent string) {
+	for _, grp := range g.sameRank {
+		if len(grp) < 2 || g.nodes[grp[0]].cluster != ci {
+			continue
+		}
+		var names []string
+		for _, n := range grp {
+			names = append(names, fmt.Sprintf("n%d", n))
+		}
+		fmt.Fprintf(b, "%s{rank=same; %s}\n", indent, strings.Join(names, "; "))
+	}
+}

@@ -1,0 +1,278 @@
+package pdf
+
+import (
+	"math"
+	"slices"
+)
+
+// Justified paragraphs are broken into lines the way TeX does it (Knuth and
+// Plass, "Breaking Paragraphs into Lines", 1981): every feasible set of
+// breaks is weighed at once and the one with the least total demerits wins,
+// so a paragraph's spacing is even from line to line instead of one very
+// loose line after several tight ones, which is what first-fit gives.
+//
+// Spaces stretch by up to half their width and shrink by up to a quarter.
+// Long words with punctuation (URLs, paths, module names) may break after
+// the punctuation at a cost, so they neither stick out nor leave a line
+// gaping.
+
+const (
+	stretchRatio = 0.5
+	shrinkRatio  = 0.25
+	linePenalty  = 10
+	// tolerance is the largest adjustment ratio tried first; a paragraph with
+	// no set of lines under it is broken again with looseTolerance.
+	tolerance      = 2.5
+	looseTolerance = 12
+	// cutPenalty is the cost of breaking inside a long word.
+	cutPenalty = 80
+	// fitnessDemerits penalise a very loose line next to a tight one.
+	fitnessDemerits = 3000
+)
+
+type kpNode struct {
+	pos      int // break after word pos-1: the line starts at word pos
+	line     int
+	fitness  int
+	demerits float64
+	prev     *kpNode
+}
+
+// breakJustified breaks words into lines of the given width with total-fit
+// line breaking. It returns the words (some cut at punctuation) and the lines.
+func breakJustified(ws []word, width float64) ([]word, []lineSpan) {
+	ws = cutLongWords(ws, width)
+	if len(ws) == 0 {
+		return ws, nil
+	}
+	for _, tol := range []float64{tolerance, looseTolerance} {
+		if lines, ok := totalFit(ws, width, tol); ok {
+			return ws, lines
+		}
+	}
+	return breakLines(ws, width)
+}
+
+// cutLongWords splits words wider than the line into pieces that fit, and
+// long words with punctuation into pieces at the punctuation, without
+// spaces between them, so the line breaker may break there.
+func cutLongWords(ws []word, width float64) []word {
+	var out []word
+	for _, w := range ws {
+		for w.w > width {
+			head, tail, ok := splitWord(w, width, false)
+			if !ok {
+				break
+			}
+			head.cut = true
+			out = append(out, head)
+			w = tail
+		}
+		if longWord(w, width) {
+			out = append(out, cutAtPunct(w)...)
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// cutAtPunct splits a word after each break character that has at least
+// three characters on either side.
+func cutAtPunct(w word) []word {
+	var out []word
+	for {
+		head, tail, ok := splitAfterPunct(w)
+		if !ok {
+			return append(out, w)
+		}
+		head.cut = true
+		out = append(out, head)
+		w = tail
+	}
+}
+
+// splitAfterPunct cuts w after its first break character that leaves at
+// least three characters before and after it.
+func splitAfterPunct(w word) (head, tail word, ok bool) {
+	total := 0
+	for _, p := range w.pieces {
+		if p.glyph != 0 {
+			total++
+			continue
+		}
+		total += len([]rune(p.text))
+	}
+	n := 0
+	for pi, p := range w.pieces {
+		if p.glyph != 0 {
+			n++
+			continue
+		}
+		for off, r := range p.text {
+			n++
+			if n >= 3 && total-n >= 3 && breakAfter(r) {
+				next := off + len(string(r))
+				if next == len(p.text) {
+					head, tail = cutWord(w, pi+1, 0)
+				} else {
+					head, tail = cutWord(w, pi, next)
+				}
+				return head, tail, len(head.pieces) > 0 && len(tail.pieces) > 0
+			}
+		}
+	}
+	return w, word{}, false
+}
+
+// totalFit finds the breaks with the least demerits whose lines all have an
+// adjustment ratio within tol.
+func totalFit(ws []word, width, tol float64) ([]lineSpan, bool) {
+	n := len(ws)
+	// Prefix sums of natural widths, stretch and shrink. The space after
+	// word i counts only when a line goes on past it.
+	sumW := make([]float64, n+1)
+	sumY := make([]float64, n+1)
+	sumZ := make([]float64, n+1)
+	cuts := make([]int, n+1) // cut words before each position
+	for i, w := range ws {
+		cuts[i+1] = cuts[i]
+		if w.cut {
+			cuts[i+1]++
+		}
+		sumW[i+1] = sumW[i] + w.w
+		sumY[i+1] = sumY[i]
+		sumZ[i+1] = sumZ[i]
+		if i < n-1 {
+			sumW[i+1] += w.space
+			if w.hasSpace {
+				sumY[i+1] += w.space * stretchRatio
+				sumZ[i+1] += w.space * shrinkRatio
+			}
+		}
+	}
+	// lineMeasure gives a line of words [a, b): natural width without the
+	// space after its last word, and its stretch and shrink.
+	lineMeasure := func(a, b int) (nat, y, z float64) {
+		last := ws[b-1]
+		nat = sumW[b] - sumW[a]
+		y = sumY[b] - sumY[a]
+		z = sumZ[b] - sumZ[a]
+		if b-1 < n-1 {
+			nat -= last.space
+			if last.hasSpace {
+				y -= last.space * stretchRatio
+				z -= last.space * shrinkRatio
+			}
+		}
+		return
+	}
+	active := []*kpNode{{pos: 0}}
+	for b := 1; b <= n; b++ {
+		// A break is legal after word b-1 if it is the end, a forced
+		// break, a space, or a cut in a long word.
+		w := ws[b-1]
+		forced := b == n || w.brk
+		if !forced && !w.hasSpace && !w.cut {
+			continue
+		}
+		penalty := 0.0
+		if w.cut && !w.hasSpace {
+			penalty = cutPenalty
+		}
+		var best [4]*kpNode
+		var keep []*kpNode
+		for _, a := range active {
+			nat, y, z := lineMeasure(a.pos, b)
+			last := forced
+			var r float64
+			switch {
+			case nat < width && last:
+				r = 0 // the last line (or one ended by a line break) is set ragged
+			case nat < width:
+				if y <= 0 {
+					// No space to stretch: a line of pieces of a long URL
+					// is set ragged at the cost of a loose one; a lone short
+					// word is not allowed.
+					r = math.Inf(1)
+					if cuts[b]-cuts[a.pos] > 0 || nat > 0.85*width {
+						r = (width - nat) / (0.1 * width)
+					}
+				} else {
+					r = (width - nat) / y
+				}
+			case nat > width:
+				if z <= 0 {
+					r = math.Inf(-1)
+				} else {
+					r = (width - nat) / z
+				}
+			}
+			if r < -1 {
+				continue // too tight: no later break can use this node either
+			}
+			keep = append(keep, a)
+			if r > tol {
+				continue
+			}
+			bad := 100 * math.Pow(math.Abs(r), 3)
+			d := math.Pow(linePenalty+bad, 2) + penalty*penalty
+			fit := fitness(r)
+			if a.line > 0 && abs(fit-a.fitness) > 1 {
+				d += fitnessDemerits
+			}
+			d += a.demerits
+			if best[fit] == nil || d < best[fit].demerits {
+				best[fit] = &kpNode{pos: b, line: a.line + 1, fitness: fit, demerits: d, prev: a}
+			}
+		}
+		active = keep
+		if forced {
+			// Every line must end here: only the new nodes stay.
+			active = active[:0]
+		}
+		for _, nd := range best {
+			if nd != nil {
+				active = append(active, nd)
+			}
+		}
+		if len(active) == 0 {
+			return nil, false
+		}
+	}
+	var end *kpNode
+	for _, a := range active {
+		if a.pos == n && (end == nil || a.demerits < end.demerits) {
+			end = a
+		}
+	}
+	if end == nil {
+		return nil, false
+	}
+	var lines []lineSpan
+	for nd := end; nd.prev != nil; nd = nd.prev {
+		lines = append(lines, lineSpan{from: nd.prev.pos, to: nd.pos, justify: nd.pos < n && !ws[nd.pos-1].brk})
+	}
+	slices.Reverse(lines)
+	return lines, true
+}
+
+// fitness classes: very loose, loose, decent, tight.
+func fitness(r float64) int {
+	switch {
+	case r > 1:
+		return 0
+	case r > 0.5:
+		return 1
+	case r >= -0.5:
+		return 2
+	}
+	return 3
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}

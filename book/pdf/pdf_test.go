@@ -1,0 +1,372 @@
+package pdf
+
+import (
+	"bytes"
+	"os"
+
+	"flag"
+	"fmt"
+	"github.com/alecthomas/chroma/v2"
+	"math/rand"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/bindery-books/bindery/book"
+	"golang.org/x/tools/txtar"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// load loads a book from txtar files; when it has no _index.md, the single
+// chapter "input.md" becomes the book, with a second chapter to link to.
+func load(files map[string]string) (*book.Book, error) {
+	fsys := fstest.MapFS{}
+	for name, data := range files {
+		fsys[name] = &fstest.MapFile{Data: []byte(data)}
+	}
+	if _, ok := fsys["_index.md"]; !ok {
+		fsys["_index.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Test Book\n---\n- [Input](input.md)\n- [Other](other.md)\n")}
+		if _, ok := fsys["other.md"]; !ok {
+			fsys["other.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Other\n---\n## Target Heading\n\ntext\n")}
+		}
+	}
+	return book.LoadFS(fsys, "content", ".", book.Options{})
+}
+
+func loadBook(t testing.TB, files map[string]string) *book.Book {
+	t.Helper()
+	b, err := load(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// chapterFlow converts the first chapter of b.
+func chapterFlow(t testing.TB, b *book.Book) *Flow {
+	t.Helper()
+	w, err := newWriter(b, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newConverter(w, b.Chapters[0])
+	return &Flow{Items: c.chapter("Chapter 1")}
+}
+
+// TestFlows converts the converter cases (the same inputs as the EPUB's
+// golden XHTML) and compares the flows with their golden dumps.
+func TestFlows(t *testing.T) {
+	files, _ := filepath.Glob("testdata/flow/*.txtar")
+	if len(files) == 0 {
+		t.Fatal("no test cases")
+	}
+	for _, name := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(name), ".txtar"), func(t *testing.T) {
+			ar, err := txtar.ParseFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in := map[string]string{}
+			want, wantWarn := "", ""
+			for _, f := range ar.Files {
+				switch f.Name {
+				case "flow":
+					want = string(f.Data)
+				case "warnings":
+					wantWarn = string(f.Data)
+				default:
+					in[f.Name] = string(f.Data)
+				}
+			}
+			b := loadBook(t, in)
+			got := chapterFlow(t, b).Dump()
+			var warn strings.Builder
+			for _, d := range b.Diagnostics.Sorted() {
+				fmt.Fprintln(&warn, d.Error())
+			}
+			if *update {
+				var keep []txtar.File
+				for _, f := range ar.Files {
+					if f.Name != "flow" && f.Name != "warnings" {
+						keep = append(keep, f)
+					}
+				}
+				keep = append(keep, txtar.File{Name: "flow", Data: []byte(got)})
+				if warn.Len() > 0 {
+					keep = append(keep, txtar.File{Name: "warnings", Data: []byte(warn.String())})
+				}
+				ar.Files = keep
+				if err := os.WriteFile(name, txtar.Format(ar), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if got != want {
+				t.Errorf("flow (-want +got):\n%s", diff(want, got))
+			}
+			if warn.String() != wantWarn {
+				t.Errorf("warnings (-want +got):\n%s", diff(wantWarn, warn.String()))
+			}
+		})
+	}
+}
+
+// diff is a line diff good enough for golden files.
+func diff(want, got string) string {
+	a, b := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var out strings.Builder
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case i < len(a) && j < len(b) && a[i] == b[j]:
+			i++
+			j++
+		case j < len(b) && (i >= len(a) || !contains(a[i:], b[j])):
+			fmt.Fprintf(&out, "+%s\n", b[j])
+			j++
+		default:
+			fmt.Fprintf(&out, "-%s\n", a[i])
+			i++
+		}
+	}
+	return out.String()
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+var sample = `Almost every service in this book has the same skeleton: an application module starts a
+supervision tree, and the tree owns every long-lived process. Here is a small but complete one for an
+inventory service that keeps stock counts in memory and writes changes through to a database, see
+https://hexdocs.pm/elixir/Supervisor.html#module-strategies-and-more-options-for-restarting for the
+strategies. The order of the children is a design decision, not an accident: Inventory.StockSupervisor
+starts after Inventory.Registry because its children register themselves by name.`
+
+func sampleWords(tx *typesetter, size float64) []word {
+	return tx.words([]span{{st: style{Face: serif, Size: size, Color: black}, text: strings.Join(strings.Fields(sample), " ")}})
+}
+
+// TestLineBreaking checks that lines never exceed the measure, that
+// justified lines fill it exactly, and that no word is lost.
+func TestLineBreaking(t *testing.T) {
+	tx := &typesetter{warn: func(string, ...any) {}}
+	for _, width := range []float64{60, 90, 150, 220, 300, 428} {
+		for _, justify := range []bool{false, true} {
+			ws := sampleWords(tx, 10.5)
+			var lines []lineSpan
+			if justify {
+				ws, lines = breakJustified(ws, width)
+			} else {
+				ws, lines = breakLines(ws, width)
+			}
+			var text []string
+			for k, l := range lines {
+				al := alignLeft
+				if justify {
+					al = alignJustify
+				}
+				it := setLine(ws, l, lineStyle{Width: width, Align: al, Lead: 14, Face: serif, Size: 10.5})
+				right := lineRight(it)
+				if right > width+0.01 {
+					t.Errorf("width %g: line %d ends at %.2f, past the measure", width, k, right)
+				}
+				if justify && l.justify && k < len(lines)-1 && right < width-0.01 {
+					// A line too loose to justify is set ragged; that must be rare.
+					gaps := 0
+					for _, w := range ws[l.from : l.to-1] {
+						if w.hasSpace {
+							gaps++
+						}
+					}
+					if gaps > 0 && (width-right)/float64(gaps) < 1.5*10.5 {
+						t.Errorf("width %g: justified line %d ends at %.2f, not at the measure", width, k, right)
+					}
+				}
+				text = append(text, plainWords(ws[l.from:l.to]))
+			}
+			got := strings.ReplaceAll(strings.Join(text, " "), " ", "")
+			want := strings.ReplaceAll(strings.Join(strings.Fields(sample), ""), " ", "")
+			if got != want {
+				t.Errorf("width %g justify %v: text changed:\n%s\nwant\n%s", width, justify, got, want)
+			}
+		}
+	}
+}
+
+// TestJustifiedSpacing checks that total-fit breaking gives more even
+// spacing than first fit on a long paragraph.
+func TestJustifiedSpacing(t *testing.T) {
+	tx := &typesetter{warn: func(string, ...any) {}}
+	text := strings.Repeat(strings.Join(strings.Fields(sample), " ")+" ", 4)
+	spread := func(ws []word, lines []lineSpan, width float64) float64 {
+		worst := 0.0
+		for _, l := range lines[:len(lines)-1] {
+			nat, gaps := 0.0, 0
+			for k, w := range ws[l.from:l.to] {
+				nat += w.w
+				if l.from+k < l.to-1 {
+					nat += w.space
+					if w.hasSpace {
+						gaps++
+					}
+				}
+			}
+			if gaps > 0 { // lines without spaces (pieces of a URL) are ragged
+				worst = max(worst, (width-nat)/float64(gaps))
+			}
+		}
+		return worst
+	}
+	for _, width := range []float64{200, 300} {
+		ws := tx.words([]span{{st: style{Face: serif, Size: 10.5}, text: text}})
+		fw, fl := breakLines(append([]word(nil), ws...), width)
+		kw, kl := breakJustified(append([]word(nil), ws...), width)
+		if f, k := spread(fw, fl, width), spread(kw, kl, width); k > f+0.01 {
+			t.Errorf("width %g: widest extra space per gap %.2f with total fit, %.2f with first fit", width, k, f)
+		}
+	}
+}
+
+func TestColumnWidths(t *testing.T) {
+	cw := func(min, pref float64) cellWords { return cellWords{min: min, pref: pref} }
+	for _, tc := range []struct {
+		name  string
+		cells [][]cellWords
+		avail float64
+		ok    bool
+	}{
+		{"narrow fits", [][]cellWords{{cw(20, 40), cw(10, 30)}}, 400, true},
+		{"wide fills", [][]cellWords{{cw(20, 200), cw(10, 150)}}, 400, true},
+		{"shares the room", [][]cellWords{{cw(30, 400), cw(20, 50)}, {cw(10, 20), cw(40, 300)}}, 300, true},
+		{"too wide", [][]cellWords{{cw(200, 400), cw(200, 300)}}, 300, false},
+	} {
+		ws, ok := columnWidths(tc.cells, 2, tc.avail)
+		if ok != tc.ok {
+			t.Errorf("%s: ok = %v, want %v", tc.name, ok, tc.ok)
+		}
+		sum := 0.0
+		for j, w := range ws {
+			sum += w
+			min := 0.0
+			for _, row := range tc.cells {
+				min = max(min, row[j].min+2*cellPadX)
+			}
+			if ok && w < min-0.01 {
+				t.Errorf("%s: column %d is %.1f wide, under its minimum %.1f", tc.name, j, w, min)
+			}
+		}
+		if sum > tc.avail+0.01 {
+			t.Errorf("%s: table %.1f wide, room for %.1f", tc.name, sum, tc.avail)
+		}
+	}
+}
+
+// TestWrapCode checks that wrapped code lines fit the box and keep every
+// character but the spaces at the breaks.
+func TestWrapCode(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	alphabet := []rune("abcdefghijklmnop_.,(){}[] =>:\"éü→")
+	for n := 0; n < 200; n++ {
+		var sb strings.Builder
+		for range r.Intn(300) {
+			sb.WriteRune(alphabet[r.Intn(len(alphabet))])
+		}
+		src := sb.String()
+		lines := codeLines([]chroma.Token{{Type: chroma.Text, Value: src}}, 8.6)
+		if len(lines) == 0 {
+			continue
+		}
+		width := 40 + r.Float64()*300
+		markW := measure(mono, 8.6, "↪ ")
+		var got strings.Builder
+		for i, p := range wrapCode(lines[0], width, markW) {
+			w := p.indent
+			for _, c := range p.cells {
+				w += c.w
+				got.WriteRune(c.r)
+			}
+			if w > width+0.01 && len(p.cells) > 1 {
+				t.Fatalf("part %d of %q is %.1f wide, box %.1f", i, src, w, width)
+			}
+		}
+		if strings.ReplaceAll(got.String(), " ", "") != strings.ReplaceAll(src, " ", "") {
+			t.Fatalf("wrapping lost text:\n%q\n%q", src, got.String())
+		}
+	}
+}
+
+// TestPaginateKeeps checks the break rules: two lines of a paragraph at
+// least at the top and bottom of a page, a heading with what follows.
+func TestPaginateKeeps(t *testing.T) {
+	g, _ := NewGeometry("a5", false, 9.5)
+	st := newStyles(9.5)
+	r := rand.New(rand.NewSource(2))
+	var items []*Item
+	for p := 0; p < 120; p++ {
+		if p%7 == 0 {
+			items = append(items, &Item{H: 18, Space: 20, Kind: "heading"})
+		}
+		n := 1 + r.Intn(9)
+		for i := 0; i < n; i++ {
+			it := &Item{H: st.Leading, Kind: "line"}
+			if i == 0 {
+				it.Space = st.Para
+				if items[len(items)-1].Kind == "heading" {
+					it.Keep = true
+				}
+			}
+			if i == 1 || i > 0 && i == n-1 {
+				it.Keep = true
+			}
+			items = append(items, it)
+		}
+	}
+	pages := paginate(items, g, st, 1)
+	for k, p := range pages {
+		last := p.items[len(p.items)-1]
+		if last.index+1 < len(items) && items[last.index+1].Keep {
+			t.Errorf("page %d ends before an item kept with the one before it (%s then %s)", k+1, last.it.Kind, items[last.index+1].Kind)
+		}
+		bottom := last.y + last.it.H
+		if bottom > g.TextH+0.01 {
+			t.Errorf("page %d: text reaches %.1f, text block is %.1f high", k+1, bottom, g.TextH)
+		}
+		if k < len(pages)-1 && bottom < g.TextH*0.6 {
+			t.Errorf("page %d is only %.0f%% full", k+1, 100*bottom/g.TextH)
+		}
+	}
+}
+
+// TestDeterministic writes a book twice and compares the bytes.
+func TestDeterministic(t *testing.T) {
+	b := loadBook(t, map[string]string{
+		"_index.md": "---\ntitle: Twice\n---\n- [One](one.md)\n- Part\n  - [Two](two.md)\n",
+		"one.md":    "---\ntitle: One\n---\n## Section\n\nText with a note[^1].\n\n[^1]: The note.\n\n| a | b |\n|---|--:|\n| 1 | 2 |\n",
+		"two.md":    "---\ntitle: Two\n---\n```go\nfunc main() {}\n```\n\n- [x] done\n- [ ] todo\n",
+	})
+	var a, c bytes.Buffer
+	if _, err := Write(&a, b, Config{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Write(&c, b, Config{TwoSide: true}); err != nil {
+		t.Fatal(err)
+	}
+	var a2 bytes.Buffer
+	if _, err := Write(&a2, b, Config{}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a.Bytes(), a2.Bytes()) {
+		t.Error("two builds differ")
+	}
+	if !bytes.HasPrefix(a.Bytes(), []byte("%PDF-")) {
+		t.Error("not a PDF")
+	}
+}

@@ -1,0 +1,615 @@
+package pdf
+
+import (
+	"fmt"
+	"slices"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/bindery-books/bindery/book/font"
+)
+
+// style is how a run of inline text is set.
+type style struct {
+	Face  font.Face
+	Size  float64
+	Color rgb
+	// Code sets the text on a light tint (inline code).
+	Code   bool
+	Strike bool
+	// Rise lifts the baseline (footnote marks).
+	Rise float64
+	// Link is the anchor of an internal link, URL the address of an external one.
+	Link string
+	URL  string
+}
+
+// span is inline text in one style, before it is cut into words.
+type span struct {
+	st   style
+	text string
+	// brk ends the line after the span (a hard line break, <br>).
+	brk bool
+	// note is a footnote cited here.
+	note *Note
+}
+
+// piece is measured text in one face: a word has one piece per change of
+// style or of fallback face.
+type piece struct {
+	st   style // Face is the face that has the glyphs
+	text string
+	w    float64
+	// glyph, when set, is a rune above U+FFFF drawn from its outline.
+	glyph rune
+	// buf collects the text while the word is being built (appending to
+	// a string rune by rune would be quadratic in a 10 MB word).
+	buf []byte
+}
+
+// word is what line breaking moves around: pieces with no space between
+// them, and the space that follows.
+type word struct {
+	pieces []piece
+	w      float64
+	// space is the natural width of the space after the word; hasSpace says
+	// there is one (a word cut at a break opportunity has none).
+	space    float64
+	hasSpace bool
+	spaceSt  style
+	// brk forces a line break after the word.
+	brk bool
+	// cut says a line may break after the word though no space follows:
+	// it is a piece of a long word cut at punctuation.
+	cut   bool
+	notes []*Note
+}
+
+// asciiWidths holds the advance widths of printable ASCII for every face,
+// in thousandths of an em, so the common case measures without locks.
+var asciiWidths = sync.OnceValue(func() map[font.Face]*[128]int32 {
+	m := map[font.Face]*[128]int32{}
+	for _, f := range font.Faces() {
+		var t [128]int32
+		mt := font.MetricsOf(f)
+		for r := rune(32); r < 127; r++ {
+			a, _ := mt.Advance(r)
+			t[r] = int32(a)
+		}
+		m[f] = &t
+	}
+	return m
+})
+
+// measure returns the width of s in face f at size points, as fpdf computes it.
+func measure(f font.Face, size float64, s string) float64 {
+	t := asciiWidths()[f]
+	var mt *font.Metrics
+	w := 0
+	for _, r := range s {
+		if r >= 32 && r < 127 && t != nil {
+			w += int(t[r])
+			continue
+		}
+		if mt == nil {
+			mt = font.MetricsOf(f)
+		}
+		if a, ok := mt.Advance(r); ok {
+			w += a
+		} else {
+			w += 500
+		}
+	}
+	return float64(w) * size / 1000
+}
+
+// placeholder stands for a character no face of the book has.
+const placeholder = '\u25a1'
+
+// substitutes maps emoji that technical writing uses as marks to the
+// symbols of the book's fonts that mean the same.
+var substitutes = map[rune]rune{
+	0x2705:  0x2714, // white heavy check mark -> heavy check mark
+	0x2714:  0x2714,
+	0x274c:  0x2718, // cross mark -> heavy ballot x
+	0x274e:  0x2718,
+	0x2b50:  0x2605, // star
+	0x2b55:  0x25cb, // circle
+	0x2757:  '!',
+	0x2753:  '?',
+	0x1f534: 0x25cf, // red circle -> black circle
+	0x1f7e2: 0x25cf,
+	0x1f7e1: 0x25cf,
+	0x27a1:  0x2192, // right arrow
+	0x2b05:  0x2190,
+	0x2b06:  0x2191,
+	0x2b07:  0x2193,
+	0x1f449: 0x2192,
+	0x1f4a1: 0x2605,
+}
+
+// substitute returns the stand-in for r, if it has one.
+func substitute(r rune) (rune, bool) {
+	s, ok := substitutes[r]
+	if ok {
+		_, ok = font.Fallback(font.Face{Family: font.Sans}, s)
+	}
+	return s, ok
+}
+
+// typesetter cuts inline text into words and words into lines. It reports
+// characters no font has through warn.
+type typesetter struct {
+	warn func(format string, args ...any)
+}
+
+// ignorable reports runes that are dropped from text: controls, format
+// characters that only steer shaping (joiners, variation selectors), soft
+// hyphens and byte order marks.
+func ignorable(r rune) bool {
+	switch {
+	case r < 0x20, r >= 0x7f && r < 0xa0:
+		return true
+	case r == 0xad, r == 0x200c, r == 0x200d, r == 0x2060, r == 0xfeff, r == 0x200e, r == 0x200f:
+		return true
+	case r >= 0xfe00 && r <= 0xfe0f, r >= 0xe0100 && r <= 0xe01ef:
+		return true
+	}
+	return false
+}
+
+// faceFor returns the face that sets r: f itself for printable ASCII, else
+// the first face of the fallback chain that has it.
+func faceFor(f font.Face, r rune) (font.Face, bool) {
+	if r >= 32 && r < 127 && f.Family != font.Math {
+		return f, true
+	}
+	return font.Fallback(f, r)
+}
+
+// words cuts spans into words. Spaces separate words; U+200B is a break
+// opportunity without space.
+func (tx *typesetter) words(spans []span) []word {
+	var ws []word
+	var cur word
+	open := false // cur has content
+	var pendingNotes []*Note
+	endWord := func(space bool, st style) {
+		if open {
+			for i := range cur.pieces {
+				if p := &cur.pieces[i]; p.buf != nil {
+					p.text, p.buf = string(p.buf), nil
+				}
+			}
+			if space {
+				cur.hasSpace = true
+				cur.space = measure(st.Face, st.Size, " ")
+				cur.spaceSt = st
+			}
+			ws = append(ws, cur)
+			cur = word{}
+			open = false
+			return
+		}
+		if space && len(ws) > 0 && !ws[len(ws)-1].hasSpace && !ws[len(ws)-1].brk {
+			// A space after a closing tag: "word <b>next</b>".
+			l := &ws[len(ws)-1]
+			l.hasSpace = true
+			l.space = measure(st.Face, st.Size, " ")
+			l.spaceSt = st
+		}
+	}
+	for _, sp := range spans {
+		if sp.note != nil {
+			pendingNotes = append(pendingNotes, sp.note)
+		}
+		for _, r := range sp.text {
+			switch {
+			case r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\u2028' || r == '\u3000':
+				endWord(true, sp.st)
+				continue
+			case r == '\u200b':
+				endWord(false, sp.st)
+				continue
+			case ignorable(r):
+				continue
+			}
+			tx.addRune(&cur, sp.st, r)
+			open = true
+			if len(pendingNotes) > 0 {
+				cur.notes = append(cur.notes, pendingNotes...)
+				pendingNotes = nil
+			}
+		}
+		if sp.brk {
+			endWord(false, sp.st)
+			if len(ws) > 0 {
+				ws[len(ws)-1].brk = true
+				ws[len(ws)-1].hasSpace = false
+				ws[len(ws)-1].space = 0
+			}
+		}
+	}
+	endWord(false, style{})
+	if len(pendingNotes) > 0 && len(ws) > 0 {
+		ws[len(ws)-1].notes = append(ws[len(ws)-1].notes, pendingNotes...)
+	}
+	// A trailing space or break ends nothing.
+	if n := len(ws); n > 0 {
+		ws[n-1].hasSpace, ws[n-1].space, ws[n-1].brk = false, 0, false
+	}
+	return ws
+}
+
+// addRune appends r to the word in style st, choosing the face that has it.
+func (tx *typesetter) addRune(w *word, st style, r rune) {
+	f, ok := faceFor(st.Face, r)
+	if !ok {
+		if sub, subOK := substitute(r); subOK {
+			r = sub
+			f, ok = faceFor(st.Face, r)
+		}
+	}
+	if !ok {
+		tx.warn("character U+%04X %q is in none of the book's fonts: set as %c", r, string(r), placeholder)
+		f, _ = font.Fallback(font.Face{Family: font.Sans, Style: st.Face.Style}, placeholder)
+		r = placeholder
+	}
+	pst := st
+	pst.Face = f
+	if r > 0xffff {
+		// The PDF writer cannot set it as text: draw its outline.
+		w.pieces = append(w.pieces, piece{st: pst, text: string(r), w: measure(f, st.Size, string(r)), glyph: r})
+		w.w += w.pieces[len(w.pieces)-1].w
+		return
+	}
+	var buf [4]byte
+	s := string(buf[:utf8.EncodeRune(buf[:], r)])
+	adv := measure(f, st.Size, s)
+	if n := len(w.pieces); n > 0 && w.pieces[n-1].st == pst && w.pieces[n-1].glyph == 0 {
+		p := &w.pieces[n-1]
+		p.buf = append(p.buf, s...)
+		p.w += adv
+	} else {
+		w.pieces = append(w.pieces, piece{st: pst, buf: []byte(s), w: adv})
+	}
+	w.w += adv
+}
+
+// lineSpan is a line: words[from:to], and whether it is justified.
+type lineSpan struct {
+	from, to int
+	justify  bool
+}
+
+// shrink is how much the spaces of a line may shrink, as a fraction.
+const shrink = 0.2
+
+// breakLines breaks words into lines of the given width, first fit with
+// shrinkable spaces. A word wider than a line is cut where it fits
+// (after punctuation when it can: URLs, paths); a long word that would leave
+// a line very loose is cut the same way to fill it. It returns the words,
+// some of them cut, and the lines.
+func breakLines(ws []word, width float64) ([]word, []lineSpan) {
+	var lines []lineSpan
+	i := 0
+	for i < len(ws) {
+		natural, spaces := 0.0, 0.0
+		j := i
+		for j < len(ws) {
+			gap := 0.0
+			if j > i {
+				gap = ws[j-1].space
+			}
+			if j == i && ws[j].w > width {
+				if head, tail, ok := splitWord(ws[j], width, false); ok {
+					ws[j] = head
+					ws = slices.Insert(ws, j+1, tail)
+				}
+			}
+			w := ws[j]
+			if j > i && natural+gap+w.w > width+shrink*(spaces+gap) {
+				avail := width - natural - gap
+				if natural < 0.75*width && avail > 0.15*width && longWord(w, width) {
+					if head, tail, ok := splitWord(w, avail, true); ok {
+						ws[j] = head
+						ws = slices.Insert(ws, j+1, tail)
+						j++
+					}
+				}
+				break
+			}
+			natural += gap + w.w
+			spaces += gap
+			j++
+			if w.brk {
+				break
+			}
+		}
+		lines = append(lines, lineSpan{from: i, to: j, justify: j < len(ws) && !ws[j-1].brk})
+		i = j
+	}
+	return ws, lines
+}
+
+// longWord reports whether w is worth cutting to fill a loose line: a URL,
+// a path or a long identifier.
+func longWord(w word, width float64) bool {
+	if w.w < 0.3*width {
+		return false
+	}
+	n := 0
+	for _, p := range w.pieces {
+		n += utf8.RuneCountInString(p.text)
+	}
+	return n >= 12
+}
+
+// breakAfter reports whether a line may break after r inside a word.
+func breakAfter(r rune) bool {
+	switch r {
+	case '/', '.', '-', '_', '?', '&', '=', '#', ',', ':', ';', '\\', '|', '+', '(', ')', ']', '}', '>', '@', '~':
+		return true
+	}
+	return false
+}
+
+// splitWord cuts w so the head fits in avail. With nicely, it cuts only
+// after punctuation (a URL at a slash); otherwise after the last rune that
+// fits, preferring punctuation in the right half. The head keeps no space.
+func splitWord(w word, avail float64, nicely bool) (head, tail word, ok bool) {
+	var best, bestPunct cutPoint
+	found, foundPunct := false, false
+	x := 0.0
+	total := 0
+	for pi, p := range w.pieces {
+		if p.glyph != 0 {
+			x += p.w
+			if x <= avail {
+				best, found = cutPoint{pi + 1, 0, x, false}, true
+			}
+			total++
+			continue
+		}
+		for off, r := range p.text {
+			rw := measure(p.st.Face, p.st.Size, string(r))
+			x += rw
+			total++
+			if x > avail {
+				break
+			}
+			next := off + utf8.RuneLen(r)
+			c := cutPoint{pi, next, x, breakAfter(r)}
+			if next == len(p.text) {
+				c = cutPoint{pi + 1, 0, x, c.punct}
+			}
+			best, found = c, true
+			if c.punct && !unicode.IsSpace(r) {
+				bestPunct, foundPunct = c, true
+			}
+		}
+		if x > avail {
+			break
+		}
+	}
+	if total < 2 {
+		return w, word{}, false
+	}
+	switch {
+	case foundPunct && (nicely || bestPunct.w >= avail/2):
+		best = bestPunct
+	case nicely:
+		return w, word{}, false
+	case !found:
+		// Not even one rune fits: take one anyway, so the line is never empty.
+		best = firstRuneCut(w)
+		if best.piece == 0 && best.off == 0 {
+			return w, word{}, false
+		}
+	}
+	head, tail = cutWord(w, best.piece, best.off)
+	if len(head.pieces) == 0 || len(tail.pieces) == 0 {
+		return w, word{}, false
+	}
+	return head, tail, true
+}
+
+// cutPoint is a place to cut a word: before byte off of piece piece,
+// with the head w wide.
+type cutPoint struct {
+	piece, off int
+	w          float64
+	punct      bool
+}
+
+func firstRuneCut(w word) (c cutPoint) {
+	if len(w.pieces) == 0 {
+		return
+	}
+	p := w.pieces[0]
+	if p.glyph != 0 {
+		c.piece = 1
+		return
+	}
+	_, n := utf8.DecodeRuneInString(p.text)
+	if n == len(p.text) {
+		c.piece = 1
+		return
+	}
+	c.off = n
+	return
+}
+
+// cutWord splits w before byte off of piece pi.
+func cutWord(w word, pi, off int) (head, tail word) {
+	head.pieces = slices.Clone(w.pieces[:pi])
+	rest := slices.Clone(w.pieces[pi:])
+	if off > 0 && pi < len(w.pieces) {
+		p := w.pieces[pi]
+		a, b := p, p
+		a.text, b.text = p.text[:off], p.text[off:]
+		a.w = measure(p.st.Face, p.st.Size, a.text)
+		b.w = p.w - a.w
+		head.pieces = append(head.pieces, a)
+		rest[0] = b
+	}
+	tail = w
+	tail.pieces = rest
+	for _, p := range head.pieces {
+		head.w += p.w
+	}
+	tail.w = w.w - head.w
+	return head, tail
+}
+
+// align is how a line sits in its width.
+type align int
+
+const (
+	alignLeft align = iota
+	alignCenter
+	alignRight
+	alignJustify
+)
+
+// lineStyle says how lines of a block are set.
+type lineStyle struct {
+	// X is the left edge, relative to the text block; Width the measure.
+	X, Width float64
+	Align    align
+	// Lead is the line height; Face and Size the block's main face, which
+	// places the baseline.
+	Lead float64
+	Face font.Face
+	Size float64
+}
+
+// baseline returns the distance from the top of a line of height lead to
+// the baseline, centring the face's ascent and descent in the line.
+func baseline(f font.Face, size, lead float64) float64 {
+	m := font.MetricsOf(f)
+	asc, desc := float64(m.Ascent)/1000*size, -float64(m.Descent)/1000*size
+	return (lead-(asc+desc))/2 + asc
+}
+
+// setLine makes the item of one line.
+func setLine(ws []word, ls lineSpan, st lineStyle) *Item {
+	line := ws[ls.from:ls.to]
+	lead := st.Lead
+	for _, w := range line {
+		for _, p := range w.pieces {
+			if p.st.Size > st.Size*1.15 && p.st.Rise == 0 {
+				lead = max(lead, p.st.Size*1.25)
+			}
+		}
+	}
+	base := baseline(st.Face, st.Size, lead)
+	natural := 0.0
+	gaps := 0
+	for k, w := range line {
+		natural += w.w
+		if k < len(line)-1 {
+			natural += w.space
+			if w.hasSpace {
+				gaps++
+			}
+		}
+	}
+	extra := st.Width - natural
+	stretch := 0.0
+	x := st.X
+	switch {
+	case extra < 0 && gaps > 0:
+		stretch = extra / float64(gaps) // shrink to fit
+	case st.Align == alignJustify && ls.justify && gaps > 0:
+		stretch = extra / float64(gaps)
+		if stretch > 1.5*st.Size {
+			stretch = 0 // too loose to justify: set it ragged
+		}
+	case st.Align == alignCenter && extra > 0:
+		x += extra / 2
+	case st.Align == alignRight && extra > 0:
+		x += extra
+	}
+	it := &Item{H: lead, Kind: "line", Base: base}
+	var under, over []Op
+	var link struct {
+		key, url string
+		x0, x1   float64
+	}
+	flushLink := func() {
+		if link.key != "" || link.url != "" {
+			over = append(over, &linkOp{X: link.x0, Y: 0, W: link.x1 - link.x0, H: lead, Anchor: link.key, URL: link.url})
+		}
+		link.key, link.url = "", ""
+	}
+	for k, w := range line {
+		for _, p := range w.pieces {
+			y := base - p.st.Rise
+			switch {
+			case p.glyph != 0:
+				it.Ops = append(it.Ops, &glyphOp{X: x, Y: y, Face: p.st.Face, Size: p.st.Size, Color: p.st.Color, R: p.glyph})
+			default:
+				it.Ops = append(it.Ops, &textOp{X: x, Y: y, Face: p.st.Face, Size: p.st.Size, Color: p.st.Color, S: p.text})
+			}
+			if p.st.Code {
+				under = append(under, &rectOp{X: x - 1, Y: base - 0.8*p.st.Size, W: p.w + 2, H: 1.05 * p.st.Size, Fill: &inlineBg})
+			}
+			if p.st.Strike {
+				c := p.st.Color
+				over = append(over, &lineOp{X1: x, Y1: y - 0.3*p.st.Size, X2: x + p.w, Y2: y - 0.3*p.st.Size, Color: c, W: 0.06 * p.st.Size})
+			}
+			if p.st.Link != link.key || p.st.URL != link.url {
+				flushLink()
+				link.key, link.url, link.x0 = p.st.Link, p.st.URL, x
+			}
+			x += p.w
+			link.x1 = x
+		}
+		for _, n := range w.notes {
+			if !slices.Contains(it.Notes, n) {
+				it.Notes = append(it.Notes, n)
+			}
+		}
+		if k < len(line)-1 {
+			gap := w.space
+			if w.hasSpace {
+				gap += stretch
+			}
+			next := ws[ls.from+k+1]
+			if w.spaceSt.Code && len(next.pieces) > 0 && next.pieces[0].st.Code && len(w.pieces) > 0 && w.pieces[len(w.pieces)-1].st.Code {
+				under = append(under, &rectOp{X: x, Y: base - 0.8*w.spaceSt.Size, W: gap, H: 1.05 * w.spaceSt.Size, Fill: &inlineBg})
+			}
+			if w.spaceSt.Strike && len(next.pieces) > 0 && next.pieces[0].st.Strike {
+				over = append(over, &lineOp{X1: x, Y1: base - 0.3*w.spaceSt.Size, X2: x + gap, Y2: base - 0.3*w.spaceSt.Size, Color: w.spaceSt.Color, W: 0.06 * w.spaceSt.Size})
+			}
+			if len(next.pieces) == 0 || next.pieces[0].st.Link != link.key || next.pieces[0].st.URL != link.url {
+				flushLink()
+			}
+			x += gap
+		}
+	}
+	flushLink()
+	if len(under) > 0 {
+		it.Ops = append(under, it.Ops...)
+	}
+	it.Ops = append(it.Ops, over...)
+	return it
+}
+
+// plainWords returns the text of words as a string, for messages and tests.
+func plainWords(ws []word) string {
+	var s []byte
+	for i, w := range ws {
+		if i > 0 && ws[i-1].hasSpace {
+			s = append(s, ' ')
+		}
+		for _, p := range w.pieces {
+			s = append(s, p.text...)
+		}
+	}
+	return string(s)
+}
+
+var _ = fmt.Sprint

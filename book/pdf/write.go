@@ -1,0 +1,707 @@
+// Package pdf typesets a book as a print PDF with its own layout engine on
+// fpdf: each chapter's AST becomes a flow of measured items (lines of
+// justified text, code lines, table rows, figures, diagrams), the flows are
+// paginated with widow, orphan and keep-with-next rules and footnotes at
+// the foot of the page, and the pages are drawn with fpdf. The contents are
+// laid out after the body, so their page numbers are the real ones.
+package pdf
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"io"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"codeberg.org/go-pdf/fpdf"
+	"github.com/bindery-books/bindery/book"
+	"github.com/bindery-books/bindery/book/diagram"
+	"github.com/bindery-books/bindery/book/font"
+	"golang.org/x/image/font/sfnt"
+	"golang.org/x/image/math/fixed"
+)
+
+// Config controls the PDF. Its zero value gives the book's own settings
+// (book.yaml), else A4, one-sided, 10.5 pt.
+type Config struct {
+	// PageSize, TwoSide and FontSize override book.yaml when set.
+	PageSize string
+	TwoSide  bool
+	FontSize float64
+	// Progress, if set, is called as chapters are laid out.
+	Progress func(done, total int)
+	// Diagram lays out a mermaid block; nil shows mermaid blocks as code.
+	Diagram func(src string) (*diagram.Drawing, error)
+	// Version is the Bindery version named in the colophon.
+	Version string
+}
+
+// Stats tells what a build did.
+type Stats struct {
+	Pages                         int
+	DiagramsDrawn, DiagramsAsCode int
+}
+
+// writer holds what the chapters of one PDF share.
+type writer struct {
+	b   *book.Book
+	cfg Config
+	g   Geometry
+	st  Styles
+	// outline maps the headings listed in the contents to their outline level.
+	outline map[*book.Heading]int
+	imgs    images
+	glyphs  canon
+
+	mu    sync.Mutex
+	stats Stats
+}
+
+// Settings returns the page size, two-sidedness and body size a book is
+// set in with cfg.
+func Settings(b *book.Book, cfg Config) (size string, twoSide bool, body float64) {
+	size = cmp.Or(cfg.PageSize, b.Meta.PageSize, "a4")
+	twoSide = cfg.TwoSide || b.Meta.TwoSide
+	body = cmp.Or(cfg.FontSize, b.Meta.FontSize)
+	if body == 0 {
+		body = 10.5
+		if size == "a5" || size == "6x9in" {
+			body = 9.5
+		}
+	}
+	return size, twoSide, body
+}
+
+// Write typesets b as a PDF into out.
+func Write(out io.Writer, b *book.Book, cfg Config) (Stats, error) {
+	w, err := newWriter(b, cfg)
+	if err != nil {
+		return Stats{}, err
+	}
+	return w.write(out)
+}
+
+// newWriter prepares the geometry, styles and outline levels of a book.
+func newWriter(b *book.Book, cfg Config) (*writer, error) {
+	size, twoSide, body := Settings(b, cfg)
+	g, err := NewGeometry(size, twoSide, body)
+	if err != nil {
+		return nil, err
+	}
+	w := &writer{b: b, cfg: cfg, g: g, st: newStyles(body), outline: map[*book.Heading]int{}}
+	for _, ch := range b.Chapters {
+		var mark func([]*book.Section, int)
+		mark = func(ss []*book.Section, level int) {
+			for _, s := range ss {
+				w.outline[s.Heading] = level
+				mark(s.Children, level+1)
+			}
+		}
+		mark(ch.Sections(w.tocDepth()), w.chapterLevel(ch)+1)
+	}
+	return w, nil
+}
+
+func (w *writer) write(out io.Writer) (Stats, error) {
+	b := w.b
+	g := w.g
+	twoSide := g.TwoSide
+	flows := w.chapterFlows()
+	tx := &typesetter{warn: func(format string, args ...any) {
+		b.Diagnostics.Warnf(book.Pos{File: b.Index}, format, args...)
+	}}
+	// The body: part pages and chapters in reading order.
+	var bodyItems []*Item
+	parts := 0
+	b.Walk(func(n book.Node, depth int) {
+		switch n := n.(type) {
+		case *book.Part:
+			parts++
+			bodyItems = append(bodyItems, w.partPage(tx, n, parts)...)
+		case *book.Chapter:
+			bodyItems = append(bodyItems, flows[n.Number-1]...)
+		}
+	})
+	// The front matter goes before the body; the body starts on a recto
+	// page, numbered 1, so its pagination does not depend on the length
+	// of the contents.
+	bodyPages := paginate(bodyItems, g, w.st, 1)
+	anchors := map[string]string{}
+	for _, p := range bodyPages {
+		p.folio = fmt.Sprint(p.num)
+		for _, pl := range p.items {
+			for _, op := range pl.it.Ops {
+				if a, ok := op.(*anchorOp); ok {
+					if _, seen := anchors[a.Key]; !seen {
+						anchors[a.Key] = p.folio
+					}
+				}
+			}
+		}
+	}
+	front := append(w.titlePage(tx), w.colophon(tx)...)
+	front = append(front, w.contents(tx, func(a string) string { return anchors[a] })...)
+	frontPages := paginate(front, g, w.st, 1)
+	if len(frontPages)%2 == 1 && twoSide {
+		frontPages = append(frontPages, &page{num: len(frontPages) + 1, blank: true})
+	}
+	for _, p := range frontPages {
+		p.folio = roman(p.num, false)
+	}
+	for _, p := range bodyPages {
+		p.num += len(frontPages)
+	}
+	pages := append(frontPages, bodyPages...)
+	if err := w.draw(out, pages, len(frontPages)); err != nil {
+		return w.stats, err
+	}
+	w.stats.Pages = len(pages)
+	return w.stats, nil
+}
+
+// chapterLevel is a chapter's level in the outline: below its parts.
+func (w *writer) chapterLevel(ch *book.Chapter) int {
+	if ch.Part == nil {
+		return 0
+	}
+	return ch.Part.Depth + 1
+}
+
+// chapterFlows converts every chapter, on all cores; the flows do not
+// depend on each other.
+func (w *writer) chapterFlows() [][]*Item {
+	chs := w.b.Chapters
+	flows := make([][]*Item, len(chs))
+	var next, done int
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(len(chs), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= len(chs) {
+					return
+				}
+				c := newConverter(w, chs[i])
+				flows[i] = c.chapter(fmt.Sprintf("Chapter %d", chs[i].Number))
+				mu.Lock()
+				done++
+				d := done
+				mu.Unlock()
+				if w.cfg.Progress != nil {
+					w.cfg.Progress(d, len(chs))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return flows
+}
+
+// fpdf font names and styles of each face.
+func pdfFont(f font.Face) (family, style string) {
+	family = [...]string{"serif", "sans", "mono", "math"}[f.Family]
+	if f.Family == font.Math {
+		return family, ""
+	}
+	return family, [...]string{"", "B", "I", "BI"}[f.Style]
+}
+
+// draw renders the pages with fpdf.
+func (w *writer) draw(out io.Writer, pages []*page, frontCount int) error {
+	g := w.g
+	m := w.b.Meta
+	f := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "pt", Size: fpdf.SizeType{Wd: g.PageW, Ht: g.PageH}})
+	f.SetAutoPageBreak(false, 0)
+	f.SetMargins(0, 0, 0)
+	f.SetCatalogSort(true)
+	f.SetCompression(true)
+	t := w.b.Modified.UTC()
+	f.SetCreationDate(t)
+	f.SetModificationDate(t)
+	f.SetTitle(m.Title, true)
+	if len(m.Authors) > 0 {
+		f.SetAuthor(strings.Join(m.Authors, ", "), true)
+	}
+	if m.Description != "" {
+		f.SetSubject(m.Description, true)
+	}
+	if len(m.Tags) > 0 {
+		f.SetKeywords(strings.Join(m.Tags, ", "), true)
+	}
+	creator := "Bindery"
+	if w.cfg.Version != "" {
+		creator += " " + w.cfg.Version
+	}
+	f.SetCreator(creator, true)
+	f.SetProducer(creator+" with go-pdf/fpdf", true)
+	lang := cmp.Or(m.Language, "en")
+	// Page labels make viewers show the printed folios (i, ii, … then 1,
+	// 2, …). fpdf writes the language into the catalog verbatim, so the
+	// labels ride along after it; the trailing key closes the string fpdf
+	// opens.
+	f.SetLang(fmt.Sprintf("%s) /PageLabels << /Nums [0 << /S /r >> %d << /S /D >>] >> /BinderyLang (%s", pdfString(lang), frontCount, pdfString(lang)))
+
+	registered := map[font.Face]bool{}
+	use := func(face font.Face, size float64) {
+		face = fontFace(face)
+		if !registered[face] {
+			fam, st := pdfFont(face)
+			// A copy: fpdf's subsetter rewrites composite glyphs in the
+			// bytes it is given, which would change the shared font data
+			// under the next PDF (and under font's metrics).
+			f.AddUTF8FontFromBytes(fam, st, bytes.Clone(face.TTF()))
+			registered[face] = true
+		}
+		fam, st := pdfFont(face)
+		f.SetFont(fam, st, size)
+	}
+	// Every anchor gets a link target before any page is drawn.
+	links := map[string]int{}
+	for _, p := range pages {
+		for _, pl := range p.items {
+			for _, op := range pl.it.Ops {
+				if a, ok := op.(*anchorOp); ok {
+					if _, seen := links[a.Key]; !seen {
+						id := f.AddLink()
+						f.SetLink(id, g.Top+pl.y+a.Y, p.num)
+						links[a.Key] = id
+					}
+				}
+			}
+		}
+		w.noteAnchors(p, links, f)
+	}
+	for _, p := range pages {
+		f.AddPage()
+		if p.blank {
+			continue
+		}
+		left := g.Left(p.num)
+		w.drawFrames(f, p, left)
+		for _, pl := range p.items {
+			w.drawOps(f, use, links, pl.it.Ops, left, g.Top+pl.y)
+		}
+		w.drawNotes(f, use, links, p, left)
+		if !p.opening {
+			w.drawHead(f, use, p, left)
+		}
+	}
+	if err := f.Error(); err != nil {
+		return fmt.Errorf("pdf: %w", err)
+	}
+	return f.Output(out)
+}
+
+// canon maps each rune to the one rune that stands for its glyph in a face.
+// fpdf subsets a font from the set of runes drawn, and when two runes share
+// a glyph (a space and a no-break space, a hyphen and U+2010) the rune it
+// keeps for the glyph depends on map order: the font's bytes would change
+// from run to run. Drawing every glyph through one rune keeps them fixed.
+type canon struct {
+	faces map[font.Face]*faceCanon
+}
+
+type faceCanon struct {
+	byGlyph map[sfnt.GlyphIndex]rune
+	byRune  map[rune]rune
+	buf     sfnt.Buffer
+}
+
+func (c *canon) canonical(face font.Face, s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x7f {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	if c.faces == nil {
+		c.faces = map[font.Face]*faceCanon{}
+	}
+	fc := c.faces[face]
+	m := font.MetricsOf(face)
+	if fc == nil {
+		fc = &faceCanon{byGlyph: map[sfnt.GlyphIndex]rune{}, byRune: map[rune]rune{}}
+		// ASCII first, so a rune that shares a glyph with one is drawn
+		// as the ASCII rune whatever order the book uses them in.
+		for r := rune(32); r < 127; r++ {
+			if gi, err := m.Font.GlyphIndex(&fc.buf, r); err == nil && gi != 0 {
+				if _, seen := fc.byGlyph[gi]; !seen {
+					fc.byGlyph[gi] = r
+				}
+			}
+		}
+		c.faces[face] = fc
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if r >= 0x7f {
+			cr, ok := fc.byRune[r]
+			if !ok {
+				cr = r
+				if gi, err := m.Font.GlyphIndex(&fc.buf, r); err == nil && gi != 0 {
+					if first, seen := fc.byGlyph[gi]; seen {
+						cr = first
+					} else {
+						fc.byGlyph[gi] = r
+					}
+				}
+				fc.byRune[r] = cr
+			}
+			r = cr
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// fontFace maps a face to one fpdf can register: Math has one style.
+func fontFace(f font.Face) font.Face {
+	if f.Family == font.Math {
+		return font.Face{Family: font.Math}
+	}
+	return f
+}
+
+// pdfString escapes a string for a PDF literal.
+func pdfString(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `(`, `\(`, `)`, `\)`, "\r", "", "\n", "")
+	var b strings.Builder
+	for _, c := range r.Replace(s) {
+		if c < 127 && c >= 32 {
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
+}
+
+// notePositions returns the top of each note on a page, from the top of
+// the text block: notes are stacked at the foot.
+func (w *writer) notePositions(p *page) []float64 {
+	h := notesHeight(p.notes)
+	y := w.g.TextH - h
+	var ys []float64
+	for _, n := range p.notes {
+		ys = append(ys, y)
+		for _, it := range n.Items {
+			y += it.H
+		}
+	}
+	return ys
+}
+
+func (w *writer) noteAnchors(p *page, links map[string]int, f *fpdf.Fpdf) {
+	for i, y := range w.notePositions(p) {
+		for _, it := range p.notes[i].Items {
+			for _, op := range it.Ops {
+				if a, ok := op.(*anchorOp); ok {
+					if _, seen := links[a.Key]; !seen {
+						id := f.AddLink()
+						f.SetLink(id, w.g.Top+y+a.Y, p.num)
+						links[a.Key] = id
+					}
+				}
+			}
+			y += it.H
+		}
+	}
+}
+
+// drawFrames draws the boxes behind runs of items: for each frame on the
+// page, from the top of its first item to the bottom of its last, with
+// its padding.
+func (w *writer) drawFrames(f *fpdf.Fpdf, p *page, left float64) {
+	type extent struct {
+		top, bottom float64
+		set         bool
+	}
+	var order []*Frame
+	ext := map[*Frame]*extent{}
+	for _, pl := range p.items {
+		for j, fr := range pl.it.Frames {
+			e, ok := ext[fr]
+			if !ok {
+				e = &extent{}
+				ext[fr] = e
+				order = append(order, fr)
+			}
+			pt, pb := 0.0, 0.0
+			for _, inner := range pl.it.Frames[j:] {
+				pt += inner.PadTop
+				pb += inner.PadBottom
+			}
+			top := pl.y - pt
+			bottom := pl.y + pl.it.H + pb
+			if !e.set {
+				e.top, e.bottom, e.set = top, bottom, true
+			}
+			e.top = min(e.top, top)
+			e.bottom = max(e.bottom, bottom)
+		}
+	}
+	for _, fr := range order {
+		e := ext[fr]
+		x := left + fr.X
+		y := w.g.Top + e.top
+		h := e.bottom - e.top
+		if fr.Fill != nil {
+			setFill(f, *fr.Fill)
+			f.Rect(x, y, fr.W, h, "F")
+		}
+		if fr.Border != nil {
+			setDraw(f, *fr.Border)
+			f.SetLineWidth(0.6)
+			f.Rect(x, y, fr.W, h, "D")
+		}
+		if fr.Bar != nil {
+			setFill(f, *fr.Bar)
+			f.Rect(x, y, fr.BarW, h, "F")
+		}
+		if fr.Rules != nil {
+			setDraw(f, *fr.Rules)
+			f.SetLineWidth(0.8)
+			f.Line(x, y, x+fr.W, y)
+			f.Line(x, y+h, x+fr.W, y+h)
+		}
+	}
+}
+
+func setFill(f *fpdf.Fpdf, c rgb) { f.SetFillColor(int(c.R), int(c.G), int(c.B)) }
+func setDraw(f *fpdf.Fpdf, c rgb) { f.SetDrawColor(int(c.R), int(c.G), int(c.B)) }
+func setText(f *fpdf.Fpdf, c rgb) { f.SetTextColor(int(c.R), int(c.G), int(c.B)) }
+
+// drawOps draws an item's operations with its top left at (left, top).
+func (w *writer) drawOps(f *fpdf.Fpdf, use func(font.Face, float64), links map[string]int, ops []Op, left, top float64) {
+	for _, op := range ops {
+		switch o := op.(type) {
+		case *textOp:
+			use(o.Face, o.Size)
+			setText(f, o.Color)
+			f.Text(left+o.X, top+o.Y, w.glyphs.canonical(fontFace(o.Face), o.S))
+		case *glyphOp:
+			drawGlyph(f, o, left, top)
+		case *rectOp:
+			style := ""
+			if o.Fill != nil {
+				setFill(f, *o.Fill)
+				style += "F"
+			}
+			if o.Stroke != nil {
+				setDraw(f, *o.Stroke)
+				f.SetLineWidth(cmp.Or(o.LineW, 0.5))
+				style += "D"
+			}
+			if style != "" {
+				f.Rect(left+o.X, top+o.Y, o.W, o.H, style)
+			}
+		case *lineOp:
+			setDraw(f, o.Color)
+			f.SetLineWidth(o.W)
+			f.Line(left+o.X1, top+o.Y1, left+o.X2, top+o.Y2)
+		case *linkOp:
+			if o.Anchor != "" {
+				if id, ok := links[o.Anchor]; ok {
+					f.Link(left+o.X, top+o.Y, o.W, o.H, id)
+				}
+			} else if o.URL != "" {
+				f.LinkString(left+o.X, top+o.Y, o.W, o.H, o.URL)
+			}
+		case *anchorOp:
+			if o.Title != "" {
+				use(sans, 10) // bookmarks take the current font's encoding: UTF-8
+				f.Bookmark(o.Title, o.Level, top+o.Y)
+			}
+		case *imageOp:
+			opts := fpdf.ImageOptions{ImageType: o.Img.kind}
+			if f.GetImageInfo(o.Img.name) == nil {
+				f.RegisterImageOptionsReader(o.Img.name, opts, strings.NewReader(string(o.Img.data)))
+			}
+			f.ImageOptions(o.Img.name, left+o.X, top+o.Y, o.W, o.H, false, opts, 0, "")
+		case *pathOp:
+			drawPath(f, o, left, top)
+		default:
+			panic(fmt.Sprintf("pdf: unknown op %T", op))
+		}
+	}
+}
+
+func drawPath(f *fpdf.Fpdf, o *pathOp, left, top float64) {
+	style := ""
+	if o.Fill != nil {
+		setFill(f, *o.Fill)
+		style += "F"
+	}
+	if o.Stroke != nil {
+		setDraw(f, *o.Stroke)
+		f.SetLineWidth(cmp.Or(o.LineW, 0.5))
+		style += "D"
+	}
+	if style == "" {
+		return
+	}
+	if len(o.Dash) > 0 {
+		f.SetDashPattern(o.Dash, 0)
+	}
+	f.SetLineCapStyle("round")
+	f.SetLineJoinStyle("round")
+	for _, s := range o.Segs {
+		switch s.Op {
+		case 'M':
+			f.MoveTo(left+s.Pts[0], top+s.Pts[1])
+		case 'L':
+			f.LineTo(left+s.Pts[0], top+s.Pts[1])
+		case 'C':
+			f.CurveBezierCubicTo(left+s.Pts[0], top+s.Pts[1], left+s.Pts[2], top+s.Pts[3], left+s.Pts[4], top+s.Pts[5])
+		case 'Z':
+			f.ClosePath()
+		}
+	}
+	if o.Close {
+		f.ClosePath()
+	}
+	f.DrawPath(style)
+	if len(o.Dash) > 0 {
+		f.SetDashPattern(nil, 0)
+	}
+	f.SetLineCapStyle("butt")
+	f.SetLineJoinStyle("miter")
+}
+
+// drawGlyph draws a rune fpdf cannot set as text from its outline.
+func drawGlyph(f *fpdf.Fpdf, o *glyphOp, left, top float64) {
+	m := font.MetricsOf(o.Face)
+	var buf sfnt.Buffer
+	gi, err := m.Font.GlyphIndex(&buf, o.R)
+	if err != nil || gi == 0 {
+		return
+	}
+	upem := float64(m.UnitsPerEm)
+	segs, err := m.Font.LoadGlyph(&buf, gi, fixed.I(m.UnitsPerEm), nil)
+	if err != nil {
+		return
+	}
+	k := o.Size / upem
+	x0, y0 := left+o.X, top+o.Y
+	pt := func(p fixed.Point26_6) (float64, float64) {
+		return x0 + float64(p.X)/64*k, y0 + float64(p.Y)/64*k
+	}
+	setFill(f, o.Color)
+	cx, cy := 0.0, 0.0
+	for _, s := range segs {
+		switch s.Op {
+		case sfnt.SegmentOpMoveTo:
+			if cx != 0 || cy != 0 {
+				f.ClosePath()
+			}
+			cx, cy = pt(s.Args[0])
+			f.MoveTo(cx, cy)
+		case sfnt.SegmentOpLineTo:
+			cx, cy = pt(s.Args[0])
+			f.LineTo(cx, cy)
+		case sfnt.SegmentOpQuadTo:
+			qx, qy := pt(s.Args[0])
+			ex, ey := pt(s.Args[1])
+			// A quadratic as a cubic.
+			f.CurveBezierCubicTo(cx+2.0/3*(qx-cx), cy+2.0/3*(qy-cy), ex+2.0/3*(qx-ex), ey+2.0/3*(qy-ey), ex, ey)
+			cx, cy = ex, ey
+		case sfnt.SegmentOpCubeTo:
+			ax, ay := pt(s.Args[0])
+			bx, by := pt(s.Args[1])
+			cx, cy = pt(s.Args[2])
+			f.CurveBezierCubicTo(ax, ay, bx, by, cx, cy)
+		}
+	}
+	f.ClosePath()
+	f.DrawPath("f")
+	_ = upem
+}
+
+// drawNotes sets a page's footnotes at its foot under a short rule.
+func (w *writer) drawNotes(f *fpdf.Fpdf, use func(font.Face, float64), links map[string]int, p *page, left float64) {
+	if len(p.notes) == 0 {
+		return
+	}
+	ys := w.notePositions(p)
+	rule := w.g.Top + ys[0] - w.st.Leading*0.55
+	setDraw(f, ruleGrey)
+	f.SetLineWidth(0.5)
+	f.Line(left, rule, left+w.g.TextW*0.3, rule)
+	for i, n := range p.notes {
+		y := ys[i]
+		for _, it := range n.Items {
+			w.drawOps(f, use, links, it.Ops, left, w.g.Top+y)
+			y += it.H
+		}
+	}
+}
+
+// drawHead draws the running head and the folio. In a two-sided book the
+// verso head is the book's title and the recto head the chapter's, each
+// on the outer side; otherwise the chapter's title is centred.
+func (w *writer) drawHead(f *fpdf.Fpdf, use func(font.Face, float64), p *page, left float64) {
+	g := w.g
+	size := w.st.Small * 0.92
+	head := "Contents"
+	if p.chapter != nil {
+		head = p.chapter.Title
+	}
+	recto := p.num%2 == 1
+	if g.TwoSide && !recto {
+		head = w.b.Meta.Title
+	}
+	face := serifItal
+	// Fit the head on one line.
+	for measure(face, size, head) > g.TextW*0.8 && len([]rune(head)) > 4 {
+		r := []rune(head)
+		head = strings.TrimRight(string(r[:len(r)-2]), " ,;:") + "…"
+	}
+	hw := measure(face, size, head)
+	x := left + (g.TextW-hw)/2
+	if g.TwoSide {
+		if recto {
+			x = left + g.TextW - hw
+		} else {
+			x = left
+		}
+	}
+	tw := func(s string) float64 { return measure(face, size, s) }
+	_ = tw
+	w.drawText(f, use, x, g.HeadBase, face, size, grey, head)
+	fs := w.st.Small
+	fw := measure(sans, fs, p.folio)
+	fx := left + (g.TextW-fw)/2
+	if g.TwoSide {
+		if recto {
+			fx = left + g.TextW - fw
+		} else {
+			fx = left
+		}
+	}
+	w.drawText(f, use, fx, g.FootBase, sans, fs, black, p.folio)
+}
+
+// drawText sets a string that may hold characters its face lacks, face by
+// face through the fallback chain.
+func (w *writer) drawText(f *fpdf.Fpdf, use func(font.Face, float64), x, y float64, face font.Face, size float64, c rgb, s string) {
+	tx := &typesetter{warn: func(string, ...any) {}}
+	ws := tx.words([]span{{st: style{Face: face, Size: size, Color: c}, text: s}})
+	it := setLine(ws, lineSpan{from: 0, to: len(ws)}, lineStyle{Width: 1e6, Lead: size, Face: face, Size: size})
+	for _, op := range it.Ops {
+		shiftOp(op, 0, -it.Base)
+	}
+	w.drawOps(f, use, nil, it.Ops, x, y)
+}
+
+var _ = sort.Strings
