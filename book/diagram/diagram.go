@@ -5,10 +5,19 @@
 //
 // Flowcharts and state diagrams are laid out by Graphviz dot (the WASM build
 // of github.com/goccy/go-graphviz) with every label measured in the book's
-// own fonts, so boxes fit their text in both outputs; sequence diagrams get a
-// column-and-row layout of their own. Kinds that are not drawn natively
-// (class, er, gantt, pie, ...) return an *UnsupportedError so the caller can
-// fall back to showing the source.
+// own fonts (book/font), so boxes fit their text in both outputs: nodes are
+// given to dot at fixed sizes, edge labels become nodes half way along their
+// edges (as dagre, mermaid's own layout, does), and room for the titles of
+// clusters is reserved with stand-in text whose size graphviz knows exactly.
+// Subgraphs and composite states are clusters. Sequence diagrams get a
+// column-and-row layout of their own. The look is mermaid's default theme,
+// set in DejaVu Sans.
+//
+// Kinds that are not drawn natively (class, er, gantt, pie, ...) return an
+// *UnsupportedError so the caller can show the source instead; bad syntax
+// returns a *ParseError with the line. Render caches its results by source,
+// and graphviz runs in one WASM instance, created on first use and shared
+// behind a mutex.
 package diagram
 
 import (
@@ -210,7 +219,7 @@ func Render(src string) (*Drawing, error) {
 	e.once.Do(func() {
 		defer func() {
 			if r := recover(); r != nil {
-				e.d, e.err = nil, fmt.Errorf("mermaid: internal error: %v", r)
+				e.d, e.err = nil, fmt.Errorf("internal error: %v", r)
 			}
 		}()
 		e.d, e.err = render(src)

@@ -235,7 +235,7 @@ func (fc *flowchart) statement(st statement, stack *[]*fcSub) error {
 		if len(f) < 2 {
 			return perr("style needs a node id")
 		}
-		styles := strings.TrimSpace(strings.SplitN(s, f[1], 2)[1])
+		styles := afterWords(s, 2)
 		c := parseCSS(styles)
 		if sub, ok := fc.subByID[f[1]]; ok {
 			sub.style = sub.style.merge(c)
@@ -249,7 +249,7 @@ func (fc *flowchart) statement(st statement, stack *[]*fcSub) error {
 		if len(f) < 2 {
 			return perr("classDef needs a name")
 		}
-		c := parseCSS(strings.TrimSpace(strings.SplitN(s, f[1], 2)[1]))
+		c := parseCSS(afterWords(s, 2))
 		for _, name := range strings.Split(f[1], ",") {
 			fc.classDefs[name] = fc.classDefs[name].merge(c)
 		}
@@ -284,8 +284,7 @@ func (fc *flowchart) statement(st statement, stack *[]*fcSub) error {
 		if k >= len(f) {
 			return nil
 		}
-		idx := strings.Index(s, f[k])
-		c := parseCSS(s[idx:])
+		c := parseCSS(afterWords(s, k))
 		if f[1] == "default" {
 			fc.linkAll, fc.hasAll = fc.linkAll.merge(c), true
 			return nil
@@ -856,4 +855,17 @@ func labelledDotted(s string, i int) (string, int, int, bool) {
 		return text, k, markNone, true
 	}
 	return "", 0, 0, false
+}
+
+// afterWords returns s after its first n space-separated words, trimmed.
+func afterWords(s string, n int) string {
+	s = strings.TrimSpace(s)
+	for range n {
+		k := strings.IndexAny(s, " \t")
+		if k < 0 {
+			return ""
+		}
+		s = strings.TrimSpace(s[k:])
+	}
+	return s
 }

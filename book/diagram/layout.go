@@ -123,6 +123,15 @@ func (g *graph) dot() []byte {
 	fmt.Fprintf(&b, "node [label=\"\", fixedsize=true, shape=box, margin=0, fontname=Courier, fontsize=%g];\n", labelFontSize)
 	fmt.Fprintf(&b, "edge [dir=none, arrowsize=%g, fontname=Courier, fontsize=%g];\n", arrowLen/10, labelFontSize)
 
+	if g.rankdir == "LR" || g.rankdir == "RL" {
+		// dot stacks the connected parts of a graph laid out across in the
+		// reverse of the order it first meets them: name them backwards so
+		// that they read top to bottom.
+		firsts := g.components()
+		for i := len(firsts) - 1; i >= 0; i-- {
+			fmt.Fprintf(&b, "n%d;\n", firsts[i])
+		}
+	}
 	// Which nodes and clusters each cluster holds.
 	kids := make([][]int, len(g.clusters))
 	var roots []int
@@ -385,6 +394,7 @@ func (g *graph) read(out []byte) error {
 		return fmt.Errorf("%w: no bounding box", errLayout)
 	}
 	g.width, g.height = bb[2]-bb[0], bb[3]-bb[1]
+	// dot's y goes up.
 	flip := func(x, y float64) Point { return Point{x - bb[0], bb[3] - y} }
 	labelPos := map[int]Point{}
 	parts := map[string][]Point{}
@@ -399,8 +409,8 @@ func (g *graph) read(out []byte) error {
 				}
 				if v, ok := parseFloats(st.attrs["bb"], 4); ok {
 					c := g.clusters[ci]
-					p0, p1 := flip(v[0], v[3]), flip(v[2], v[1])
-					c.x0, c.y0, c.x1, c.y1 = p0.X, p0.Y, p1.X, p1.Y
+					p0, p1 := flip(v[0], v[1]), flip(v[2], v[3])
+					c.x0, c.y0, c.x1, c.y1 = min(p0.X, p1.X), min(p0.Y, p1.Y), max(p0.X, p1.X), max(p0.Y, p1.Y)
 				}
 			}
 		case "node":
@@ -702,4 +712,53 @@ func (g *graph) writeSameRank(b *bytes.Buffer, ci int, indent string) {
 		}
 		fmt.Fprintf(b, "%s{rank=same; %s}\n", indent, strings.Join(names, "; "))
 	}
+}
+
+// components returns the first node of each connected part of the graph, in
+// order: nodes joined by edges or by a top-level cluster are one part.
+func (g *graph) components() []int {
+	parent := make([]int, len(g.nodes))
+	for i := range parent {
+		parent[i] = i
+	}
+	find := func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	union := func(a, b int) {
+		if a >= 0 && b >= 0 {
+			parent[find(a)] = find(b)
+		}
+	}
+	top := func(c int) int {
+		for c >= 0 && g.clusters[c].parent >= 0 {
+			c = g.clusters[c].parent
+		}
+		return c
+	}
+	byCluster := map[int]int{}
+	for i, n := range g.nodes {
+		if c := top(n.cluster); c >= 0 {
+			if j, ok := byCluster[c]; ok {
+				union(i, j)
+			} else {
+				byCluster[c] = i
+			}
+		}
+	}
+	for _, e := range g.edges {
+		union(e.from, e.to)
+	}
+	var firsts []int
+	seen := map[int]bool{}
+	for i := range g.nodes {
+		if r := find(i); !seen[r] {
+			seen[r] = true
+			firsts = append(firsts, i)
+		}
+	}
+	return firsts
 }

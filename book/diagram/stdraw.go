@@ -112,7 +112,7 @@ func (sd *stateDiagram) draw() (*Drawing, error) {
 			}
 			w, h := l.name.w, l.name.h
 			if len(st.descs) > 0 {
-				l.desc = newLabel(strings.Join(st.descs, "<br/>"), fontSize*0.9, 0)
+				l.desc = newLabel(strings.ReplaceAll(strings.Join(st.descs, "<br/>"), `\n`, "<br/>"), fontSize*0.9, 0)
 				w = max(w, l.desc.w)
 				h += l.desc.h + statePadY
 			}
@@ -367,9 +367,10 @@ func (sd *stateDiagram) containerCluster(st *stState, add func(*stState) int, re
 	return ci
 }
 
+// displayName is a state's name, where "\n" breaks lines as in mermaid.
 func (sd *stateDiagram) displayName(st *stState) string {
 	if st.name != "" {
-		return st.name
+		return strings.ReplaceAll(st.name, `\n`, "<br/>")
 	}
 	return st.id
 }

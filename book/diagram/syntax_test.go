@@ -1,6 +1,9 @@
 package diagram
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestSyntax renders snippets of the syntax found in real diagrams; each
 // must be drawn.
@@ -59,6 +62,25 @@ func TestSyntax(t *testing.T) {
 		}
 		if err := checkSVG(d.SVG()); err != nil {
 			t.Errorf("%q: %v", src, err)
+		}
+	}
+}
+
+// TestStyles checks that style, classDef, class and linkStyle reach the
+// drawing, including ids that are also letters of the keywords.
+func TestStyles(t *testing.T) {
+	d, err := render("graph TD\n  s[Start] --> c[Cool]\n  classDef c fill:#f00\n  class s c\n  style s stroke:#0f0,stroke-width:3px\n  linkStyle 0 stroke:#00f\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg := string(d.SVG())
+	for _, want := range []string{
+		`fill="#ff0000" stroke="#00ff00" stroke-width="2.25"`, // s: class c, then its style
+		`fill="none" stroke="#0000ff"`,                        // link 0
+		`fill="#ececff" stroke="#9370db"`,                     // c: default look
+	} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("svg lacks %s", want)
 		}
 	}
 }

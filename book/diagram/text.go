@@ -43,7 +43,7 @@ func newLabel(s string, size, wrapWidth float64) *label {
 	if utf8.RuneCountInString(s) > maxLabelRunes {
 		s = string([]rune(s)[:maxLabelRunes]) + "…"
 	}
-	for _, para := range splitBreaks(s, md) {
+	for _, para := range splitBreaks(s) {
 		line := emphasis(cleanText(para))
 		if md && wrapWidth > 0 {
 			for i, w := range wrapLine(line, size, wrapWidth) {
@@ -151,16 +151,14 @@ var (
 	}
 )
 
-// splitBreaks splits label text into lines at <br> (and at newlines in a
-// markdown string or a multi-line quoted label).
-func splitBreaks(s string, md bool) []string {
+// splitBreaks splits label text into lines at <br> and at the newlines of
+// a label quoted over several lines.
+func splitBreaks(s string) []string {
 	s = brRE.ReplaceAllString(s, "\n")
-	s = strings.ReplaceAll(s, `\n`, "\n")
 	lines := strings.Split(s, "\n")
 	for i := range lines {
 		lines[i] = strings.TrimSpace(lines[i])
 	}
-	_ = md
 	// Drop leading and trailing empty lines.
 	for len(lines) > 1 && lines[0] == "" {
 		lines = lines[1:]

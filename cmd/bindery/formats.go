@@ -22,7 +22,7 @@ func renderPDF(b *book.Book, o options, r *reporter, w io.Writer) error {
 		Version:  version(),
 	})
 	if err == nil {
-		r.diagramSummary(st.DiagramsDrawn, st.DiagramsAsCode)
+		r.countDiagrams(st.DiagramsDrawn, st.DiagramsAsCode)
 	}
 	return err
 }

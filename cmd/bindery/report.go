@@ -4,6 +4,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/bindery-books/bindery/book"
@@ -20,6 +24,9 @@ type reporter struct {
 	printing   bool
 	printed    map[string]bool
 	summarized bool
+	drawn      int
+	asCode     int
+	loaded     bool // the notes of loading are printed
 }
 
 func isTerminal(w io.Writer) bool {
@@ -53,11 +60,30 @@ func (r *reporter) endProgress() {
 	}
 }
 
+// notes prints the notes not printed yet: those of loading in their order,
+// then those added while rendering, sorted, since chapters render
+// concurrently.
 func (r *reporter) notes(b *book.Book) {
 	if r.quiet {
 		return
 	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.printed == nil {
+		r.printed = map[string]bool{}
+	}
+	var fresh []string
 	for _, n := range b.Diagnostics.Notes() {
+		if !r.printed[n] {
+			r.printed[n] = true
+			fresh = append(fresh, n)
+		}
+	}
+	if r.loaded {
+		slices.SortFunc(fresh, byPosition)
+	}
+	r.loaded = true
+	for _, n := range fresh {
 		fmt.Fprintln(r.w, n)
 	}
 }
@@ -91,14 +117,40 @@ func (r *reporter) verbosef(format string, args ...any) {
 	}
 }
 
-// diagramSummary prints the diagram count once per run: both formats of a
-// build draw the same diagrams.
-func (r *reporter) diagramSummary(drawn, asCode int) {
+// countDiagrams records what a format did with the book's diagrams; both
+// formats of a build draw the same ones.
+func (r *reporter) countDiagrams(drawn, asCode int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.drawn, r.asCode = drawn, asCode
+}
+
+// diagramSummary prints the diagram count, once per run.
+func (r *reporter) diagramSummary() {
 	r.mu.Lock()
 	done := r.summarized
 	r.summarized = true
+	drawn, asCode := r.drawn, r.asCode
 	r.mu.Unlock()
 	if drawn+asCode > 0 && !done {
 		r.infof("diagrams: %d drawn, %d shown as code", drawn, asCode)
 	}
+}
+
+var notePos = regexp.MustCompile(`^(.*?):(\d+): `)
+
+// byPosition orders messages by file, then line number, then text.
+func byPosition(a, b string) int {
+	ma, mb := notePos.FindStringSubmatch(a), notePos.FindStringSubmatch(b)
+	if ma != nil && mb != nil {
+		if c := strings.Compare(ma[1], mb[1]); c != 0 {
+			return c
+		}
+		la, _ := strconv.Atoi(ma[2])
+		lb, _ := strconv.Atoi(mb[2])
+		if la != lb {
+			return la - lb
+		}
+	}
+	return strings.Compare(a, b)
 }

@@ -40,6 +40,7 @@ func writeAll(b *book.Book, o options, r *reporter, formats, outs []string) int 
 			tmps = append(tmps, tmp)
 		}
 		r.endProgress()
+		r.notes(b)
 		r.diagnostics(b)
 		if err != nil {
 			fmt.Fprintf(r.w, "bindery: %s: %v\n", format, err)
@@ -50,6 +51,7 @@ func writeAll(b *book.Book, o options, r *reporter, formats, outs []string) int 
 			return exitBook
 		}
 	}
+	r.diagramSummary()
 	for i, tmp := range tmps {
 		if err := os.Rename(tmp, outs[i]); err != nil {
 			fmt.Fprintf(r.w, "bindery: %v\n", err)
@@ -86,7 +88,7 @@ func render(b *book.Book, o options, r *reporter, format string, w io.Writer) er
 	case "epub":
 		st, err := epub.Write(w, b, epub.Config{Progress: r.progress("epub"), Diagram: drawDiagram})
 		if err == nil {
-			r.diagramSummary(st.DiagramsDrawn, st.DiagramsAsCode)
+			r.countDiagrams(st.DiagramsDrawn, st.DiagramsAsCode)
 		}
 		return err
 	}
