@@ -101,23 +101,6 @@ func (fc *flowchart) draw() (*Drawing, error) {
 		}
 		return false
 	}
-	// rep returns a node standing for a cluster: its first node, depth first.
-	var rep func(ci int) int
-	rep = func(ci int) int {
-		for i, n := range g.nodes {
-			if n.cluster == ci {
-				return i
-			}
-		}
-		for k, c := range g.clusters {
-			if c.parent == ci {
-				if r := rep(k); r >= 0 {
-					return r
-				}
-			}
-		}
-		return -1
-	}
 
 	// Edges.
 	edgeLabels := make([]*label, len(fc.edges))
@@ -137,7 +120,7 @@ func (fc *flowchart) draw() (*Drawing, error) {
 			}
 			s := fc.subByID[id]
 			ci := subIndex[s]
-			return rep(ci), ci
+			return g.rep(ci), ci
 		}
 		var fromCl, toCl int
 		ge.from, fromCl = end(e.from)

@@ -28,6 +28,24 @@ type graph struct {
 	width, height float64
 }
 
+// rep returns a node standing for cluster ci: its first node, depth first,
+// or -1 when the cluster holds none.
+func (g *graph) rep(ci int) int {
+	for i, n := range g.nodes {
+		if n.cluster == ci {
+			return i
+		}
+	}
+	for k, c := range g.clusters {
+		if c.parent == ci {
+			if r := g.rep(k); r >= 0 {
+				return r
+			}
+		}
+	}
+	return -1
+}
+
 type gNode struct {
 	w, h    float64
 	shape   string // a dot shape: box, ellipse, circle, diamond, hexagon, ...

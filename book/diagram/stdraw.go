@@ -169,34 +169,6 @@ func (sd *stateDiagram) draw() (*Drawing, error) {
 	}
 	nNoteEdges := len(g.edges)
 
-	// rep returns a node inside a cluster.
-	var rep func(ci int) int
-	rep = func(ci int) int {
-		for i, n := range g.nodes {
-			if n.cluster == ci {
-				return i
-			}
-		}
-		for k, c := range g.clusters {
-			if c.parent == ci {
-				if r := rep(k); r >= 0 {
-					return r
-				}
-			}
-		}
-		return -1
-	}
-	inside := func(node, cl int) bool {
-		if node < 0 {
-			return false
-		}
-		for c := g.nodes[node].cluster; c >= 0; c = g.clusters[c].parent {
-			if c == cl {
-				return true
-			}
-		}
-		return false
-	}
 	transLabels := make([]*label, len(sd.trans))
 	for i, t := range sd.trans {
 		e := &gEdge{minlen: 1, lhead: -1, ltail: -1, headRoom: true}
@@ -205,15 +177,15 @@ func (sd *stateDiagram) draw() (*Drawing, error) {
 				return n, -1
 			}
 			ci := clusterOf[sd.byID[id]]
-			return rep(ci), ci
+			return g.rep(ci), ci
 		}
 		var fc, tc int
 		e.from, fc = end(t.from)
 		e.to, tc = end(t.to)
-		if fc >= 0 && !inside(e.to, fc) {
+		if fc >= 0 && !(e.to >= 0 && isWithin(g, g.nodes[e.to].cluster, fc)) {
 			e.ltail = fc
 		}
-		if tc >= 0 && !inside(e.from, tc) {
+		if tc >= 0 && !(e.from >= 0 && isWithin(g, g.nodes[e.from].cluster, tc)) {
 			e.lhead = tc
 		}
 		if t.label != "" {

@@ -68,8 +68,7 @@ func chapterAnchor(ch *book.Chapter) string { return "ch:" + ch.ID }
 func headingAnchor(ch *book.Chapter, id string) string {
 	return "h:" + ch.ID + "#" + id
 }
-func noteAnchor(ch *book.Chapter, n int) string    { return "fn:" + ch.ID + ":" + strconv.Itoa(n) }
-func noteRefAnchor(ch *book.Chapter, n int) string { return "fnref:" + ch.ID + ":" + strconv.Itoa(n) }
+func noteAnchor(ch *book.Chapter, n int) string { return "fn:" + ch.ID + ":" + strconv.Itoa(n) }
 
 // emit appends an item to the flow with the pending space, frames, keep
 // and marker.

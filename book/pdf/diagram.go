@@ -3,6 +3,7 @@ package pdf
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/bindery-books/bindery/book"
 	"github.com/bindery-books/bindery/book/diagram"
@@ -29,7 +30,7 @@ func (c *converter) diagram(n ast.Node, code string) bool {
 	s := c.w.st
 	// Record at full size, then fit what was drawn, not the box the
 	// diagram claims: a label may reach past it.
-	rec := &recorder{scale: 1}
+	rec := &recorder{}
 	d.Draw(rec)
 	x0, y0, x1, y1 := rec.extent(d.Width, d.Height)
 	scale := min(1, c.width/(x1-x0), c.w.g.TextH*0.8/(y1-y0))
@@ -93,15 +94,13 @@ func transform(op Op, dx, dy, k float64) {
 	}
 }
 
-// recorder is a diagram.Canvas that records the drawing as flow ops.
+// recorder is a diagram.Canvas that records the drawing as flow ops, in
+// the drawing's own coordinates.
 type recorder struct {
-	dx, scale float64
-	ops       []Op
+	ops []Op
 }
 
-func (r *recorder) pt(p diagram.Point) (float64, float64) {
-	return r.dx + p.X*r.scale, p.Y * r.scale
-}
+func (r *recorder) pt(p diagram.Point) (float64, float64) { return p.X, p.Y }
 
 func color(c *diagram.Color) *rgb {
 	if c == nil {
@@ -111,10 +110,7 @@ func color(c *diagram.Color) *rgb {
 }
 
 func (r *recorder) Path(p diagram.Path, paint diagram.Paint) {
-	op := &pathOp{Fill: color(paint.Fill), Stroke: color(paint.Stroke), LineW: paint.Width * r.scale}
-	for _, d := range paint.Dash {
-		op.Dash = append(op.Dash, d*r.scale)
-	}
+	op := &pathOp{Fill: color(paint.Fill), Stroke: color(paint.Stroke), LineW: paint.Width, Dash: slices.Clone(paint.Dash)}
 	for _, s := range p.Segs {
 		switch s.Kind {
 		case diagram.MoveTo, diagram.LineTo:
@@ -140,8 +136,8 @@ func (r *recorder) Path(p diagram.Path, paint diagram.Paint) {
 }
 
 func (r *recorder) Text(x, y float64, s string, st diagram.TextStyle) {
-	size := st.Size * r.scale
-	px, py := r.pt(diagram.Point{X: x, Y: y})
+	size := st.Size
+	px, py := x, y
 	w := measure(st.Face, size, s)
 	switch st.Anchor {
 	case diagram.Middle:

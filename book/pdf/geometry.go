@@ -166,12 +166,10 @@ func round2(v float64) float64 { return float64(int(v*100+0.5)) / 100 }
 
 var (
 	serif     = font.Face{Family: font.Serif, Style: font.Regular}
-	serifBold = font.Face{Family: font.Serif, Style: font.Bold}
 	serifItal = font.Face{Family: font.Serif, Style: font.Italic}
 	sans      = font.Face{Family: font.Sans, Style: font.Regular}
 	sansBold  = font.Face{Family: font.Sans, Style: font.Bold}
 	sansItal  = font.Face{Family: font.Sans, Style: font.Italic}
 	mono      = font.Face{Family: font.Mono, Style: font.Regular}
 	monoBold  = font.Face{Family: font.Mono, Style: font.Bold}
-	mathFace  = font.Face{Family: font.Math, Style: font.Regular}
 )

@@ -9,7 +9,6 @@ import (
 	_ "image/gif" // decoders for image.Decode
 	_ "image/jpeg"
 	"image/png"
-	"strings"
 	"sync"
 
 	"github.com/bindery-books/bindery/book"
@@ -222,5 +221,3 @@ func (c *converter) placeholder(what, why string) {
 	c.emit(it)
 	c.vspace(s.Para * 1.5)
 }
-
-var _ = strings.TrimSpace

@@ -1,7 +1,6 @@
 package pdf
 
 import (
-	"github.com/yuin/goldmark/ast"
 	extast "github.com/yuin/goldmark/extension/ast"
 )
 
@@ -269,5 +268,3 @@ func (c *converter) tableRow(row []cellWords, widths []float64, head bool, maxH 
 	}
 	return parts
 }
-
-var _ ast.Node

@@ -1,7 +1,6 @@
 package pdf
 
 import (
-	"fmt"
 	"slices"
 	"sync"
 	"unicode"
@@ -611,5 +610,3 @@ func plainWords(ws []word) string {
 	}
 	return string(s)
 }
-
-var _ = fmt.Sprint

@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"io"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 
@@ -493,17 +492,7 @@ func (w *writer) drawOps(f *fpdf.Fpdf, use func(font.Face, float64), links map[s
 		case *glyphOp:
 			drawGlyph(f, o, left, top)
 		case *rectOp:
-			style := ""
-			if o.Fill != nil {
-				setFill(f, *o.Fill)
-				style += "F"
-			}
-			if o.Stroke != nil {
-				setDraw(f, *o.Stroke)
-				f.SetLineWidth(cmp.Or(o.LineW, 0.5))
-				style += "D"
-			}
-			if style != "" {
+			if style := paint(f, o.Fill, o.Stroke, o.LineW); style != "" {
 				f.Rect(left+o.X, top+o.Y, o.W, o.H, style)
 			}
 		case *lineOp:
@@ -537,17 +526,24 @@ func (w *writer) drawOps(f *fpdf.Fpdf, use func(font.Face, float64), links map[s
 	}
 }
 
-func drawPath(f *fpdf.Fpdf, o *pathOp, left, top float64) {
+// paint sets the fill and stroke colours and returns fpdf's style string
+// for them: "F", "D", "FD", or "" when there is nothing to paint.
+func paint(f *fpdf.Fpdf, fill, stroke *rgb, lineW float64) string {
 	style := ""
-	if o.Fill != nil {
-		setFill(f, *o.Fill)
+	if fill != nil {
+		setFill(f, *fill)
 		style += "F"
 	}
-	if o.Stroke != nil {
-		setDraw(f, *o.Stroke)
-		f.SetLineWidth(cmp.Or(o.LineW, 0.5))
+	if stroke != nil {
+		setDraw(f, *stroke)
+		f.SetLineWidth(cmp.Or(lineW, 0.5))
 		style += "D"
 	}
+	return style
+}
+
+func drawPath(f *fpdf.Fpdf, o *pathOp, left, top float64) {
+	style := paint(f, o.Fill, o.Stroke, o.LineW)
 	if style == "" {
 		return
 	}
@@ -587,12 +583,11 @@ func drawGlyph(f *fpdf.Fpdf, o *glyphOp, left, top float64) {
 	if err != nil || gi == 0 {
 		return
 	}
-	upem := float64(m.UnitsPerEm)
 	segs, err := m.Font.LoadGlyph(&buf, gi, fixed.I(m.UnitsPerEm), nil)
 	if err != nil {
 		return
 	}
-	k := o.Size / upem
+	k := o.Size / float64(m.UnitsPerEm)
 	x0, y0 := left+o.X, top+o.Y
 	pt := func(p fixed.Point26_6) (float64, float64) {
 		return x0 + float64(p.X)/64*k, y0 + float64(p.Y)/64*k
@@ -625,7 +620,6 @@ func drawGlyph(f *fpdf.Fpdf, o *glyphOp, left, top float64) {
 	}
 	f.ClosePath()
 	f.DrawPath("f")
-	_ = upem
 }
 
 // drawNotes sets a page's footnotes at its foot under a short rule.
@@ -676,8 +670,6 @@ func (w *writer) drawHead(f *fpdf.Fpdf, use func(font.Face, float64), p *page, l
 			x = left
 		}
 	}
-	tw := func(s string) float64 { return measure(face, size, s) }
-	_ = tw
 	w.drawText(f, use, x, g.HeadBase, face, size, grey, head)
 	fs := w.st.Small
 	fw := measure(sans, fs, p.folio)
@@ -703,5 +695,3 @@ func (w *writer) drawText(f *fpdf.Fpdf, use func(font.Face, float64), x, y float
 	}
 	w.drawOps(f, use, nil, it.Ops, x, y)
 }
-
-var _ = sort.Strings
