@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"path"
@@ -253,19 +252,7 @@ func (p *packager) diagramFailed(ch *book.Chapter, n ast.Node, line int, err err
 	p.mu.Lock()
 	p.stats.DiagramsAsCode++
 	p.mu.Unlock()
-	// NodeLine is the block's first content line; the fence is one above.
-	at := ch.NodeLine(n)
-	if line > 0 {
-		at += line - 1
-	}
-	// A kind that is not drawn (pie, gantt, ...) is a note, not a problem:
-	// --strict must not fail a book for it.
-	var u interface{ Unsupported() bool }
-	if errors.As(err, &u) && u.Unsupported() {
-		p.b.Diagnostics.Notef("%s: mermaid: %v; shown as code", book.Pos{File: ch.Path, Line: at}, err)
-		return
-	}
-	p.b.Diagnostics.Warnf(book.Pos{File: ch.Path, Line: at}, "mermaid: %v; shown as code", err)
+	p.b.DiagramAsCode(ch, n, line, err)
 }
 
 func (p *packager) diagramDrawn() {

@@ -2,7 +2,6 @@ package epub
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"html"
 	"path"
@@ -33,16 +32,6 @@ type chapterRenderer struct {
 	line int
 	// rawOpen counts raw HTML elements left open so far.
 	rawOpen int
-}
-
-// imageProblem reports an image that cannot be packaged: a path out of the
-// content root is an error, anything else a warning.
-func (r *chapterRenderer) imageProblem(pos book.Pos, dest string, err error) {
-	if errors.Is(err, book.ErrOutside) {
-		r.b.Diagnostics.Errorf(pos, "image %q: %v", dest, err)
-		return
-	}
-	r.b.Diagnostics.Warnf(pos, "image %q: %v", dest, err)
 }
 
 // RegisterFuncs lists every node kind this renderer handles.
@@ -179,7 +168,7 @@ func (r *chapterRenderer) image(w util.BufWriter, src []byte, node ast.Node, ent
 	title := string(n.Title)
 	res, err := r.b.Resource(r.ch, dest)
 	if err != nil {
-		r.imageProblem(r.ch.PosOf(n), dest, err)
+		r.b.ImageProblem(r.ch.PosOf(n), dest, err)
 		fmt.Fprintf(w, `<span class="missing-image">[%s]</span>`, esc(cmpOr(alt, title, dest)))
 		return ast.WalkSkipChildren, nil
 	}
@@ -191,7 +180,7 @@ func (r *chapterRenderer) image(w util.BufWriter, src []byte, node ast.Node, ent
 			r.b.Diagnostics.Warnf(r.ch.PosOf(n), "image %q: %v; shown as a link", dest, err)
 		}
 	} else if res.Remote {
-		r.b.Diagnostics.Warnf(r.ch.PosOf(n), "image %q is remote and not fetched (use --fetch-remote); shown as a link", dest)
+		r.b.RemoteImage(r.ch.PosOf(n), dest, true)
 		fmt.Fprintf(w, `<span class="remote-image">[%s: <a class="external" href="%s">%s</a>]</span>`, esc(cmpOr(alt, "image")), esc(dest), esc(dest))
 		return ast.WalkSkipChildren, nil
 	}
@@ -453,7 +442,7 @@ func (r *chapterRenderer) sanitize(raw string) string {
 		}
 		res, err := r.b.Resource(r.ch, val)
 		if err != nil {
-			r.imageProblem(book.Pos{File: r.ch.Path, Line: r.line}, val, err)
+			r.b.ImageProblem(book.Pos{File: r.ch.Path, Line: r.line}, val, err)
 			return "", "[image: " + val + "]"
 		}
 		if res.Remote && r.b.FetchRemote() {
@@ -462,7 +451,7 @@ func (r *chapterRenderer) sanitize(raw string) string {
 			}
 		}
 		if res.Remote {
-			r.b.Diagnostics.Warnf(book.Pos{File: r.ch.Path, Line: r.line}, "image %q is remote and not fetched (use --fetch-remote)", val)
+			r.b.RemoteImage(book.Pos{File: r.ch.Path, Line: r.line}, val, false)
 			return "", "[image: " + val + "]"
 		}
 		name, err := r.pkg.addImage(res)

@@ -148,21 +148,15 @@ func (r *recorder) Text(x, y float64, s string, st diagram.TextStyle) {
 	r.ops = append(r.ops, &textOp{X: px, Y: py, Face: st.Face, Size: size, Color: rgb{st.Color.R, st.Color.G, st.Color.B}, S: s})
 }
 
-// diagramFailed reports a diagram shown as code, in the words the EPUB
-// uses, so a build of both formats prints each problem once.
+// diagramFailed reports a diagram shown as code.
 func (w *writer) diagramFailed(ch *book.Chapter, n ast.Node, err error) {
 	w.countDiagram(false)
-	at := ch.NodeLine(n)
+	line := 0
 	var pe *diagram.ParseError
-	if errors.As(err, &pe) && pe.Line > 0 {
-		at += pe.Line - 1
+	if errors.As(err, &pe) {
+		line = pe.Line
 	}
-	var ue *diagram.UnsupportedError
-	if errors.As(err, &ue) {
-		w.b.Diagnostics.Notef("%s: mermaid: %v; shown as code", book.Pos{File: ch.Path, Line: at}, err)
-		return
-	}
-	w.b.Diagnostics.Warnf(book.Pos{File: ch.Path, Line: at}, "mermaid: %v; shown as code", err)
+	w.b.DiagramAsCode(ch, n, line, err)
 }
 
 func (w *writer) countDiagram(drawn bool) {

@@ -31,6 +31,16 @@ func (c *converter) htmlBlock(n *ast.HTMLBlock) {
 	h.flush()
 }
 
+// dropped are the elements whose content a reader of a book never sees:
+// scripts, styles, frames, forms, media and the document's head.
+var dropped = map[atom.Atom]bool{
+	atom.Script: true, atom.Style: true, atom.Iframe: true, atom.Object: true, atom.Embed: true,
+	atom.Form: true, atom.Noscript: true, atom.Template: true, atom.Head: true, atom.Title: true,
+	atom.Svg: true, atom.Math: true, atom.Video: true, atom.Audio: true, atom.Canvas: true,
+	atom.Button: true, atom.Input: true, atom.Select: true, atom.Textarea: true, atom.Link: true,
+	atom.Meta: true, atom.Base: true, atom.Frame: true, atom.Frameset: true,
+}
+
 type htmlConv struct {
 	c    *converter
 	base style
@@ -85,9 +95,10 @@ func textOf(n *html.Node) string {
 		case html.TextNode:
 			b.WriteString(n.Data)
 		case html.ElementNode:
-			switch n.DataAtom {
-			case atom.Script, atom.Style, atom.Template:
+			if dropped[n.DataAtom] {
 				return
+			}
+			switch n.DataAtom {
 			case atom.Br:
 				b.WriteByte('\n')
 			}
@@ -141,11 +152,10 @@ func (h *htmlConv) node(n *html.Node, depth int) {
 	default:
 		return
 	}
-	switch n.DataAtom {
-	case atom.Script, atom.Style, atom.Iframe, atom.Object, atom.Embed, atom.Form, atom.Noscript,
-		atom.Template, atom.Head, atom.Title, atom.Svg, atom.Math, atom.Video, atom.Audio, atom.Canvas,
-		atom.Button, atom.Input, atom.Select, atom.Textarea, atom.Link, atom.Meta, atom.Base, atom.Frame, atom.Frameset:
+	if dropped[n.DataAtom] {
 		return
+	}
+	switch n.DataAtom {
 	case atom.Br:
 		h.para().lineBreak()
 	case atom.Img:
@@ -265,19 +275,19 @@ func (h *htmlConv) image(n *html.Node) {
 	}
 	res, err := c.w.b.Resource(c.ch, src)
 	if err != nil {
-		c.imageProblem(c.pos, src, err)
+		c.w.b.ImageProblem(c.pos, src, err)
 		c.placeholder(cmpOr(alt, src), "missing image")
 		return
 	}
 	if res.Remote && !c.w.b.FetchRemote() {
-		c.w.b.Diagnostics.Warnf(c.pos, "image %q is remote and not fetched (use --fetch-remote)", src)
+		c.w.b.RemoteImage(c.pos, src, false)
 		h.para().text("[" + cmpOr(alt, "image") + ": " + src + "]")
 		h.flush()
 		return
 	}
 	pic, err := c.w.load(res)
 	if err != nil {
-		c.w.b.Diagnostics.Warnf(c.pos, "image %q: %v", src, err)
+		c.w.b.ImageProblem(c.pos, src, err)
 		c.placeholder(cmpOr(alt, src), "image not shown")
 		return
 	}
@@ -395,9 +405,10 @@ func (h *htmlConv) inlineOnly(n *html.Node) {
 	default:
 		return
 	}
-	switch n.DataAtom {
-	case atom.Script, atom.Style, atom.Template, atom.Iframe, atom.Object, atom.Embed, atom.Form, atom.Svg:
+	if dropped[n.DataAtom] {
 		return
+	}
+	switch n.DataAtom {
 	case atom.Br:
 		h.para().lineBreak()
 		return

@@ -112,25 +112,15 @@ func (w *writer) decode(res book.Resource) (*image, error) {
 	return img, nil
 }
 
-// imageProblem reports an image that cannot be shown, in the words the EPUB
-// uses, so a build of both formats prints each problem once.
-func (c *converter) imageProblem(pos book.Pos, dest string, err error) {
-	if errors.Is(err, book.ErrOutside) {
-		c.w.b.Diagnostics.Errorf(pos, "image %q: %v", dest, err)
-		return
-	}
-	c.w.b.Diagnostics.Warnf(pos, "image %q: %v", dest, err)
-}
-
 // checkImage reports the problems of an image set inline as its alt text.
 func (w *writer) checkImage(c *converter, n *ast.Image) {
 	dest := string(n.Destination)
 	res, err := w.b.Resource(c.ch, dest)
 	switch {
 	case err != nil:
-		c.imageProblem(c.ch.PosOf(n), dest, err)
+		w.b.ImageProblem(c.ch.PosOf(n), dest, err)
 	case res.Remote && !w.b.FetchRemote():
-		w.b.Diagnostics.Warnf(c.ch.PosOf(n), "image %q is remote and not fetched (use --fetch-remote); shown as a link", dest)
+		w.b.RemoteImage(c.ch.PosOf(n), dest, true)
 	}
 }
 
@@ -147,12 +137,12 @@ func (c *converter) figure(p *ast.Paragraph) bool {
 	caption := cmpOr(string(img.Title), alt)
 	res, err := c.w.b.Resource(c.ch, dest)
 	if err != nil {
-		c.imageProblem(c.ch.PosOf(img), dest, err)
+		c.w.b.ImageProblem(c.ch.PosOf(img), dest, err)
 		c.placeholder(cmpOr(alt, dest), "missing image")
 		return true
 	}
 	if res.Remote && !c.w.b.FetchRemote() {
-		c.w.b.Diagnostics.Warnf(c.ch.PosOf(img), "image %q is remote and not fetched (use --fetch-remote); shown as a link", dest)
+		c.w.b.RemoteImage(c.ch.PosOf(img), dest, true)
 		s := c.w.st
 		c.vspace(s.Para)
 		c.paragraph([]span{
@@ -165,7 +155,7 @@ func (c *converter) figure(p *ast.Paragraph) bool {
 	}
 	pic, err := c.w.load(res)
 	if err != nil {
-		c.w.b.Diagnostics.Warnf(c.ch.PosOf(img), "image %q: %v", dest, err)
+		c.w.b.ImageProblem(c.ch.PosOf(img), dest, err)
 		c.placeholder(cmpOr(alt, dest), "image not shown")
 		return true
 	}

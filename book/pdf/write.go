@@ -53,7 +53,6 @@ type writer struct {
 	// outline maps the headings listed in the contents to their outline level.
 	outline map[*book.Heading]int
 	imgs    images
-	glyphs  canon
 
 	mu    sync.Mutex
 	stats Stats
@@ -300,72 +299,6 @@ func (w *writer) draw(out io.Writer, pages []*page, frontCount int) error {
 	return f.Output(out)
 }
 
-// canon maps each rune to the one rune that stands for its glyph in a face.
-// fpdf subsets a font from the set of runes drawn, and when two runes share
-// a glyph (a space and a no-break space, a hyphen and U+2010) the rune it
-// keeps for the glyph depends on map order: the font's bytes would change
-// from run to run. Drawing every glyph through one rune keeps them fixed.
-type canon struct {
-	faces map[font.Face]*faceCanon
-}
-
-type faceCanon struct {
-	byGlyph map[sfnt.GlyphIndex]rune
-	byRune  map[rune]rune
-	buf     sfnt.Buffer
-}
-
-func (c *canon) canonical(face font.Face, s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x7f {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return s
-	}
-	if c.faces == nil {
-		c.faces = map[font.Face]*faceCanon{}
-	}
-	fc := c.faces[face]
-	m := font.MetricsOf(face)
-	if fc == nil {
-		fc = &faceCanon{byGlyph: map[sfnt.GlyphIndex]rune{}, byRune: map[rune]rune{}}
-		// ASCII first, so a rune that shares a glyph with one is drawn
-		// as the ASCII rune whatever order the book uses them in.
-		for r := rune(32); r < 127; r++ {
-			if gi, err := m.Font.GlyphIndex(&fc.buf, r); err == nil && gi != 0 {
-				if _, seen := fc.byGlyph[gi]; !seen {
-					fc.byGlyph[gi] = r
-				}
-			}
-		}
-		c.faces[face] = fc
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if r >= 0x7f {
-			cr, ok := fc.byRune[r]
-			if !ok {
-				cr = r
-				if gi, err := m.Font.GlyphIndex(&fc.buf, r); err == nil && gi != 0 {
-					if first, seen := fc.byGlyph[gi]; seen {
-						cr = first
-					} else {
-						fc.byGlyph[gi] = r
-					}
-				}
-				fc.byRune[r] = cr
-			}
-			r = cr
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
 // fontFace maps a face to one fpdf can register: Math has one style.
 func fontFace(f font.Face) font.Face {
 	if f.Family == font.Math {
@@ -488,7 +421,7 @@ func (w *writer) drawOps(f *fpdf.Fpdf, use func(font.Face, float64), links map[s
 		case *textOp:
 			use(o.Face, o.Size)
 			setText(f, o.Color)
-			f.Text(left+o.X, top+o.Y, w.glyphs.canonical(fontFace(o.Face), o.S))
+			f.Text(left+o.X, top+o.Y, o.S)
 		case *glyphOp:
 			drawGlyph(f, o, left, top)
 		case *rectOp:
