@@ -33,6 +33,14 @@ func Highlight(lang, code string) []chroma.Token {
 		return v.([]chroma.Token)
 	}
 	toks := highlight(lang, code)
+	// A lexer that stumbles (chroma's Elixir lexer on %__MODULE__{}) marks
+	// the rest of the token as an error, which styles paint red; in a book
+	// it is only code the lexer did not follow.
+	for i := range toks {
+		if toks[i].Type == chroma.Error {
+			toks[i].Type = chroma.Text
+		}
+	}
 	highlighted.Store(key, toks)
 	return toks
 }
