@@ -3,10 +3,11 @@ package book
 import (
 	"bytes"
 	"io/fs"
-	"strings"
+	"strconv"
 	"sync"
 	"time"
 
+	"github.com/bindery-books/bindery/book/markup"
 	"github.com/yuin/goldmark/ast"
 )
 
@@ -27,7 +28,11 @@ type Book struct {
 	// fixed epoch. It is never the clock.
 	Modified time.Time
 
-	// Diagnostics collects warnings from loading and rendering.
+	// Cover is the cover picture book.yaml names, or nil: outputs then
+	// draw one from the title.
+	Cover *Picture
+
+	// Diagnostics collects the notes, warnings and errors of loading.
 	Diagnostics *Diagnostics
 
 	root      string // display path of the content root
@@ -40,8 +45,16 @@ type Book struct {
 	mapped    bool                // index links resolved through prefix
 	statMu    sync.Mutex
 	statCache map[string]bool
+	picMu     sync.Mutex
+	pictures  map[string]*pictureEntry // by source key
 	config    Config
+
+	diagramsDrawn, diagramsAsCode int
 }
+
+// Diagrams returns how many of the book's mermaid diagrams are drawn and
+// how many are shown as code.
+func (b *Book) Diagrams() (drawn, asCode int) { return b.diagramsDrawn, b.diagramsAsCode }
 
 // Node is an entry of the contents: a *Part or a *Chapter.
 type Node interface{ node() }
@@ -55,8 +68,38 @@ type Part struct {
 	Children []Node
 	// Depth is 0 for a top-level part.
 	Depth int
+	// Number counts the top-level parts from 1; parts inside parts have
+	// none (0).
+	Number int
 	// Pos is where the part was declared (the index line).
 	Pos Pos
+}
+
+// Label returns the label set above a part's title, "Part III", or "" for
+// a part inside a part.
+func (p *Part) Label() string {
+	if p.Number == 0 {
+		return ""
+	}
+	return "Part " + Roman(p.Number)
+}
+
+// Roman returns n in upper-case Roman numerals (n from 1 to 3999; others
+// in digits).
+func Roman(n int) string {
+	if n <= 0 || n >= 4000 {
+		return strconv.Itoa(n)
+	}
+	vals := []int{1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1}
+	syms := []string{"M", "CM", "D", "CD", "C", "XC", "L", "XL", "X", "IX", "V", "IV", "I"}
+	var b []byte
+	for i, v := range vals {
+		for n >= v {
+			b = append(b, syms[i]...)
+			n -= v
+		}
+	}
+	return string(b)
 }
 
 // Chapter is one markdown file of the book, parsed.
@@ -83,7 +126,12 @@ type Chapter struct {
 	Doc ast.Node
 	// Headings lists the chapter's headings in order, with their unique IDs.
 	Headings []*Heading
+	// notes is the number of the chapter's footnotes.
+	notes int
 }
+
+// Label returns the label set above a chapter's title: "Chapter 3".
+func (c *Chapter) Label() string { return "Chapter " + strconv.Itoa(c.Number) }
 
 func (*Part) node()    {}
 func (*Chapter) node() {}
@@ -115,7 +163,7 @@ func (c *Chapter) Line(offset int) int {
 // NodeLine returns the file line where n starts, or the chapter's first body
 // line when n carries no position.
 func (c *Chapter) NodeLine(n ast.Node) int {
-	if off, ok := nodeOffset(n); ok {
+	if off, ok := markup.Offset(n); ok {
 		return c.Line(off)
 	}
 	return c.BodyLine
@@ -168,20 +216,6 @@ func (b *Book) Walk(fn func(n Node, depth int)) {
 		}
 	}
 	walk(b.Contents, 0)
-}
-
-// ReadFile reads a file of the content tree, for packagers that embed
-// resources (images). Paths are fs paths within the content root; nothing
-// outside the root can be read.
-func (b *Book) ReadFile(name string) ([]byte, error) {
-	if root, rest, ok := strings.Cut(name, ":"); ok {
-		for _, e := range b.extra {
-			if e.name == root {
-				return fs.ReadFile(e.fsys, rest)
-			}
-		}
-	}
-	return fs.ReadFile(b.fsys, name)
 }
 
 // extraRoot is a folder beside the content root that images may come from.

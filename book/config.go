@@ -25,6 +25,8 @@ type Options struct {
 	Strict bool
 	// FetchRemote allows fetching remote (http, https) images into the book.
 	FetchRemote bool
+
+	extra []extraRoot // Hugo's static/ and assets/, found by Load
 }
 
 // Config is book.yaml, beside _index.md. Every field is optional.

@@ -24,16 +24,29 @@ func (p Pos) String() string {
 	return fmt.Sprintf("%s:%d", p.File, p.Line)
 }
 
-// Diagnostic is a problem found in the sources.
+// Level says how much a diagnostic matters.
+type Level int
+
+const (
+	// LevelError is a problem that stops the book from being written. It
+	// is the zero Level: a Diagnostic returned as an error is one.
+	LevelError Level = iota
+	// LevelWarning is a problem the book is written with anyway.
+	LevelWarning
+	// LevelNote is information, such as a draft left out: not a problem.
+	LevelNote
+)
+
+// Diagnostic is a problem found in the sources, or a note about them.
 type Diagnostic struct {
-	Pos     Pos
-	Msg     string
-	Warning bool
+	Pos   Pos
+	Msg   string
+	Level Level
 }
 
 func (d Diagnostic) Error() string {
 	s := d.Msg
-	if d.Warning {
+	if d.Level == LevelWarning {
 		s = "warning: " + s
 	}
 	if p := d.Pos.String(); p != "" {
@@ -42,60 +55,72 @@ func (d Diagnostic) Error() string {
 	return s
 }
 
-// Diagnostics collects the warnings and errors of loading and rendering a book.
-// It is safe for concurrent use; Sorted gives a stable order whatever order
-// concurrent renderers reported in.
+// Diagnostics collects the notes, warnings and errors of loading a book.
+// It is safe for concurrent use. Notes keep the order they were made in;
+// Sorted orders problems by position.
 type Diagnostics struct {
-	mu    sync.Mutex
-	list  []Diagnostic
-	seen  map[Diagnostic]bool
-	notes []string
+	mu   sync.Mutex
+	list []Diagnostic
+	seen map[Diagnostic]bool
 	// Strict turns warnings into errors.
 	Strict bool
 }
 
-// Warnf records a warning at pos.
+// Notef records a note at pos, such as a draft left out; notes are not problems.
+func (ds *Diagnostics) Notef(pos Pos, format string, args ...any) {
+	ds.add(Diagnostic{Pos: pos, Msg: fmt.Sprintf(format, args...), Level: LevelNote})
+}
+
+// Warnf records a warning at pos, an error when Strict.
 func (ds *Diagnostics) Warnf(pos Pos, format string, args ...any) {
-	ds.add(Diagnostic{Pos: pos, Msg: fmt.Sprintf(format, args...), Warning: !ds.Strict})
+	ds.add(ds.warning(pos, fmt.Sprintf(format, args...)))
+}
+
+func (ds *Diagnostics) warning(pos Pos, msg string) Diagnostic {
+	if ds.Strict {
+		return Diagnostic{Pos: pos, Msg: msg, Level: LevelError}
+	}
+	return Diagnostic{Pos: pos, Msg: msg, Level: LevelWarning}
 }
 
 // Errorf records an error at pos.
 func (ds *Diagnostics) Errorf(pos Pos, format string, args ...any) {
-	ds.add(Diagnostic{Pos: pos, Msg: fmt.Sprintf(format, args...)})
+	ds.add(Diagnostic{Pos: pos, Msg: fmt.Sprintf(format, args...), Level: LevelError})
 }
 
-// Notef records a note, such as a draft left out; notes are not problems.
-func (ds *Diagnostics) Notef(format string, args ...any) {
-	ds.mu.Lock()
-	defer ds.mu.Unlock()
-	ds.notes = append(ds.notes, fmt.Sprintf(format, args...))
-}
-
-func (ds *Diagnostics) add(d Diagnostic) {
+func (ds *Diagnostics) add(ls ...Diagnostic) {
 	ds.mu.Lock()
 	defer ds.mu.Unlock()
 	if ds.seen == nil {
 		ds.seen = map[Diagnostic]bool{}
 	}
-	if ds.seen[d] {
-		return
+	for _, d := range ls {
+		if ds.seen[d] {
+			continue
+		}
+		ds.seen[d] = true
+		ds.list = append(ds.list, d)
 	}
-	ds.seen[d] = true
-	ds.list = append(ds.list, d)
 }
 
 // Notes returns the notes in the order they were made.
-func (ds *Diagnostics) Notes() []string {
+func (ds *Diagnostics) Notes() []Diagnostic {
 	ds.mu.Lock()
 	defer ds.mu.Unlock()
-	return slices.Clone(ds.notes)
+	var ns []Diagnostic
+	for _, d := range ds.list {
+		if d.Level == LevelNote {
+			ns = append(ns, d)
+		}
+	}
+	return ns
 }
 
-// Sorted returns every diagnostic ordered by file, line and message.
+// Sorted returns the warnings and errors ordered by file, line and message.
 func (ds *Diagnostics) Sorted() []Diagnostic {
 	ds.mu.Lock()
-	defer ds.mu.Unlock()
-	l := slices.Clone(ds.list)
+	l := slices.DeleteFunc(slices.Clone(ds.list), func(d Diagnostic) bool { return d.Level == LevelNote })
+	ds.mu.Unlock()
 	slices.SortStableFunc(l, func(a, b Diagnostic) int {
 		return cmp.Or(cmp.Compare(a.Pos.File, b.Pos.File), cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Msg, b.Msg))
 	})
@@ -106,7 +131,7 @@ func (ds *Diagnostics) Sorted() []Diagnostic {
 func (ds *Diagnostics) Err() error {
 	var errs []error
 	for _, d := range ds.Sorted() {
-		if !d.Warning {
+		if d.Level == LevelError {
 			errs = append(errs, d)
 		}
 	}

@@ -9,6 +9,9 @@ import (
 	"github.com/alecthomas/chroma/v2/lexers"
 )
 
+// CodeStyle is the chroma style both outputs highlight code with.
+const CodeStyle = "github"
+
 // CodeLanguage returns the language named by a fenced code block's info
 // string: its first word, lower case, without braces ("{.go}" and "go {hl=1}").
 func CodeLanguage(info string) string {

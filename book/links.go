@@ -4,22 +4,25 @@ import (
 	"io/fs"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
-
-	"github.com/yuin/goldmark/ast"
 )
 
 // LinkKind says where a link of a chapter points.
 type LinkKind int
 
 const (
-	// External is a URL off the site: kept as it is.
+	// External is a URL off the site, kept as it is: http, https or mailto.
 	External LinkKind = iota
-	// Internal is a chapter of this book, or one of its headings.
+	// Internal is a chapter of this book, one of its headings, or one of
+	// its footnotes.
 	Internal
 	// Outside is a page of the site that is not in this book. URL is an
 	// absolute URL when base_url is configured, else empty: set it as text.
 	Outside
+	// Refused is a URL of a scheme a book does not carry (javascript:,
+	// data:, file:, …): set as text.
+	Refused
 )
 
 // Target is where a link points.
@@ -27,10 +30,39 @@ type Target struct {
 	Kind LinkKind
 	// Chapter is the target chapter of an Internal link.
 	Chapter *Chapter
-	// Fragment is the ID of the target heading, or "" for the chapter start.
+	// Fragment is the ID of the target heading, or "" for the chapter start
+	// or a footnote.
 	Fragment string
-	// URL is the address of External links and of Outside links when base_url is set.
+	// Note is the number of the target footnote (a link to "#fn:2"), and
+	// NoteRef that of the footnote whose reference is the target ("#fnref:2").
+	Note, NoteRef int
+	// URL is the address of External links and of Outside links when
+	// base_url is set.
 	URL string
+}
+
+// String describes the target for dumps and tests: "chapter#fragment",
+// "chapter#fn:2", or the URL.
+func (t Target) String() string {
+	switch t.Kind {
+	case Internal:
+		s := t.Chapter.ID
+		switch {
+		case t.Note > 0:
+			s += "#fn:" + strconv.Itoa(t.Note)
+		case t.NoteRef > 0:
+			s += "#fnref:" + strconv.Itoa(t.NoteRef)
+		case t.Fragment != "":
+			s += "#" + t.Fragment
+		}
+		return s
+	case Refused:
+		return "refused"
+	}
+	if t.URL == "" {
+		return "text"
+	}
+	return t.URL
 }
 
 // isFile reports whether name is a regular file of the content tree.
@@ -49,21 +81,28 @@ func (b *Book) isFile(name string) bool {
 	return ok
 }
 
-func hasScheme(dest string) bool {
+// scheme returns the lower-case URL scheme of dest ("//host" counts as
+// one, "") or "" when dest is a path.
+func scheme(dest string) (string, bool) {
 	if strings.HasPrefix(dest, "//") {
-		return true
+		return "", true
 	}
 	i := strings.IndexByte(dest, ':')
 	if i <= 0 {
-		return false
+		return "", false
 	}
 	for _, r := range dest[:i] {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '+' || r == '-' || r == '.') {
-			return false
+			return "", false
 		}
 	}
-	return true
+	return strings.ToLower(dest[:i]), true
 }
+
+// safeSchemes are the URL schemes a book carries. Anything else could run
+// code in a reading system (javascript:, vbscript:), smuggle content past
+// the book's checks (data:) or point into the reader's machine (file:).
+var safeSchemes = map[string]bool{"http": true, "https": true, "mailto": true, "": true}
 
 // candidates lists the files a site or file path may name.
 func candidates(p string) []string {
@@ -96,14 +135,21 @@ func (b *Book) sitePath(file string) string {
 	return "/" + p
 }
 
-// resolveFile finds the file a link of page from names. index is true for
-// the index's own links, which may switch on prefix mapping.
-func (b *Book) resolveFile(from, dest string, index bool) (string, bool) {
+// splitDest returns a link destination's path, unescaped, without its
+// query and fragment.
+func splitDest(dest string) string {
 	p, _, _ := strings.Cut(dest, "#")
 	p, _, _ = strings.Cut(p, "?")
 	if u, err := url.PathUnescape(p); err == nil {
 		p = u
 	}
+	return p
+}
+
+// resolveFile finds the file a link of page from names. index is true for
+// the index's own links, which may switch on prefix mapping.
+func (b *Book) resolveFile(from, dest string, index bool) (string, bool) {
+	p := splitDest(dest)
 	if p == "" {
 		return from, true
 	}
@@ -144,16 +190,14 @@ func (b *Book) resolveSite(p string, index bool) (string, bool) {
 	return "", false
 }
 
-// Link returns where a link of chapter from points.
-func (b *Book) Link(from *Chapter, dest string) Target {
-	t, _ := b.link(from, dest)
-	return t
-}
-
-// link resolves a link and says what is wrong with it, if anything.
+// link resolves a link of chapter from and says what is wrong with it, if
+// anything.
 func (b *Book) link(from *Chapter, dest string) (Target, string) {
 	dest = strings.TrimSpace(dest)
-	if hasScheme(dest) {
+	if s, ok := scheme(dest); ok {
+		if !safeSchemes[s] {
+			return Target{Kind: Refused}, "a " + s + ": URL is not carried into a book; set as text"
+		}
 		return Target{Kind: External, URL: dest}, ""
 	}
 	_, frag, _ := strings.Cut(dest, "#")
@@ -162,19 +206,7 @@ func (b *Book) link(from *Chapter, dest string) (Target, string) {
 	}
 	file, ok := b.resolveFile(from.File, dest, false)
 	if ch := b.byFile[file]; ok && ch != nil {
-		t := Target{Kind: Internal, Chapter: ch}
-		if frag == "" {
-			return t, ""
-		}
-		if ch.Heading(frag) != nil {
-			t.Fragment = frag
-			return t, ""
-		}
-		if isFootnoteID(ch, frag) {
-			t.Fragment = frag
-			return t, ""
-		}
-		return t, "names no heading of " + ch.Path + "; linking to the chapter start"
+		return internalTarget(ch, frag)
 	}
 	site := ""
 	switch {
@@ -204,29 +236,24 @@ func (b *Book) link(from *Chapter, dest string) (Target, string) {
 	return t, "no such page; set as text"
 }
 
-func isFootnoteID(ch *Chapter, frag string) bool {
-	return strings.HasPrefix(frag, "fn:") || strings.HasPrefix(frag, "fnref:")
-}
-
-// checkLinks resolves every link of every chapter once, so problems are
-// reported at load time, by `bindery check` as by the packagers.
-func (b *Book) checkLinks() {
-	for _, ch := range b.Chapters {
-		_ = ast.Walk(ch.Doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-			if !entering {
-				return ast.WalkContinue, nil
-			}
-			var dest string
-			switch n := n.(type) {
-			case *ast.Link:
-				dest = string(n.Destination)
-			default:
-				return ast.WalkContinue, nil
-			}
-			if _, problem := b.link(ch, dest); problem != "" {
-				b.Diagnostics.Warnf(ch.PosOf(n), "link to %q: %s", dest, problem)
-			}
-			return ast.WalkContinue, nil
-		})
+// internalTarget is the target of a link to chapter ch with fragment frag:
+// a heading, a footnote ("fn:2") or its reference ("fnref:2").
+func internalTarget(ch *Chapter, frag string) (Target, string) {
+	t := Target{Kind: Internal, Chapter: ch}
+	if frag == "" {
+		return t, ""
 	}
+	if ch.Heading(frag) != nil {
+		t.Fragment = frag
+		return t, ""
+	}
+	for prefix, n := range map[string]*int{"fn:": &t.Note, "fnref:": &t.NoteRef} {
+		if s, ok := strings.CutPrefix(frag, prefix); ok {
+			if i, err := strconv.Atoi(s); err == nil && i > 0 && i <= ch.notes {
+				*n = i
+				return t, ""
+			}
+		}
+	}
+	return t, "names no heading of " + ch.Path + "; linking to the chapter start"
 }

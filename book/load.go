@@ -9,22 +9,22 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
+	"github.com/bindery-books/bindery/book/markup"
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/text"
 )
 
 // Load reads the book whose _index.md is in dir and returns it with every
-// chapter parsed, in reading order. Problems of the sources are collected
-// and returned together as one error, each as "file:line: message"; warnings
-// stay in the book's Diagnostics.
+// chapter parsed and resolved, in reading order. Problems of the sources
+// are collected and returned together as one error, each as "file:line:
+// message"; warnings stay in the book's Diagnostics. When only the
+// chapters' contents have errors (a broken image, say), the book is
+// returned with the error, its Diagnostics holding every problem.
 func Load(dir string, opts Options) (*Book, error) {
 	fi, err := os.Stat(dir)
 	if err != nil {
@@ -63,17 +63,14 @@ func Load(dir string, opts Options) (*Book, error) {
 		return nil, err
 	}
 	display := displayPath(absRoot)
-	b, err := LoadFS(r.FS(), display, filepath.ToSlash(rel), opts)
-	if b != nil {
-		// Hugo's static/ and assets/ beside the content root hold images
-		// that pages refer to by site path.
-		for _, name := range []string{"static", "assets"} {
-			if r, err := os.OpenRoot(filepath.Join(filepath.Dir(absRoot), name)); err == nil {
-				b.extra = append(b.extra, extraRoot{name, r.FS()})
-			}
+	// Hugo's static/ and assets/ beside the content root hold images that
+	// pages refer to by site path.
+	for _, name := range []string{"static", "assets"} {
+		if r, err := os.OpenRoot(filepath.Join(filepath.Dir(absRoot), name)); err == nil {
+			opts.extra = append(opts.extra, extraRoot{name, r.FS()})
 		}
 	}
-	return b, err
+	return LoadFS(r.FS(), display, filepath.ToSlash(rel), opts)
 }
 
 // displayPath returns p relative to the working folder when that is shorter.
@@ -107,6 +104,8 @@ func LoadFS(fsys fs.FS, display, indexDir string, opts Options) (*Book, error) {
 		fsys:        fsys,
 		byFile:      map[string]*Chapter{},
 		statCache:   map[string]bool{},
+		pictures:    map[string]*pictureEntry{},
+		extra:       opts.extra,
 	}
 	b.fetch.enabled = opts.FetchRemote
 	ld := &loader{b: b, opts: opts, pages: map[string]*page{}, listed: map[string]Pos{}}
@@ -136,14 +135,14 @@ func LoadFS(fsys fs.FS, display, indexDir string, opts Options) (*Book, error) {
 	if len(b.Chapters) == 0 {
 		return nil, fmt.Errorf("%s: the book has no chapters", b.Index)
 	}
-	b.parseChapters(ld)
+	b.parseChapters()
 	b.Meta = b.meta(idx, cfg)
-	b.Modified = b.modified(ld, opts)
-	b.checkLinks()
-	if err := b.Diagnostics.Err(); err != nil {
-		return nil, err
-	}
-	return b, nil
+	b.Modified = b.modified(ld)
+	b.resolveChapters()
+	// A book whose chapters have problems is whole: return it with the
+	// error, so a caller can print every diagnostic (and tests can render
+	// it), but must not publish it.
+	return b, b.Diagnostics.Err()
 }
 
 // page is a markdown file read during loading, with its front matter.
@@ -154,7 +153,7 @@ type page struct {
 	body     []byte
 	bodyLine int
 	b        *Book
-	doc      ast.Node // index pages only
+	doc      ast.Node // index pages only, parsed on first use
 }
 
 type loader struct {
@@ -232,7 +231,7 @@ type indexItem struct {
 // items returns the entries of the first list in an index page.
 func (p *page) items() []indexItem {
 	if p.doc == nil {
-		p.doc = parseMarkdown(p.body)
+		p.doc, p.body, _ = markup.Parse(p.body)
 	}
 	for c := p.doc.FirstChild(); c != nil; c = c.NextSibling() {
 		if l, ok := c.(*ast.List); ok && listHasLinks(l) {
@@ -267,7 +266,7 @@ func (p *page) listItems(l *ast.List) []indexItem {
 				if it.title != "" || it.dest != "" {
 					continue
 				}
-				if off, ok := nodeOffset(c); ok {
+				if off, ok := markup.Offset(c); ok {
 					it.line = p.bodyLine + strings.Count(string(p.body[:off]), "\n")
 				}
 				_ = ast.Walk(c, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -390,7 +389,7 @@ func (ld *loader) expand(from *page, items []indexItem, depth int) []Node {
 			continue
 		}
 		if pg.fm.Draft && !ld.opts.Drafts {
-			ld.b.Diagnostics.Notef("%s: draft, left out (use --drafts to include it)", pg.display)
+			ld.b.Diagnostics.Notef(Pos{File: pg.display}, "draft, left out (use --drafts to include it)")
 			continue
 		}
 		if path.Base(file) == "_index.md" {
@@ -517,7 +516,7 @@ func (ld *loader) byWeight(from *page, depth int) []Node {
 	var out []Node
 	for _, e := range es {
 		if e.pg.fm.Draft && !ld.opts.Drafts {
-			ld.b.Diagnostics.Notef("%s: draft, left out (use --drafts to include it)", e.pg.display)
+			ld.b.Diagnostics.Notef(Pos{File: e.pg.display}, "draft, left out (use --drafts to include it)")
 			continue
 		}
 		pos := Pos{File: e.pg.display}
@@ -562,15 +561,21 @@ func prune(ns []Node) []Node {
 	return out
 }
 
-// number fills in reading order, depths, parts, IDs and the file map.
+// number fills in reading order, depths, part numbers, parts, IDs and the
+// file map.
 func (b *Book) number() {
 	used := map[string]bool{}
 	var parents []*Part
+	top := 0
 	b.Walk(func(n Node, depth int) {
 		parents = parents[:depth]
 		switch n := n.(type) {
 		case *Part:
 			n.Depth = depth
+			if depth == 0 {
+				top++
+				n.Number = top
+			}
 			b.Parts = append(b.Parts, n)
 			parents = append(parents, n)
 		case *Chapter:
@@ -621,41 +626,6 @@ func uniqueID(s string, used map[string]bool) string {
 	return id
 }
 
-// parseChapters parses every chapter's body, concurrently.
-func (b *Book) parseChapters(ld *loader) {
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for _, ch := range b.Chapters {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			ch.Source = preprocess(ch.Source)
-			ch.Doc = parseChapter(ch.Source, b, ch)
-			ch.Headings = collectHeadings(ch.Doc, ch.Source)
-			if ch.Title == "" {
-				ch.Title = cmp.Or(firstHeadingText(ch.Doc, ch.Source), chapterStem(ch.File))
-			}
-		}()
-	}
-	wg.Wait()
-	_ = ld
-}
-
-// parseChapter parses a chapter's body once; Bindery's own transformations
-// (alerts, shortcodes, math) happen here so both packagers see one AST.
-func parseChapter(src []byte, b *Book, ch *Chapter) ast.Node {
-	doc := markdown.Parser().Parse(text.NewReader(src))
-	r := &resolver{ch: ch, src: src}
-	if b != nil {
-		r.ds = b.Diagnostics
-	}
-	r.resolve(doc)
-	r.limitNesting(doc, 0)
-	return doc
-}
-
 // meta merges the index's front matter with book.yaml.
 func (b *Book) meta(idx *page, cfg Config) Meta {
 	m := Meta{
@@ -676,10 +646,14 @@ func (b *Book) meta(idx *page, cfg Config) Meta {
 	}
 	if cfg.Cover != "" {
 		file := path.Join(b.indexDir, cfg.Cover)
+		at := Pos{File: displayJoin(b.root, path.Join(b.indexDir, "book.yaml"))}
 		if path.IsAbs(cfg.Cover) || strings.HasPrefix(file, "../") || !b.isFile(file) {
-			b.Diagnostics.Errorf(Pos{File: displayJoin(b.root, path.Join(b.indexDir, "book.yaml"))}, "cover %q: no such image inside the book's folder", cfg.Cover)
+			b.Diagnostics.Errorf(at, "cover %q: no such image inside the book's folder", cfg.Cover)
+		} else if pic, err := b.readCover(file); err != nil {
+			b.Diagnostics.Errorf(at, "cover %q: %v", cfg.Cover, err)
 		} else {
 			m.Cover = file
+			b.Cover = pic
 		}
 	}
 	if m.Identifier == "" {
@@ -704,7 +678,7 @@ var dateLayouts = []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:0
 
 // modified returns SOURCE_DATE_EPOCH, else the newest front matter date,
 // else the Unix epoch: never the clock.
-func (b *Book) modified(ld *loader, opts Options) time.Time {
+func (b *Book) modified(ld *loader) time.Time {
 	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
 		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
 			return time.Unix(n, 0).UTC()

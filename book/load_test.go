@@ -57,10 +57,10 @@ func outline(b *Book, err error) string {
 			}
 		})
 		for _, n := range b.Diagnostics.Notes() {
-			fmt.Fprintf(&s, "note: %s\n", n)
+			fmt.Fprintf(&s, "note: %s\n", n.Error())
 		}
 		for _, d := range b.Diagnostics.Sorted() {
-			if d.Warning {
+			if d.Level == LevelWarning {
 				fmt.Fprintf(&s, "%s\n", d.Error())
 			}
 		}

@@ -1,375 +1,256 @@
 package book
 
 import (
-	"strconv"
+	"errors"
+	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 
+	"github.com/bindery-books/bindery/book/diagram"
+	"github.com/bindery-books/bindery/book/markup"
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/text"
 )
 
-// resolver turns the shortcodes and alerts of a parsed chapter into the
-// book's own node kinds, warning about what it cannot keep.
+// Resolution is the last stage of loading. Every chapter is parsed and its
+// headings are known; now each chapter's AST gets what both outputs need,
+// decided once: links their targets, images their checked pictures,
+// paragraphs that are one image alone become figures, code blocks carry
+// their language (and highlight on first use), mermaid blocks their
+// drawings, and raw HTML passes the allowlist. Problems are reported here,
+// at their file and line, so `bindery check` meets them as the builds do.
+
+// resolver resolves one chapter.
 type resolver struct {
+	b   *Book
 	ch  *Chapter
-	ds  *Diagnostics
 	src []byte
+	// pos is the position of the node being resolved, for problems.
+	pos Pos
+	// diags are the chapter's problems, merged into the book's in reading
+	// order once every chapter is resolved.
+	diags []Diagnostic
+	// drawn and asCode count the chapter's diagrams.
+	drawn, asCode int
 }
 
-func (r *resolver) warn(offset int, format string, args ...any) {
-	if r.ds == nil {
-		return
+// resolveChapters resolves every chapter, on all cores.
+func (b *Book) resolveChapters() {
+	rs := make([]*resolver, len(b.Chapters))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, ch := range b.Chapters {
+		rs[i] = &resolver{b: b, ch: ch, src: ch.Source}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			rs[i].children(ch.Doc)
+		}()
 	}
-	r.ds.Warnf(Pos{r.ch.Path, r.ch.Line(offset)}, format, args...)
+	wg.Wait()
+	for _, r := range rs {
+		b.Diagnostics.add(r.diags...)
+		b.diagramsDrawn += r.drawn
+		b.diagramsAsCode += r.asCode
+	}
 }
 
-// resolve walks the blocks under parent.
-func (r *resolver) resolve(parent ast.Node) {
-	for c := parent.FirstChild(); c != nil; {
-		next := c.NextSibling()
-		switch n := c.(type) {
-		case *Shortcode:
-			r.block(parent, n)
-		case *ast.Blockquote:
-			if a := r.alert(parent, n); a != nil {
-				r.resolve(a)
-			} else {
-				r.resolve(n)
-			}
-		case *ast.Paragraph, *ast.TextBlock, *ast.Heading:
-			r.inlines(n)
-		default:
-			if c.Type() == ast.TypeBlock {
-				r.resolve(c)
-			} else {
-				r.inlines(c)
-			}
+func (r *resolver) warnf(format string, args ...any) {
+	r.diags = append(r.diags, r.b.Diagnostics.warning(r.pos, fmt.Sprintf(format, args...)))
+}
+
+func (r *resolver) errorf(format string, args ...any) {
+	r.diags = append(r.diags, Diagnostic{Pos: r.pos, Msg: fmt.Sprintf(format, args...), Level: LevelError})
+}
+
+func (r *resolver) notef(pos Pos, format string, args ...any) {
+	r.diags = append(r.diags, Diagnostic{Pos: pos, Msg: fmt.Sprintf(format, args...), Level: LevelNote})
+}
+
+// children resolves the children of n: first the raw HTML among them, which
+// may adopt the nodes between its tags, then each child.
+func (r *resolver) children(n ast.Node) {
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		_, block := c.(*ast.HTMLBlock)
+		_, inline := c.(*ast.RawHTML)
+		if block || inline {
+			r.buildHTML(n, block)
+			break
 		}
+	}
+	for c := n.FirstChild(); c != nil; {
+		next := c.NextSibling()
+		r.node(c)
 		c = next
 	}
 }
 
-var admonitionVariants = map[string]string{
-	"note": "note", "info": "info", "tip": "tip", "hint": "tip", "important": "important",
-	"warning": "warning", "warn": "warning", "caution": "caution", "error": "error",
-	"danger": "caution", "success": "tip", "question": "note", "example": "note", "default": "note",
+// node resolves one node, replacing it when goldmark's kind has one of the
+// book's.
+func (r *resolver) node(n ast.Node) {
+	r.pos = r.ch.PosOf(n)
+	parent := n.Parent()
+	switch n := n.(type) {
+	case *ast.FencedCodeBlock:
+		lang := ""
+		if n.Info != nil {
+			lang = CodeLanguage(string(n.Info.Segment.Value(r.src)))
+		}
+		parent.ReplaceChild(parent, n, r.code(n, lang))
+	case *ast.CodeBlock:
+		parent.ReplaceChild(parent, n, r.code(n, ""))
+	case *ast.Paragraph:
+		if img, ok := n.FirstChild().(*ast.Image); ok && n.ChildCount() == 1 {
+			parent.ReplaceChild(parent, n, r.figure(img))
+			return
+		}
+		r.children(n)
+	case *ast.Link:
+		l := r.link(string(n.Destination))
+		l.Title = string(n.Title)
+		l.SetPos(n.Pos())
+		for c := n.FirstChild(); c != nil; {
+			next := c.NextSibling()
+			l.AppendChild(l, c)
+			c = next
+		}
+		parent.ReplaceChild(parent, n, l)
+		r.children(l)
+	case *ast.AutoLink:
+		u := string(n.URL(r.src))
+		if n.AutoLinkType == ast.AutoLinkEmail && !strings.HasPrefix(strings.ToLower(u), "mailto:") {
+			u = "mailto:" + u
+		}
+		l := r.link(u)
+		l.SetPos(n.Pos())
+		l.AppendChild(l, ast.NewString(n.Label(r.src)))
+		parent.ReplaceChild(parent, n, l)
+	case *ast.Image:
+		img := r.image(string(n.Destination), PlainText(n, r.src), string(n.Title))
+		img.SetPos(n.Pos())
+		parent.ReplaceChild(parent, n, img)
+	default:
+		r.children(n)
+	}
 }
 
-func arg(sc map[string]string, keys ...string) string {
-	for _, k := range keys {
-		if v := strings.TrimSpace(sc[k]); v != "" {
-			return v
+// link resolves a link destination of the chapter, reporting its problem.
+func (r *resolver) link(dest string) *Link {
+	t, problem := r.b.link(r.ch, dest)
+	if problem != "" {
+		r.warnf("link to %q: %s", dest, problem)
+	}
+	return &Link{Target: t}
+}
+
+// image resolves an image of the chapter: finds its file, reads and checks
+// the picture, or reports why it cannot be shown.
+func (r *resolver) image(src, alt, title string) *Image {
+	img := &Image{Src: src, Alt: alt, Title: title}
+	at, err := r.b.findImage(r.ch, src)
+	switch {
+	case errors.Is(err, errOutside):
+		r.errorf("image %q: %v", src, err)
+		return img
+	case err != nil:
+		r.warnf("image %q: %v", src, err)
+		return img
+	case at.url != "" && !r.b.fetch.enabled:
+		r.warnf("image %q is remote and not fetched (use --fetch-remote); shown as a link", src)
+		img.RemoteURL = at.url
+		return img
+	}
+	pic, err := r.b.picture(at)
+	if err != nil {
+		if at.url != "" {
+			r.warnf("image %q: %v; shown as a link", src, err)
+			img.RemoteURL = at.url
+			return img
+		}
+		r.warnf("image %q: %v", src, err)
+		return img
+	}
+	img.Picture = pic
+	return img
+}
+
+// figure resolves a paragraph that is one image alone.
+func (r *resolver) figure(n *ast.Image) *Figure {
+	img := r.image(string(n.Destination), PlainText(n, r.src), string(n.Title))
+	img.SetPos(n.Pos())
+	f := &Figure{Caption: cmpOr(img.Title, img.Alt)}
+	f.SetPos(n.Pos())
+	f.AppendChild(f, img)
+	return f
+}
+
+func cmpOr(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
 		}
 	}
 	return ""
 }
 
-// replace puts n in place of old, moving old's children into n.
-func replace(parent, old, n ast.Node) {
-	for c := old.FirstChild(); c != nil; {
-		next := c.NextSibling()
-		n.AppendChild(n, c)
-		c = next
+// code turns a code block into a CodeBlock, or a Diagram when its
+// language is mermaid.
+func (r *resolver) code(n ast.Node, lang string) ast.Node {
+	var b strings.Builder
+	lines := n.Lines()
+	for i := 0; i < lines.Len(); i++ {
+		s := lines.At(i)
+		b.Write(s.Value(r.src))
 	}
-	parent.ReplaceChild(parent, old, n)
+	cb := &CodeBlock{Lang: lang, Code: b.String()}
+	cb.SetPos(n.Pos())
+	if lang != "mermaid" {
+		return cb
+	}
+	d := &Diagram{Code: cb}
+	d.SetPos(n.Pos())
+	// Problems are reported at the diagram's own lines: its first line
+	// is the one after the fence.
+	first := r.pos
+	if lines.Len() > 0 {
+		first.Line = r.ch.Line(lines.At(0).Start)
+	}
+	drawing, err := diagram.Render(cb.Code)
+	if err != nil {
+		r.asCode++
+		r.diagramProblem(first, err)
+		return d
+	}
+	r.drawn++
+	d.Drawing = drawing
+	d.ID = fmt.Sprintf("%s-%d", r.ch.ID, r.drawn)
+	return d
 }
 
-// lift replaces old by its children.
-func lift(parent, old ast.Node) {
-	for c := old.FirstChild(); c != nil; {
-		next := c.NextSibling()
-		parent.InsertBefore(parent, old, c)
-		c = next
-	}
-	parent.RemoveChild(parent, old)
-}
-
-func (r *resolver) block(parent ast.Node, sc *Shortcode) {
-	if strings.HasPrefix(sc.Name, "/") {
-		r.warn(sc.Offset, "closing shortcode {{< %s >}} has no opening one; removed", sc.Name)
-		parent.RemoveChild(parent, sc)
-		return
-	}
-	if !sc.self && !sc.Raw && !hasAttr(sc, "closed") {
-		r.warn(sc.Offset, "shortcode %q is never closed; its content runs to the end of the enclosing block", sc.Name)
-	}
-	var n ast.Node
-	switch sc.Name {
-	case "callout", "alert", "admonition", "notice", "hint":
-		v := strings.ToLower(arg(sc.Args, "type", "0", "context"))
-		variant := admonitionVariants[v]
-		if variant == "" {
-			variant = "note"
-		}
-		n = &Admonition{Variant: variant, Title: arg(sc.Args, "title")}
-	case "details", "collapse", "expand", "spoiler":
-		n = &Details{Summary: cmpOrStr(arg(sc.Args, "summary", "title", "0"), "Details")}
-	case "tabs":
-		items := strings.Split(arg(sc.Args, "items"), ",")
-		i := 0
-		for c := sc.FirstChild(); c != nil; c = c.NextSibling() {
-			if t, ok := c.(*Shortcode); ok && t.Name == "tab" {
-				if arg(t.Args, "name", "title", "0", "label") == "" {
-					label := "Tab " + strconv.Itoa(i+1)
-					if i < len(items) && strings.TrimSpace(items[i]) != "" {
-						label = strings.TrimSpace(items[i])
-					}
-					t.Args["name"] = label
-				}
-				i++
-			}
-		}
-		r.resolve(sc)
-		lift(parent, sc)
-		return
-	case "tab":
-		n = &Tab{Label: cmpOrStr(arg(sc.Args, "name", "title", "0", "label"), "Tab")}
-	case "steps":
-		n = &Steps{}
-	case "highlight", "code":
-		r.codeBlock(parent, sc)
-		return
-	case "figure", "img", "image":
-		r.figure(parent, sc)
-		return
-	case "youtube", "vimeo":
-		p := ast.NewParagraph()
-		p.SetAttributeString(offsetAttr, sc.Offset)
-		r.video(p, sc.Name, sc.Args)
-		parent.ReplaceChild(parent, sc, p)
-		return
-	case "ref", "relref":
-		p := ast.NewParagraph()
-		dest := arg(sc.Args, "0", "path")
-		l := ast.NewLink()
-		l.Destination = []byte(dest)
-		l.AppendChild(l, ast.NewString([]byte(dest)))
-		p.AppendChild(p, l)
-		parent.ReplaceChild(parent, sc, p)
-		return
+// diagramProblem reports a diagram shown as code. A kind that is not drawn
+// is a note, not a problem: --strict must not fail a book for a pie chart.
+func (r *resolver) diagramProblem(first Pos, err error) {
+	var pe *diagram.ParseError
+	var ue *diagram.UnsupportedError
+	switch {
+	case errors.As(err, &ue):
+		r.notef(first, "mermaid: %v; shown as code", err)
+	case errors.As(err, &pe):
+		at := first
+		at.Line += max(pe.Line, 1) - 1
+		r.diags = append(r.diags, r.b.Diagnostics.warning(at, "mermaid: "+err.Error()+"; shown as code"))
 	default:
-		r.warn(sc.Offset, "unknown shortcode %q: markup removed, content kept", sc.Name)
-		if sc.Raw {
-			r.codeBlock(parent, sc)
-			return
-		}
-		r.resolve(sc)
-		lift(parent, sc)
-		return
-	}
-	n.SetAttributeString(offsetAttr, sc.Offset)
-	replace(parent, sc, n)
-	r.resolve(n)
-}
-
-func cmpOrStr(s, def string) string {
-	if s != "" {
-		return s
-	}
-	return def
-}
-
-func (r *resolver) codeBlock(parent ast.Node, sc *Shortcode) {
-	var info *ast.Text
-	if a, ok := sc.AttributeString("lang-start"); ok {
-		b, _ := sc.AttributeString("lang-stop")
-		info = ast.NewTextSegment(text.NewSegment(a.(int), b.(int)))
-	}
-	cb := ast.NewFencedCodeBlock(info)
-	cb.SetAttributeString(offsetAttr, sc.Offset)
-	cb.SetLines(sc.Lines())
-	parent.ReplaceChild(parent, sc, cb)
-}
-
-func (r *resolver) figure(parent ast.Node, sc *Shortcode) {
-	src := arg(sc.Args, "src", "0")
-	if src == "" {
-		r.warn(sc.Offset, "shortcode %q without src: removed", sc.Name)
-		parent.RemoveChild(parent, sc)
-		return
-	}
-	img := ast.NewImage(ast.NewLink())
-	img.SetAttributeString(offsetAttr, sc.Offset)
-	img.Destination = []byte(src)
-	img.Title = []byte(arg(sc.Args, "caption", "title"))
-	if alt := arg(sc.Args, "alt", "caption", "title"); alt != "" {
-		img.AppendChild(img, ast.NewString([]byte(alt)))
-	}
-	p := ast.NewParagraph()
-	p.AppendChild(p, img)
-	parent.ReplaceChild(parent, sc, p)
-}
-
-// video appends "Video: title — URL" to parent.
-func (r *resolver) video(parent ast.Node, name string, args map[string]string) {
-	id := arg(args, "id", "0")
-	url := "https://www.youtube.com/watch?v=" + id
-	if name == "vimeo" {
-		url = "https://vimeo.com/" + id
-	}
-	label := "Video: "
-	if t := arg(args, "title", "1"); t != "" {
-		label += t + " — "
-	}
-	parent.AppendChild(parent, ast.NewString([]byte(label)))
-	l := ast.NewLink()
-	l.Destination = []byte(url)
-	l.AppendChild(l, ast.NewString([]byte(url)))
-	parent.AppendChild(parent, l)
-}
-
-// inlines resolves inline shortcodes under n.
-func (r *resolver) inlines(n ast.Node) {
-	var found []*shortcodeInline
-	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
-		if s, ok := c.(*shortcodeInline); ok && entering {
-			found = append(found, s)
-		}
-		return ast.WalkContinue, nil
-	})
-	open := map[string]int{}
-	for _, s := range found {
-		parent := s.Parent()
-		switch {
-		case strings.HasPrefix(s.Name, "/"):
-			if open[s.Name[1:]] > 0 {
-				open[s.Name[1:]]--
-			} else {
-				r.warn(s.Offset, "closing shortcode {{< %s >}} has no opening one; removed", s.Name)
-			}
-			parent.RemoveChild(parent, s)
-		case s.Name == "youtube" || s.Name == "vimeo":
-			tmp := ast.NewEmphasis(1) // a holder; its children move in front of s
-			r.video(tmp, s.Name, s.Args)
-			for c := tmp.FirstChild(); c != nil; {
-				next := c.NextSibling()
-				parent.InsertBefore(parent, s, c)
-				c = next
-			}
-			parent.RemoveChild(parent, s)
-		case s.Name == "ref" || s.Name == "relref":
-			dest := arg(s.Args, "0", "path")
-			l := ast.NewLink()
-			l.Destination = []byte(dest)
-			l.AppendChild(l, ast.NewString([]byte(dest)))
-			parent.ReplaceChild(parent, s, l)
-		default:
-			if !selfClosing[s.Name] {
-				open[s.Name]++
-			}
-			if !knownShortcodes[s.Name] {
-				r.warn(s.Offset, "unknown shortcode %q: markup removed, content kept", s.Name)
-			}
-			parent.RemoveChild(parent, s)
-		}
+		r.diags = append(r.diags, r.b.Diagnostics.warning(first, "mermaid: "+err.Error()+"; shown as code"))
 	}
 }
 
-var knownShortcodes = map[string]bool{
-	"callout": true, "alert": true, "admonition": true, "notice": true, "hint": true, "details": true,
-	"collapse": true, "expand": true, "spoiler": true, "tabs": true, "tab": true, "steps": true,
-	"highlight": true, "code": true, "figure": true, "img": true, "image": true, "youtube": true,
-	"vimeo": true, "ref": true, "relref": true,
-}
-
-// alertMarkers maps GFM alert markers to admonition variants.
-var alertMarkers = map[string]string{"[!NOTE]": "note", "[!TIP]": "tip", "[!IMPORTANT]": "important", "[!WARNING]": "warning", "[!CAUTION]": "caution"}
-
-// alert turns a GFM alert (a blockquote whose first line is [!NOTE] and the
-// like) into an Admonition and returns it, or returns nil.
-func (r *resolver) alert(parent ast.Node, bq *ast.Blockquote) ast.Node {
-	p, ok := bq.FirstChild().(*ast.Paragraph)
-	if !ok || p.Lines().Len() == 0 {
-		return nil
+// markupProblems reports the problems the dialect met parsing a chapter.
+func (ch *Chapter) markupProblems(ps []markup.Problem, ds *Diagnostics) []Diagnostic {
+	var out []Diagnostic
+	for _, p := range ps {
+		out = append(out, ds.warning(Pos{File: ch.Path, Line: ch.Line(p.Offset)}, p.Msg))
 	}
-	first := p.Lines().At(0)
-	marker := strings.ToUpper(strings.TrimSpace(string(first.Value(r.src))))
-	variant, ok := alertMarkers[marker]
-	if !ok {
-		return nil
-	}
-	// Drop the inlines of the marker line.
-	for c := p.FirstChild(); c != nil; {
-		next := c.NextSibling()
-		start, ok := nodeOffset(c)
-		if t, isText := c.(*ast.Text); isText {
-			start, ok = t.Segment.Start, true
-		}
-		if !ok || start >= first.Stop {
-			break
-		}
-		p.RemoveChild(p, c)
-		c = next
-	}
-	if p.FirstChild() == nil {
-		bq.RemoveChild(bq, p)
-	} else {
-		lines := p.Lines()
-		rest := text.NewSegments()
-		for i := 1; i < lines.Len(); i++ {
-			rest.Append(lines.At(i))
-		}
-		p.SetLines(rest)
-	}
-	a := &Admonition{Variant: variant}
-	replace(parent, bq, a)
-	return a
-}
-
-func hasAttr(n ast.Node, name string) bool {
-	_, ok := n.AttributeString(name)
-	return ok
-}
-
-// maxNesting bounds how deep blocks nest. Deeper levels become plain text:
-// no reader follows a hundred indents, and XHTML parsers and page layouts
-// have limits of their own.
-const maxNesting = 48
-
-// limitNesting flattens blocks nested deeper than maxNesting.
-func (r *resolver) limitNesting(n ast.Node, depth int) {
-	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
-		if c.Type() != ast.TypeBlock {
-			continue
-		}
-		if depth < maxNesting {
-			r.limitNesting(c, depth+1)
-			continue
-		}
-		if c.FirstChild() == nil || c.FirstChild().Type() != ast.TypeBlock {
-			continue
-		}
-		if off, ok := nodeOffset(c); ok {
-			r.warn(off, "blocks nested more than %d deep: the deeper levels are set as plain text", maxNesting)
-		}
-		var txt strings.Builder
-		_ = ast.Walk(c, func(d ast.Node, entering bool) (ast.WalkStatus, error) {
-			if !entering {
-				return ast.WalkContinue, nil
-			}
-			switch d := d.(type) {
-			case *ast.Text:
-				txt.Write(d.Segment.Value(r.src))
-				txt.WriteByte(' ')
-			case *ast.String:
-				txt.Write(d.Value)
-				txt.WriteByte(' ')
-			}
-			return ast.WalkContinue, nil
-		})
-		p := ast.NewParagraph()
-		p.AppendChild(p, ast.NewString([]byte(strings.TrimSpace(txt.String()))))
-		// A list item holds the text; any other container is replaced.
-		if _, ok := c.(*ast.ListItem); ok {
-			for g := c.FirstChild(); g != nil; {
-				next := g.NextSibling()
-				c.RemoveChild(c, g)
-				g = next
-			}
-			c.AppendChild(c, p)
-			continue
-		}
-		n.ReplaceChild(n, c, p)
-		c = p
-	}
+	return out
 }

@@ -8,11 +8,8 @@ package epub
 import (
 	"archive/zip"
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
-	"path"
 	"runtime"
 	"slices"
 	"strings"
@@ -23,22 +20,12 @@ import (
 	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/bindery-books/bindery/assets"
 	"github.com/bindery-books/bindery/book"
-	"github.com/yuin/goldmark/ast"
 )
 
 // Config controls packaging. The zero value works.
 type Config struct {
 	// Progress, when set, is called after each chapter is rendered.
 	Progress func(done, total int)
-	// Diagram draws a mermaid block as SVG with its alt text. When nil, or
-	// when it fails, the block is shown as code.
-	// line is the 1-based line within the block of a syntax error, or 0.
-	Diagram func(src string) (svg []byte, alt string, line int, err error)
-}
-
-// Stats counts what a build did, for its summary line.
-type Stats struct {
-	DiagramsDrawn, DiagramsAsCode int
 }
 
 // file is an entry of the package, below OEBPS/.
@@ -56,18 +43,15 @@ type packager struct {
 
 	mu        sync.Mutex
 	resources map[string]*file // by name: images and diagrams
-	stats     Stats
-	math      map[string]bool // chapter files that hold MathML
-
-	drawDiagram func(string) ([]byte, string, int, error)
+	math      map[string]bool  // chapter files that hold MathML
 
 	coverFile *file
 	coverErr  error
 }
 
 // Write packages b as an EPUB 3 and writes it to w.
-func Write(w io.Writer, b *book.Book, cfg Config) (Stats, error) {
-	p := &packager{b: b, cfg: cfg, resources: map[string]*file{}, math: map[string]bool{}, drawDiagram: cfg.Diagram}
+func Write(w io.Writer, b *book.Book, cfg Config) error {
+	p := &packager{b: b, cfg: cfg, resources: map[string]*file{}, math: map[string]bool{}}
 	// The cover is drawn while the chapters render.
 	coverDone := make(chan struct{})
 	go func() {
@@ -77,13 +61,13 @@ func Write(w io.Writer, b *book.Book, cfg Config) (Stats, error) {
 	chapters, err := p.renderChapters()
 	<-coverDone
 	if err != nil {
-		return p.stats, err
+		return err
 	}
 	files, err := p.files(chapters)
 	if err != nil {
-		return p.stats, err
+		return err
 	}
-	return p.stats, p.zip(w, files)
+	return p.zip(w, files)
 }
 
 // renderChapters renders every chapter's XHTML, concurrently.
@@ -119,7 +103,7 @@ func (p *packager) renderChapters() ([][]byte, error) {
 }
 
 func (p *packager) chapterPage(ch *book.Chapter) ([]byte, error) {
-	r := &chapterRenderer{b: p.b, ch: ch, pkg: p}
+	r := &chapterRenderer{ch: ch, pkg: p}
 	body, err := r.render()
 	if err != nil {
 		return nil, err
@@ -134,12 +118,11 @@ func (p *packager) chapterPage(ch *book.Chapter) ([]byte, error) {
 		p.mu.Unlock()
 	}
 	var s strings.Builder
-	label := ""
-	if ch.Part == nil || len(p.b.Parts) == 0 {
-		label = fmt.Sprintf(`<p class="chapter-number">Chapter %d</p>`+"\n", ch.Number)
-	} else {
-		label = fmt.Sprintf(`<p class="chapter-number">%s · Chapter %d</p>`+"\n", esc(ch.Part.Title), ch.Number)
+	label := ch.Label()
+	if ch.Part != nil {
+		label = ch.Part.Title + " · " + label
 	}
+	label = `<p class="chapter-number">` + esc(label) + "</p>\n"
 	fmt.Fprintf(&s, "<section epub:type=\"chapter\" role=\"doc-chapter\" aria-labelledby=\"_top\">\n%s<h1 id=\"_top\">%s</h1>\n%s</section>\n",
 		label, esc(ch.Title), clean)
 	return p.page(ch.Title, "bodymatter", s.String()), nil
@@ -166,109 +149,24 @@ func (p *packager) page(title, bodyType, body string) []byte {
 func (p *packager) addFile(name, mediaType string, data []byte) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.resources[name] = &file{name: name, mediaType: mediaType, data: data}
+	if _, ok := p.resources[name]; !ok {
+		p.resources[name] = &file{name: name, mediaType: mediaType, data: data}
+	}
 }
 
-// addImage packages an image file of the content tree once and returns its name in the package.
-func (p *packager) addImage(res book.Resource) (string, error) {
-	data, err := p.b.ReadFile(res.File)
-	if err != nil {
-		return "", err
-	}
-	return p.addImageData(path.Base(res.File), res.MediaType, data)
+// addPicture packages a picture once and returns its name in the package.
+func (p *packager) addPicture(pic *book.Picture) string {
+	name := "images/" + pic.Name
+	p.addFile(name, pic.MediaType, pic.Data)
+	return name
 }
 
-// addRemote fetches a remote image (only with --fetch-remote) and packages it.
-func (p *packager) addRemote(res book.Resource) (string, error) {
-	data, err := p.b.Fetch(res)
-	if err != nil {
-		return "", err
-	}
-	mt := res.MediaType
-	if mt == "" {
-		mt = sniffImage(data)
-	}
-	if mt == "" {
-		return "", fmt.Errorf("not an image Bindery knows")
-	}
-	return p.addImageData(path.Base(res.URL), mt, data)
-}
-
-func sniffImage(data []byte) string {
-	switch {
-	case bytes.HasPrefix(data, []byte("\x89PNG")):
-		return "image/png"
-	case bytes.HasPrefix(data, []byte{0xFF, 0xD8}):
-		return "image/jpeg"
-	case bytes.HasPrefix(data, []byte("GIF8")):
-		return "image/gif"
-	case len(data) > 12 && string(data[:4]) == "RIFF" && string(data[8:12]) == "WEBP":
-		return "image/webp"
-	}
-	return ""
-}
-
-func (p *packager) addImageData(file, mt string, data []byte) (string, error) {
-	var err error
-	data, mt, err = normalizeImage(data, mt)
-	if err != nil {
-		return "", err
-	}
-	sum := sha256.Sum256(data)
-	base := strings.TrimSuffix(file, path.Ext(file))
-	name := "images/" + safeName(base) + "-" + hex.EncodeToString(sum[:4]) + extFor(mt)
-	p.addFile(name, mt, data)
-	return name, nil
-}
-
-func safeName(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
-			b.WriteRune(r)
-		} else {
-			b.WriteByte('-')
-		}
-	}
-	if b.Len() == 0 {
-		return "image"
-	}
-	return b.String()
-}
-
-func extFor(mt string) string {
-	switch mt {
-	case "image/jpeg":
-		return ".jpg"
-	case "image/gif":
-		return ".gif"
-	case "image/svg+xml":
-		return ".svg"
-	}
-	return ".png"
-}
-
-func (p *packager) diagramFailed(ch *book.Chapter, n ast.Node, line int, err error) {
-	p.mu.Lock()
-	p.stats.DiagramsAsCode++
-	p.mu.Unlock()
-	p.b.DiagramAsCode(ch, n, line, err)
-}
-
-func (p *packager) diagramDrawn() {
-	p.mu.Lock()
-	p.stats.DiagramsDrawn++
-	p.mu.Unlock()
-}
-
-// mathML renders TeX as MathML, keeping the TeX as its annotation.
-func (p *packager) mathML(tex string, display bool) string {
-	d := ""
-	if display {
-		d = ` display="block"`
-	}
-	return fmt.Sprintf(`<math xmlns="http://www.w3.org/1998/Math/MathML"%s alttext="%s"><semantics>%s<annotation encoding="application/x-tex">%s</annotation></semantics></math>`,
-		d, esc(tex), texToMathML(tex, display), esc(tex))
+// addDiagram packages a drawn diagram as SVG and returns its name in the
+// package.
+func (p *packager) addDiagram(d *book.Diagram) string {
+	name := "diagrams/" + d.ID + ".svg"
+	p.addFile(name, "image/svg+xml", d.Drawing.SVG())
+	return name
 }
 
 // stylesheet returns the book's CSS: ours, then the code style's.

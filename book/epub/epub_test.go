@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -13,128 +12,55 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/bindery-books/bindery/book"
-	"golang.org/x/tools/txtar"
+	"github.com/bindery-books/bindery/book/internal/golden"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
-
-// loadBook loads a book from txtar files; when it has no _index.md, the
-// single chapter "input.md" becomes the book.
+// loadBook loads a book from its files (see golden.LoadFiles).
 func loadBook(t testing.TB, files map[string]string) *book.Book {
 	t.Helper()
-	b, err := load(files)
+	b, err := golden.LoadFiles(files)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return b
 }
 
-// loadBookOrSkip is loadBook for fuzzing: a book that does not load is no failure.
+// loadBookOrSkip is loadBook for fuzzing: a book that does not load is no
+// failure, and one with errors in its chapters is rendered all the same.
 func loadBookOrSkip(t testing.TB, files map[string]string) *book.Book {
-	b, err := load(files)
-	if err != nil {
-		return nil
-	}
+	b, _ := golden.LoadFiles(files)
 	return b
-}
-
-func load(files map[string]string) (*book.Book, error) {
-	fsys := fstest.MapFS{}
-	for name, data := range files {
-		fsys[name] = &fstest.MapFile{Data: []byte(data)}
-	}
-	if _, ok := fsys["_index.md"]; !ok {
-		fsys["_index.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Test Book\n---\n- [Input](input.md)\n- [Other](other.md)\n")}
-		if _, ok := fsys["other.md"]; !ok {
-			fsys["other.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Other\n---\n## Target Heading\n\ntext\n")}
-		}
-	}
-	return book.LoadFS(fsys, "content", ".", book.Options{})
 }
 
 var bodyRE = regexp.MustCompile(`(?s)<body[^>]*>\n(.*)</body>`)
 
-func TestChapterXHTML(t *testing.T) {
-	files, _ := filepath.Glob("testdata/xhtml/*.txtar")
-	if len(files) == 0 {
-		t.Fatal("no test cases")
+// chapterXHTML renders the first chapter of b and returns its body.
+func chapterXHTML(t testing.TB, b *book.Book) string {
+	t.Helper()
+	p := &packager{b: b, resources: map[string]*file{}, math: map[string]bool{}}
+	page, err := p.chapterPage(b.Chapters[0])
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, name := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(name), ".txtar"), func(t *testing.T) {
-			ar, err := txtar.ParseFile(name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			in := map[string]string{}
-			want, wantWarn := "", ""
-			for _, f := range ar.Files {
-				switch f.Name {
-				case "xhtml":
-					want = string(f.Data)
-				case "warnings":
-					wantWarn = string(f.Data)
-				default:
-					in[f.Name] = string(f.Data)
-				}
-			}
-			b := loadBook(t, in)
-			p := &packager{b: b, resources: map[string]*file{}, math: map[string]bool{}}
-			page, err := p.chapterPage(b.Chapters[0])
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := checkXML(page); err != nil {
-				t.Errorf("not well-formed XML: %v\n%s", err, page)
-			}
-			got := bodyRE.FindSubmatch(page)[1]
-			var warns strings.Builder
-			for _, d := range b.Diagnostics.Sorted() {
-				warns.WriteString(d.Error() + "\n")
-			}
-			if string(got) == want && warns.String() == wantWarn {
-				return
-			}
-			if *update {
-				var keep []txtar.File
-				for _, f := range ar.Files {
-					if f.Name != "xhtml" && f.Name != "warnings" {
-						keep = append(keep, f)
-					}
-				}
-				keep = append(keep, txtar.File{Name: "xhtml", Data: got})
-				if warns.Len() > 0 {
-					keep = append(keep, txtar.File{Name: "warnings", Data: []byte(warns.String())})
-				}
-				ar.Files = keep
-				if err := os.WriteFile(name, txtar.Format(ar), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			t.Errorf("xhtml (-want +got):\n%s\nwarnings (-want +got):\n-%s\n+%s", diff(want, string(got)), wantWarn, warns.String())
-		})
+	if err := checkXML(page); err != nil {
+		t.Errorf("not well-formed XML: %v\n%s", err, page)
 	}
+	return string(bodyRE.FindSubmatch(page)[1])
 }
 
-func diff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var s strings.Builder
-	for i := 0; i < max(len(w), len(g)); i++ {
-		var a, b string
-		if i < len(w) {
-			a = w[i]
-		}
-		if i < len(g) {
-			b = g[i]
-		}
-		if a != b {
-			s.WriteString("- " + a + "\n+ " + b + "\n")
-		}
+// TestChapterXHTML renders the shared render fixtures and compares the
+// chapter bodies with their xhtml sections, and what loading reported with
+// their warnings sections.
+func TestChapterXHTML(t *testing.T) {
+	for _, f := range golden.Fixtures(t) {
+		t.Run(f.Name, func(t *testing.T) {
+			b := f.Load(t)
+			f.Check(t, "warnings", golden.Warnings(b))
+			f.Check(t, "xhtml", chapterXHTML(t, b))
+		})
 	}
-	return s.String()
 }
 
 // checkXML reports whether data is well-formed XML.
@@ -188,7 +114,7 @@ func sampleBook(t testing.TB) *book.Book {
 func build(t testing.TB, b *book.Book) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if _, err := Write(&buf, b, Config{}); err != nil {
+	if err := Write(&buf, b, Config{}); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -298,7 +224,7 @@ func BenchmarkGolangSection(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := Write(io.Discard, bk, Config{}); err != nil {
+		if err := Write(io.Discard, bk, Config{}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -24,7 +24,7 @@ func Example() {
 		log.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if _, err := epub.Write(&buf, b, epub.Config{}); err != nil {
+	if err := epub.Write(&buf, b, epub.Config{}); err != nil {
 		log.Fatal(err)
 	}
 	zr, _ := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))

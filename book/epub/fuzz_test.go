@@ -2,26 +2,16 @@ package epub
 
 import (
 	"bytes"
-	"path/filepath"
 	"testing"
 
-	"golang.org/x/tools/txtar"
+	"github.com/bindery-books/bindery/book/internal/golden"
 )
 
 // FuzzChapterXHTML renders fuzzed chapters: the XHTML is always well-formed
 // XML and rendering twice gives the same bytes.
 func FuzzChapterXHTML(f *testing.F) {
-	files, _ := filepath.Glob("testdata/xhtml/*.txtar")
-	for _, file := range files {
-		ar, err := txtar.ParseFile(file)
-		if err != nil {
-			continue
-		}
-		for _, af := range ar.Files {
-			if af.Name == "input.md" {
-				f.Add(string(af.Data))
-			}
-		}
+	for _, fx := range golden.Fixtures(f) {
+		f.Add(fx.Files["input.md"])
 	}
 	f.Fuzz(func(t *testing.T, body string) {
 		render := func() []byte {

@@ -1,18 +1,12 @@
 package epub
 
 import (
-	"bytes"
 	"fmt"
-	"image"
-	_ "image/gif"
-	_ "image/jpeg"
-	"image/png"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/bindery-books/bindery/book"
-	"golang.org/x/image/webp"
 )
 
 // files returns every file of the package below OEBPS/, in package order.
@@ -57,8 +51,7 @@ func (p *packager) files(chapters [][]byte) ([]*file, error) {
 		}
 		add(r)
 	}
-	ncx := add(&file{name: "toc.ncx", mediaType: "application/x-dtbncx+xml", id: "ncx", data: p.ncx()})
-	_ = ncx
+	add(&file{name: "toc.ncx", mediaType: "application/x-dtbncx+xml", id: "ncx", data: p.ncx()})
 	opf := &file{name: "content.opf", data: p.opf(fs, spine, cover)}
 	return append([]*file{opf}, fs...), nil
 }
@@ -77,19 +70,8 @@ func coverAlt(b *book.Book) string {
 // cover returns the cover image: the configured one, else one drawn from the title.
 func (p *packager) cover() (*file, error) {
 	m := p.b.Meta
-	if m.Cover != "" {
-		data, err := p.b.ReadFile(m.Cover)
-		if err != nil {
-			return nil, fmt.Errorf("epub: cover: %w", err)
-		}
-		mt := "image/png"
-		switch {
-		case bytes.HasPrefix(data, []byte{0xFF, 0xD8}):
-			mt = "image/jpeg"
-		case !bytes.HasPrefix(data, []byte("\x89PNG")):
-			return nil, fmt.Errorf("%s: cover must be PNG or JPEG", m.Cover)
-		}
-		return &file{name: "images/cover" + extFor(mt), mediaType: mt, id: "cover-image", properties: "cover-image", data: data}, nil
+	if c := p.b.Cover; c != nil {
+		return &file{name: "images/" + c.Name, mediaType: c.MediaType, id: "cover-image", properties: "cover-image", data: c.Data}, nil
 	}
 	data, err := drawCover(m.Title, m.Subtitle, strings.Join(m.Authors, ", "))
 	if err != nil {
@@ -125,18 +107,8 @@ func (p *packager) titlePage() []byte {
 func (p *packager) partPage(pt *book.Part) []byte {
 	var s strings.Builder
 	s.WriteString(`<section class="part" epub:type="part" role="doc-part" aria-labelledby="_top">` + "\n")
-	n := 0
-	for i, q := range p.b.Parts {
-		if q.Depth == pt.Depth {
-			n++
-		}
-		if q == pt {
-			_ = i
-			break
-		}
-	}
-	if pt.Depth == 0 {
-		fmt.Fprintf(&s, "<p class=\"part-number\">Part %d</p>\n", n)
+	if l := pt.Label(); l != "" {
+		fmt.Fprintf(&s, "<p class=\"part-number\">%s</p>\n", esc(l))
 	}
 	fmt.Fprintf(&s, "<h1 id=\"_top\">%s</h1>\n", esc(pt.Title))
 	if pt.Description != "" {
@@ -360,38 +332,4 @@ func (p *packager) opf(files []*file, spine []*file, cover *file) []byte {
 	}
 	s.WriteString("  </spine>\n</package>\n")
 	return []byte(s.String())
-}
-
-// normalizeImage converts what readers may not show: WebP becomes PNG.
-// maxPixels bounds the pictures Bindery decodes.
-const maxPixels = 60 << 20
-
-func normalizeImage(data []byte, mt string) ([]byte, string, error) {
-	switch mt {
-	case "image/webp":
-		img, err := webp.Decode(bytes.NewReader(data))
-		if err != nil {
-			return nil, "", fmt.Errorf("decode webp: %w", err)
-		}
-		var buf bytes.Buffer
-		if err := png.Encode(&buf, img); err != nil {
-			return nil, "", err
-		}
-		return buf.Bytes(), "image/png", nil
-	case "image/png", "image/jpeg", "image/gif":
-		// Decode the whole picture, not only its header: a truncated file
-		// must not reach a reader's device. The size is checked first, so a
-		// small file that claims a huge picture is not decoded.
-		cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
-		if err != nil {
-			return nil, "", fmt.Errorf("not a valid %s: %w", mt, err)
-		}
-		if cfg.Width*cfg.Height > maxPixels {
-			return nil, "", fmt.Errorf("picture of %dx%d pixels: too large", cfg.Width, cfg.Height)
-		}
-		if _, _, err := image.Decode(bytes.NewReader(data)); err != nil {
-			return nil, "", fmt.Errorf("not a valid %s: %w", mt, err)
-		}
-	}
-	return data, mt, nil
 }

@@ -8,8 +8,8 @@ import (
 	"github.com/bindery-books/bindery/book/font"
 )
 
-// A Flow is a chapter (or a front matter page) turned into a column of
-// items: lines of text, code lines, table rows, figures, spaces. Every item
+// Laying out is the first stage: a Flow is a chapter (or a front matter
+// page) turned into a column of items: lines of text, code lines, table rows, figures, spaces. Every item
 // has a height and a list of drawing operations placed relative to its top
 // left corner at the left edge of the text block. Paginating a flow is then
 // only a matter of stacking items onto pages, honouring where a break may
@@ -149,10 +149,10 @@ type anchorOp struct {
 	Level int
 }
 
-// imageOp draws an image.
+// imageOp draws a picture.
 type imageOp struct {
 	X, Y, W, H float64
-	Img        *image
+	Pic        *book.Picture
 }
 
 // pathOp fills and/or strokes a path (diagrams).
@@ -188,7 +188,7 @@ func (o *linkOp) dump(b *strings.Builder) {
 }
 func (o *anchorOp) dump(b *strings.Builder) { fmt.Fprintf(b, " anchor(%s)", o.Key) }
 func (o *imageOp) dump(b *strings.Builder) {
-	fmt.Fprintf(b, " image(%s %.0fx%.0f)", o.Img.name, o.W, o.H)
+	fmt.Fprintf(b, " image(%s %.0fx%.0f)", o.Pic.Name, o.W, o.H)
 }
 func (o *pathOp) dump(b *strings.Builder) { fmt.Fprintf(b, " path(%d)", len(o.Segs)) }
 

@@ -3,11 +3,10 @@ package pdf
 import (
 	"bytes"
 	"io"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"golang.org/x/tools/txtar"
+	"github.com/bindery-books/bindery/book/internal/golden"
 )
 
 // TestHostile typesets inputs built to break a layout engine: each must
@@ -33,8 +32,8 @@ func TestHostile(t *testing.T) {
 	for name, body := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			b, err := load(map[string]string{"input.md": "---\ntitle: Hostile\n---\n" + body})
-			if err != nil {
+			b, _ := golden.LoadFiles(map[string]string{"input.md": "---\ntitle: Hostile\n---\n" + body})
+			if b == nil {
 				return // refused at load time, with a message: fine
 			}
 			if _, err := Write(io.Discard, b, Config{}); err != nil {
@@ -47,29 +46,20 @@ func TestHostile(t *testing.T) {
 // FuzzFlow checks that no chapter makes the PDF writer panic and that the
 // same chapter always gives the same bytes.
 func FuzzFlow(f *testing.F) {
-	files, _ := filepath.Glob("testdata/flow/*.txtar")
-	for _, name := range files {
-		ar, err := txtar.ParseFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		for _, file := range ar.Files {
-			if file.Name == "input.md" {
-				f.Add(string(file.Data))
-			}
-		}
+	for _, fx := range golden.Fixtures(f) {
+		f.Add(fx.Files["input.md"])
 	}
 	f.Fuzz(func(t *testing.T, body string) {
-		b, err := load(map[string]string{"input.md": body})
-		if err != nil {
+		b, _ := golden.LoadFiles(map[string]string{"input.md": body})
+		if b == nil {
 			return
 		}
 		var one, two bytes.Buffer
 		if _, err := Write(&one, b, Config{PageSize: "a5"}); err != nil {
 			return
 		}
-		b2, err := load(map[string]string{"input.md": body})
-		if err != nil {
+		b2, err := golden.LoadFiles(map[string]string{"input.md": body})
+		if b2 == nil {
 			t.Fatalf("loads once, not twice: %v", err)
 		}
 		if _, err := Write(&two, b2, Config{PageSize: "a5"}); err != nil {

@@ -4,6 +4,9 @@ import (
 	"github.com/bindery-books/bindery/book"
 )
 
+// Pagination is the second stage: the items of the flows are stacked onto
+// pages.
+
 // placed is an item on a page, its top y from the top of the text block.
 type placed struct {
 	it    *Item
@@ -12,8 +15,9 @@ type placed struct {
 	head  bool // a repeated table header
 }
 
-// page is one paginated page.
-type page struct {
+// Page is one page of the book, the result of pagination: its items
+// placed, its footnotes, and what its running head and folio show.
+type Page struct {
 	items []placed
 	// notes are the footnotes set at the foot of the page, in order.
 	notes []*Note
@@ -36,13 +40,13 @@ type paginator struct {
 	g     Geometry
 	st    Styles
 	items []*Item
-	pages []*page
-	cur   *page
+	pages []*Page
+	cur   *Page
 	y     float64 // bottom of the last item placed on cur
 	// first is the flow index of the first item on cur.
 	first int
 	// noteOn maps a note to the page it is set on.
-	noteOn  map[*Note]*page
+	noteOn  map[*Note]*Page
 	chapter *book.Chapter
 	// startNum is the physical number of the first page.
 	startNum int
@@ -50,8 +54,8 @@ type paginator struct {
 
 // paginate breaks items into pages. The first page has physical number
 // start, which decides which pages are recto in a two-sided book.
-func paginate(items []*Item, g Geometry, st Styles, start int) []*page {
-	p := &paginator{g: g, st: st, items: items, noteOn: map[*Note]*page{}, startNum: start}
+func paginate(items []*Item, g Geometry, st Styles, start int) []*Page {
+	p := &paginator{g: g, st: st, items: items, noteOn: map[*Note]*Page{}, startNum: start}
 	p.newPage()
 	i := 0
 	for i < len(items) {
@@ -106,7 +110,7 @@ func (p *paginator) newPage() {
 	if p.cur != nil {
 		num = p.cur.num + 1
 	}
-	p.cur = &page{num: num, chapter: p.chapter}
+	p.cur = &Page{num: num, chapter: p.chapter}
 	p.pages = append(p.pages, p.cur)
 	p.y = 0
 	p.first = -1

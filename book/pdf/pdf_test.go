@@ -2,145 +2,66 @@ package pdf
 
 import (
 	"bytes"
-	"os"
 
-	"flag"
-	"fmt"
-	"github.com/alecthomas/chroma/v2"
 	"math/rand"
-	"path/filepath"
 	"strings"
 	"testing"
-	"testing/fstest"
+
+	"github.com/alecthomas/chroma/v2"
 
 	"github.com/bindery-books/bindery/book"
-	"golang.org/x/tools/txtar"
+	"github.com/bindery-books/bindery/book/internal/golden"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
-
-// load loads a book from txtar files; when it has no _index.md, the single
-// chapter "input.md" becomes the book, with a second chapter to link to.
-func load(files map[string]string) (*book.Book, error) {
-	fsys := fstest.MapFS{}
-	for name, data := range files {
-		fsys[name] = &fstest.MapFile{Data: []byte(data)}
-	}
-	if _, ok := fsys["_index.md"]; !ok {
-		fsys["_index.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Test Book\n---\n- [Input](input.md)\n- [Other](other.md)\n")}
-		if _, ok := fsys["other.md"]; !ok {
-			fsys["other.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Other\n---\n## Target Heading\n\ntext\n")}
-		}
-	}
-	return book.LoadFS(fsys, "content", ".", book.Options{})
-}
-
+// loadBook loads a book from its files (see golden.LoadFiles).
 func loadBook(t testing.TB, files map[string]string) *book.Book {
 	t.Helper()
-	b, err := load(files)
+	b, err := golden.LoadFiles(files)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return b
 }
 
-// chapterFlow converts the first chapter of b.
+// chapterFlow lays out the first chapter of b.
 func chapterFlow(t testing.TB, b *book.Book) *Flow {
 	t.Helper()
 	w, err := newWriter(b, Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := newConverter(w, b.Chapters[0])
-	return &Flow{Items: c.chapter("Chapter 1")}
+	return &Flow{Items: newConverter(w, b.Chapters[0]).chapter()}
 }
 
-// TestFlows converts the converter cases (the same inputs as the EPUB's
-// golden XHTML) and compares the flows with their golden dumps.
-func TestFlows(t *testing.T) {
-	files, _ := filepath.Glob("testdata/flow/*.txtar")
-	if len(files) == 0 {
-		t.Fatal("no test cases")
+// added returns the lines of after that are not in before.
+func added(before, after string) string {
+	old := map[string]bool{}
+	for _, l := range strings.SplitAfter(before, "\n") {
+		old[l] = true
 	}
-	for _, name := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(name), ".txtar"), func(t *testing.T) {
-			ar, err := txtar.ParseFile(name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			in := map[string]string{}
-			want, wantWarn := "", ""
-			for _, f := range ar.Files {
-				switch f.Name {
-				case "flow":
-					want = string(f.Data)
-				case "warnings":
-					wantWarn = string(f.Data)
-				default:
-					in[f.Name] = string(f.Data)
-				}
-			}
-			b := loadBook(t, in)
+	var s strings.Builder
+	for _, l := range strings.SplitAfter(after, "\n") {
+		if !old[l] {
+			s.WriteString(l)
+		}
+	}
+	return s.String()
+}
+
+// TestFlows lays out the shared render fixtures and compares the flows
+// with their flow sections; what the PDF reports beyond loading goes to
+// their pdf-warnings sections.
+func TestFlows(t *testing.T) {
+	for _, f := range golden.Fixtures(t) {
+		t.Run(f.Name, func(t *testing.T) {
+			b := f.Load(t)
+			loaded := golden.Warnings(b)
+			f.Check(t, "warnings", loaded)
 			got := chapterFlow(t, b).Dump()
-			var warn strings.Builder
-			for _, d := range b.Diagnostics.Sorted() {
-				fmt.Fprintln(&warn, d.Error())
-			}
-			if *update {
-				var keep []txtar.File
-				for _, f := range ar.Files {
-					if f.Name != "flow" && f.Name != "warnings" {
-						keep = append(keep, f)
-					}
-				}
-				keep = append(keep, txtar.File{Name: "flow", Data: []byte(got)})
-				if warn.Len() > 0 {
-					keep = append(keep, txtar.File{Name: "warnings", Data: []byte(warn.String())})
-				}
-				ar.Files = keep
-				if err := os.WriteFile(name, txtar.Format(ar), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			if got != want {
-				t.Errorf("flow (-want +got):\n%s", diff(want, got))
-			}
-			if warn.String() != wantWarn {
-				t.Errorf("warnings (-want +got):\n%s", diff(wantWarn, warn.String()))
-			}
+			f.Check(t, "pdf-warnings", added(loaded, golden.Warnings(b)))
+			f.Check(t, "flow", got)
 		})
 	}
-}
-
-// diff is a line diff good enough for golden files.
-func diff(want, got string) string {
-	a, b := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var out strings.Builder
-	i, j := 0, 0
-	for i < len(a) || j < len(b) {
-		switch {
-		case i < len(a) && j < len(b) && a[i] == b[j]:
-			i++
-			j++
-		case j < len(b) && (i >= len(a) || !contains(a[i:], b[j])):
-			fmt.Fprintf(&out, "+%s\n", b[j])
-			j++
-		default:
-			fmt.Fprintf(&out, "-%s\n", a[i])
-			i++
-		}
-	}
-	return out.String()
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 var sample = `Almost every service in this book has the same skeleton: an application module starts a

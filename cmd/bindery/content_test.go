@@ -41,23 +41,22 @@ type codeBlock struct {
 	line       int
 }
 
+// codeBlocks returns a chapter's code blocks, mermaid diagrams included,
+// each with the line of its opening fence.
 func codeBlocks(ch *book.Chapter) []codeBlock {
 	var bs []codeBlock
 	_ = ast.Walk(ch.Doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		f, ok := n.(*ast.FencedCodeBlock)
-		if !ok || !entering {
+		if !entering {
 			return ast.WalkContinue, nil
 		}
-		lang := ""
-		if f.Info != nil {
-			lang = book.CodeLanguage(string(f.Info.Segment.Value(ch.Source)))
+		switch n := n.(type) {
+		case *book.CodeBlock:
+			bs = append(bs, codeBlock{n.Lang, n.Code, ch.NodeLine(n)})
+		case *book.Diagram:
+			bs = append(bs, codeBlock{n.Code.Lang, n.Code.Code, ch.NodeLine(n)})
+		default:
+			return ast.WalkContinue, nil
 		}
-		var code strings.Builder
-		for i := 0; i < f.Lines().Len(); i++ {
-			s := f.Lines().At(i)
-			code.Write(s.Value(ch.Source))
-		}
-		bs = append(bs, codeBlock{lang, code.String(), ch.NodeLine(f) - 1})
 		return ast.WalkSkipChildren, nil
 	})
 	return bs

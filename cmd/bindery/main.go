@@ -171,23 +171,21 @@ func runBook(cmd string, args []string, stdout, stderr io.Writer) int {
 
 	r := &reporter{w: stderr, quiet: o.quiet, verbose: o.verbose, tty: isTerminal(stderr)}
 	b, err := book.Load(dir, book.Options{Root: o.root, Drafts: o.drafts, Strict: o.strict, FetchRemote: o.fetchRemote})
+	if b != nil {
+		r.notes(b)
+		r.diagnostics(b)
+	}
 	if err != nil {
-		if b != nil {
-			r.diagnostics(b)
+		if b == nil {
+			printErr(stderr, err)
 		}
-		printErr(stderr, err)
 		return exitBook
 	}
-	r.notes(b)
 	r.verbosef("%s: %d chapters, %d parts", b.Index, len(b.Chapters), len(b.Parts))
 
 	var code int
 	switch cmd {
 	case "check":
-		r.diagnostics(b)
-		if err := b.Diagnostics.Err(); err != nil {
-			return exitBook
-		}
 		if !o.quiet {
 			fmt.Fprintf(stderr, "%s: %d chapters, links resolved\n", b.Index, len(b.Chapters))
 		}

@@ -4,10 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
-	"slices"
-	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/bindery-books/bindery/book"
@@ -20,13 +16,9 @@ type reporter struct {
 	quiet, verbose bool
 	tty            bool
 
-	mu         sync.Mutex
-	printing   bool
-	printed    map[string]bool
-	summarized bool
-	drawn      int
-	asCode     int
-	loaded     bool // the notes of loading are printed
+	mu       sync.Mutex
+	printing bool
+	printed  map[string]bool
 }
 
 func isTerminal(w io.Writer) bool {
@@ -60,9 +52,8 @@ func (r *reporter) endProgress() {
 	}
 }
 
-// notes prints the notes not printed yet: those of loading in their order,
-// then those added while rendering, sorted, since chapters render
-// concurrently.
+// notes prints the book's notes not printed yet, in the order they were
+// made: reading order.
 func (r *reporter) notes(b *book.Book) {
 	if r.quiet {
 		return
@@ -72,19 +63,11 @@ func (r *reporter) notes(b *book.Book) {
 	if r.printed == nil {
 		r.printed = map[string]bool{}
 	}
-	var fresh []string
 	for _, n := range b.Diagnostics.Notes() {
-		if !r.printed[n] {
-			r.printed[n] = true
-			fresh = append(fresh, n)
+		if s := n.Error(); !r.printed[s] {
+			r.printed[s] = true
+			fmt.Fprintln(r.w, s)
 		}
-	}
-	if r.loaded {
-		slices.SortFunc(fresh, byPosition)
-	}
-	r.loaded = true
-	for _, n := range fresh {
-		fmt.Fprintln(r.w, n)
 	}
 }
 
@@ -97,7 +80,7 @@ func (r *reporter) diagnostics(b *book.Book) {
 	}
 	for _, d := range b.Diagnostics.Sorted() {
 		s := d.Error()
-		if r.printed[s] || d.Warning && r.quiet {
+		if r.printed[s] || d.Level == book.LevelWarning && r.quiet {
 			continue
 		}
 		r.printed[s] = true
@@ -117,40 +100,9 @@ func (r *reporter) verbosef(format string, args ...any) {
 	}
 }
 
-// countDiagrams records what a format did with the book's diagrams; both
-// formats of a build draw the same ones.
-func (r *reporter) countDiagrams(drawn, asCode int) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.drawn, r.asCode = drawn, asCode
-}
-
-// diagramSummary prints the diagram count, once per run.
-func (r *reporter) diagramSummary() {
-	r.mu.Lock()
-	done := r.summarized
-	r.summarized = true
-	drawn, asCode := r.drawn, r.asCode
-	r.mu.Unlock()
-	if drawn+asCode > 0 && !done {
+// diagramSummary prints what became of the book's diagrams.
+func (r *reporter) diagramSummary(b *book.Book) {
+	if drawn, asCode := b.Diagrams(); drawn+asCode > 0 {
 		r.infof("diagrams: %d drawn, %d shown as code", drawn, asCode)
 	}
-}
-
-var notePos = regexp.MustCompile(`^(.*?):(\d+): `)
-
-// byPosition orders messages by file, then line number, then text.
-func byPosition(a, b string) int {
-	ma, mb := notePos.FindStringSubmatch(a), notePos.FindStringSubmatch(b)
-	if ma != nil && mb != nil {
-		if c := strings.Compare(ma[1], mb[1]); c != 0 {
-			return c
-		}
-		la, _ := strconv.Atoi(ma[2])
-		lb, _ := strconv.Atoi(mb[2])
-		if la != lb {
-			return la - lb
-		}
-	}
-	return strings.Compare(a, b)
 }

@@ -51,7 +51,7 @@ func writeAll(b *book.Book, o options, r *reporter, formats, outs []string) int 
 			return exitBook
 		}
 	}
-	r.diagramSummary()
+	r.diagramSummary(b)
 	for i, tmp := range tmps {
 		if err := os.Rename(tmp, outs[i]); err != nil {
 			fmt.Fprintf(r.w, "bindery: %v\n", err)
@@ -86,11 +86,7 @@ func renderTemp(b *book.Book, o options, r *reporter, format, out string) (strin
 func render(b *book.Book, o options, r *reporter, format string, w io.Writer) error {
 	switch format {
 	case "epub":
-		st, err := epub.Write(w, b, epub.Config{Progress: r.progress("epub"), Diagram: drawDiagram})
-		if err == nil {
-			r.countDiagrams(st.DiagramsDrawn, st.DiagramsAsCode)
-		}
-		return err
+		return epub.Write(w, b, epub.Config{Progress: r.progress("epub")})
 	}
 	return renderPDF(b, o, r, w)
 }

@@ -1,0 +1,127 @@
+// Package markup is the markdown dialect Bindery reads, as a goldmark
+// extension: GitHub-flavoured markdown with footnotes and typographic
+// quotes, plus what Hugo sites use beyond it. Hugo shortcodes, $…$ and
+// $$…$$ math are parsed by parsers of their own; after parsing, an AST
+// transformer registered with the parser turns shortcodes and GFM alerts
+// into the node kinds of this package (Admonition, Details, Tab, Steps),
+// or into goldmark's own (a figure's image, a video's link, a highlight's
+// code block), and flattens blocks nested too deep. Math is parsed into a
+// tex.Formula as it is read. What the dialect cannot keep as written is a
+// Problem at a byte offset of the source.
+//
+// The node kinds live here as goldmark keeps those of its extensions in
+// extension/ast. Package book resolves what needs the whole book (links,
+// images, diagrams, raw HTML) on top of this.
+package markup
+
+import (
+	"bytes"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// Dialect is the goldmark extension of Bindery's own syntax: shortcodes,
+// math and alerts. New adds it to GFM, footnotes and the typographer.
+var Dialect goldmark.Extender = dialect{}
+
+type dialect struct{}
+
+func (dialect) Extend(m goldmark.Markdown) {
+	m.Parser().AddOptions(
+		parser.WithBlockParsers(
+			util.Prioritized(shortcodeBlockParser{}, 50),
+			util.Prioritized(mathBlockParser{}, 60),
+		),
+		parser.WithInlineParsers(
+			util.Prioritized(shortcodeInlineParser{}, 50),
+			util.Prioritized(mathInlineParser{}, 60),
+		),
+		parser.WithASTTransformers(util.Prioritized(transformer{}, 100)),
+	)
+}
+
+// New returns the goldmark configuration every page of a book is parsed
+// with. goldmark keeps parser state in a per-call context, so one value
+// serves concurrent parses.
+func New() goldmark.Markdown {
+	return goldmark.New(
+		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.Typographer, Dialect),
+		goldmark.WithParserOptions(parser.WithAttribute()),
+	)
+}
+
+var markdown = New()
+
+// Parse parses a page body. It returns the document, the source its
+// segments index (shortcodes in link destinations rewritten, line breaks
+// kept so positions stay right), and the problems met.
+func Parse(src []byte) (*ast.Document, []byte, []Problem) {
+	src = preprocess(src)
+	pc := parser.NewContext()
+	doc := markdown.Parser().Parse(text.NewReader(src), parser.WithContext(pc)).(*ast.Document)
+	return doc, src, problems(pc)
+}
+
+// Problem is something the dialect could not keep as written: an unknown
+// shortcode, a shortcode never closed, an unknown TeX command. Offset is
+// the byte offset in the source where it is.
+type Problem struct {
+	Offset int
+	Msg    string
+}
+
+var problemsKey = parser.NewContextKey()
+
+func addProblem(pc parser.Context, offset int, msg string) {
+	ps, _ := pc.Get(problemsKey).(*[]Problem)
+	if ps == nil {
+		ps = &[]Problem{}
+		pc.Set(problemsKey, ps)
+	}
+	*ps = append(*ps, Problem{Offset: offset, Msg: msg})
+}
+
+func problems(pc parser.Context) []Problem {
+	if ps, _ := pc.Get(problemsKey).(*[]Problem); ps != nil {
+		return *ps
+	}
+	return nil
+}
+
+// Offset returns the byte offset where n starts in the source: its
+// position (goldmark's, or the one the transformer gave a node it made),
+// else its first line, its text segment, or the offset of its first
+// descendant that has one.
+func Offset(n ast.Node) (int, bool) {
+	for ; n != nil; n = n.FirstChild() {
+		if p := n.Pos(); p >= 0 {
+			return p, true
+		}
+		if n.Type() == ast.TypeBlock {
+			if l := n.Lines(); l != nil && l.Len() > 0 {
+				return l.At(0).Start, true
+			}
+		}
+		if t, ok := n.(*ast.Text); ok {
+			return t.Segment.Start, true
+		}
+	}
+	return 0, false
+}
+
+// trailingNewline returns how many bytes of line are its line ending.
+func trailingNewline(line []byte) int {
+	n := 0
+	if bytes.HasSuffix(line, []byte("\n")) {
+		n++
+		if bytes.HasSuffix(line, []byte("\r\n")) {
+			n++
+		}
+	}
+	return n
+}

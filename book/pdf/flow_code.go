@@ -1,0 +1,292 @@
+package pdf
+
+import (
+	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/alecthomas/chroma/v2"
+	"github.com/alecthomas/chroma/v2/styles"
+	"github.com/bindery-books/bindery/book"
+	"github.com/bindery-books/bindery/book/font"
+)
+
+// tokenStyles caches the chroma style's colour and weight of each token type.
+var tokenStyles sync.Map // chroma.TokenType -> codeRun
+
+// codeRun is how a token is set: its face and colour.
+type codeRun struct {
+	face  font.Face
+	color rgb
+}
+
+func tokenStyle(t chroma.TokenType) codeRun {
+	if v, ok := tokenStyles.Load(t); ok {
+		return v.(codeRun)
+	}
+	e := styles.Get(book.CodeStyle).Get(t)
+	r := codeRun{face: mono, color: rgb{0x24, 0x29, 0x2e}}
+	if e.Colour.IsSet() {
+		r.color = rgb{e.Colour.Red(), e.Colour.Green(), e.Colour.Blue()}
+	}
+	switch {
+	case e.Bold == chroma.Yes && e.Italic == chroma.Yes:
+		r.face = font.Face{Family: font.Mono, Style: font.BoldItalic}
+	case e.Bold == chroma.Yes:
+		r.face = monoBold
+	case e.Italic == chroma.Yes:
+		r.face = font.Face{Family: font.Mono, Style: font.Italic}
+	}
+	tokenStyles.Store(t, r)
+	return r
+}
+
+// codeCell is one character of code, measured, in its face and colour.
+type codeCell struct {
+	r     rune
+	face  font.Face
+	color rgb
+	w     float64
+}
+
+// codePad is the room between a code box's edge and its text.
+const codePad = 7
+
+// codeBlock sets a code block highlighted with the same chroma style as the
+// EPUB, on a tinted box. A line too long for the box wraps, the rest going
+// on after a continuation mark, so no glyph ever leaves the box; the box
+// splits across pages.
+func (c *converter) codeBlock(lang string, tokens []chroma.Token) {
+	s := c.w.st
+	size := s.Code
+	lead := s.CodeLead
+	base := baseline(mono, size, lead)
+	inner := c.width - 2*codePad
+	lines := codeLines(tokens, size)
+	c.vspace(s.Para * 1.3)
+	c.openFrame(&Frame{X: c.x, W: c.width, Fill: &codeTint, Border: &codeEdge, PadTop: 5, PadBottom: 5, Kind: "code"})
+	var items []*Item
+	var markW = measure(mono, size, "↪ ")
+	for _, line := range lines {
+		for i, part := range wrapCode(line, inner, markW) {
+			it := &Item{H: lead, Base: base, Kind: "code"}
+			x := c.x + codePad
+			if i > 0 {
+				it.Ops = append(it.Ops, &textOp{X: x, Y: base, Face: mono, Size: size, Color: lightGrey, S: "↪"})
+				x += part.indent
+			}
+			it.Ops = append(it.Ops, cellOps(part.cells, x, base, size, &c.tx)...)
+			items = append(items, it)
+		}
+	}
+	if len(items) == 0 {
+		items = append(items, &Item{H: lead, Base: base, Kind: "code"})
+	}
+	if lang != "" && lang != "text" && lang != "plaintext" {
+		lsize := round2(size * 0.82)
+		lw := measure(sans, lsize, lang)
+		lx := c.x + c.width - codePad - lw
+		label := &textOp{X: lx, Y: lsize, Face: sans, Size: lsize, Color: grey, S: lang}
+		if right := lineRight(items[0]); right < lx-8 {
+			label.Y = base - size*0.05
+			items[0].Ops = append(items[0].Ops, label)
+		} else {
+			lbl := &Item{H: lsize * 1.25, Kind: "codelabel", Ops: []Op{label}}
+			items = append([]*Item{lbl}, items...)
+			items[1].Keep = true
+		}
+	}
+	n := len(items)
+	for i, it := range items {
+		if i == 1 || i > 0 && i == n-1 {
+			it.Keep = true
+		}
+		c.emit(it)
+	}
+	c.closeFrame()
+	c.vspace(s.Para * 1.3)
+}
+
+// lineRight returns the right edge of the text of an item.
+func lineRight(it *Item) float64 {
+	r := 0.0
+	for _, op := range it.Ops {
+		if t, ok := op.(*textOp); ok {
+			r = max(r, t.X+measure(t.Face, t.Size, t.S))
+		}
+	}
+	return r
+}
+
+// codeLines splits highlighted tokens into lines of measured cells, tabs
+// expanded to stops of four.
+func codeLines(toks []chroma.Token, size float64) [][]codeCell {
+	var lines [][]codeCell
+	var cur []codeCell
+	for _, t := range toks {
+		st := tokenStyle(t.Type)
+		for _, r := range t.Value {
+			switch {
+			case r == '\n':
+				lines = append(lines, cur)
+				cur = nil
+				continue
+			case r == '\t':
+				for n := 4 - len(cur)%4; n > 0; n-- {
+					cur = append(cur, codeCell{r: ' ', face: st.face, color: st.color, w: measure(mono, size, " ")})
+				}
+				continue
+			case r == '\r' || ignorable(r):
+				continue
+			}
+			cur = append(cur, codeCell{r: r, face: st.face, color: st.color})
+		}
+	}
+	if len(cur) > 0 {
+		lines = append(lines, cur)
+	}
+	for _, l := range lines {
+		for i := range l {
+			if l[i].w == 0 {
+				l[i].w = measure(l[i].face, size, string(l[i].r))
+				if f, ok := faceFor(l[i].face, l[i].r); ok && f != l[i].face {
+					l[i].w = measure(f, size, string(l[i].r))
+				}
+			}
+		}
+	}
+	return lines
+}
+
+// codePart is one visual line of a code line: its cells and, for a
+// continuation, how far it is indented.
+type codePart struct {
+	cells  []codeCell
+	indent float64
+}
+
+// wrapCode cuts a code line into parts no wider than width. It breaks after
+// a space or a separator when one falls in the right half of the line, else
+// at the last character that fits. Continuations are indented like
+// the line itself (up to a third of the width) past the continuation mark.
+func wrapCode(line []codeCell, width, markW float64) []codePart {
+	lead := 0.0
+	for _, cl := range line {
+		if cl.r != ' ' {
+			break
+		}
+		lead += cl.w
+	}
+	contIndent := markW + min(lead, width/3)
+	var parts []codePart
+	avail := width
+	indent := 0.0
+	for {
+		w := 0.0
+		cut := len(line)
+		for i, cl := range line {
+			if w+cl.w > avail+0.01 {
+				cut = i
+				break
+			}
+			w += cl.w
+		}
+		if cut == len(line) {
+			parts = append(parts, codePart{cells: line, indent: indent})
+			return parts
+		}
+		if cut == 0 {
+			cut = 1 // a character wider than the box: take it anyway
+		}
+		// Prefer a break after a space in the right half of the line, then
+		// after a separator, then after a slash (paths, URLs); else cut at
+		// the last character that fits.
+		x := 0.0
+		best, bestRank := -1, 0
+		for i := 0; i < cut; i++ {
+			x += line[i].w
+			if x <= avail/2 {
+				continue
+			}
+			rank := 0
+			switch line[i].r {
+			case ' ':
+				rank = 3
+			case ',', ';', '(', '[', '{':
+				rank = 2
+			case '/', '|', '>':
+				rank = 1
+			}
+			if rank > 0 && rank >= bestRank {
+				best, bestRank = i+1, rank
+			}
+		}
+		if best > 0 {
+			cut = best
+		}
+		parts = append(parts, codePart{cells: line[:cut], indent: indent})
+		line = line[cut:]
+		// Spaces at the break vanish.
+		for len(line) > 0 && line[0].r == ' ' {
+			line = line[1:]
+		}
+		if len(line) == 0 {
+			return parts
+		}
+		indent = contIndent
+		avail = width - contIndent
+	}
+}
+
+// cellOps turns cells into text ops, one per run of one face and colour,
+// each set at its measured position.
+func cellOps(cells []codeCell, x, base, size float64, tx *typesetter) []Op {
+	var ops []Op
+	var run strings.Builder
+	var runFace font.Face
+	var runColor rgb
+	runX := x
+	flush := func() {
+		if run.Len() > 0 {
+			s := run.String()
+			if strings.TrimSpace(s) != "" {
+				ops = append(ops, &textOp{X: runX, Y: base, Face: runFace, Size: size, Color: runColor, S: strings.TrimRight(s, " ")})
+			}
+			run.Reset()
+		}
+	}
+	for _, cl := range cells {
+		face, ok := faceFor(cl.face, cl.r)
+		r := cl.r
+		if !ok {
+			if sub, ok := substitute(r); ok {
+				r = sub
+				face, _ = faceFor(cl.face, r)
+			} else {
+				tx.warn("character U+%04X %q is in none of the book's fonts: set as %c", cl.r, string(cl.r), placeholder)
+				face, r = mono, placeholder
+			}
+		}
+		if r > 0xffff {
+			flush()
+			ops = append(ops, &glyphOp{X: x, Y: base, Face: face, Size: size, Color: cl.color, R: r})
+			x += cl.w
+			runX = x
+			continue
+		}
+		if run.Len() > 0 && (face != runFace || cl.color != runColor) {
+			flush()
+		}
+		if run.Len() == 0 {
+			if unicode.IsSpace(r) {
+				x += cl.w
+				continue
+			}
+			runX, runFace, runColor = x, face, cl.color
+		}
+		run.WriteRune(r)
+		x += cl.w
+	}
+	flush()
+	return ops
+}

@@ -1,0 +1,138 @@
+package pdf
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/bindery-books/bindery/book"
+	"github.com/bindery-books/bindery/book/diagram"
+	"github.com/bindery-books/bindery/book/font"
+)
+
+// diagram draws a mermaid diagram as vector graphics, scaled to the
+// measure and to the page so it stays on one page; one that could not be
+// drawn is set as code.
+func (c *converter) diagram(n *book.Diagram) {
+	d := n.Drawing
+	if d == nil || d.Width <= 0 || d.Height <= 0 {
+		c.codeBlock(n.Code.Lang, n.Code.Tokens())
+		return
+	}
+	s := c.w.st
+	// Record at full size, then fit what was drawn, not the box the
+	// diagram claims: a label may reach past it.
+	rec := &recorder{}
+	d.Draw(rec)
+	x0, y0, x1, y1 := rec.extent(d.Width, d.Height)
+	scale := min(1, c.width/(x1-x0), c.w.g.TextH*0.8/(y1-y0))
+	w, h := (x1-x0)*scale, (y1-y0)*scale
+	for _, op := range rec.ops {
+		transform(op, -x0, -y0, scale)
+		shiftOp(op, c.x+(c.width-w)/2, 0)
+	}
+	c.vspace(s.Para * 1.6)
+	c.emit(&Item{H: h, Kind: "diagram", Ops: rec.ops})
+	c.vspace(s.Para * 1.6)
+}
+
+// extent returns the box that holds everything recorded and the w × h box
+// the drawing claims.
+func (r *recorder) extent(w, h float64) (x0, y0, x1, y1 float64) {
+	x0, y0, x1, y1 = 0, 0, w, h
+	grow := func(x, y float64) {
+		x0, y0 = min(x0, x), min(y0, y)
+		x1, y1 = max(x1, x), max(y1, y)
+	}
+	for _, op := range r.ops {
+		switch o := op.(type) {
+		case *textOp:
+			m := font.MetricsOf(o.Face)
+			grow(o.X, o.Y-float64(m.Ascent)/1000*o.Size)
+			grow(o.X+measure(o.Face, o.Size, o.S), o.Y-float64(m.Descent)/1000*o.Size)
+		case *pathOp:
+			pad := o.LineW / 2
+			for _, sg := range o.Segs {
+				for k := 0; k+1 < len(sg.Pts); k += 2 {
+					grow(sg.Pts[k]-pad, sg.Pts[k+1]-pad)
+					grow(sg.Pts[k]+pad, sg.Pts[k+1]+pad)
+				}
+			}
+		}
+	}
+	return
+}
+
+// transform moves an op by dx, dy, then scales it about the origin.
+func transform(op Op, dx, dy, k float64) {
+	switch o := op.(type) {
+	case *textOp:
+		o.X, o.Y, o.Size = (o.X+dx)*k, (o.Y+dy)*k, o.Size*k
+	case *pathOp:
+		for i := range o.Segs {
+			for j := 0; j+1 < len(o.Segs[i].Pts); j += 2 {
+				o.Segs[i].Pts[j] = (o.Segs[i].Pts[j] + dx) * k
+				o.Segs[i].Pts[j+1] = (o.Segs[i].Pts[j+1] + dy) * k
+			}
+		}
+		o.LineW *= k
+		for i := range o.Dash {
+			o.Dash[i] *= k
+		}
+	default:
+		panic(fmt.Sprintf("pdf: transform: unexpected op %T in a diagram", op))
+	}
+}
+
+// recorder is a diagram.Canvas that records the drawing as flow ops, in
+// the drawing's own coordinates.
+type recorder struct {
+	ops []Op
+}
+
+func (r *recorder) pt(p diagram.Point) (float64, float64) { return p.X, p.Y }
+
+func color(c *diagram.Color) *rgb {
+	if c == nil {
+		return nil
+	}
+	return &rgb{c.R, c.G, c.B}
+}
+
+func (r *recorder) Path(p diagram.Path, paint diagram.Paint) {
+	op := &pathOp{Fill: color(paint.Fill), Stroke: color(paint.Stroke), LineW: paint.Width, Dash: slices.Clone(paint.Dash)}
+	for _, s := range p.Segs {
+		switch s.Kind {
+		case diagram.MoveTo, diagram.LineTo:
+			x, y := r.pt(s.Pts[0])
+			k := byte('M')
+			if s.Kind == diagram.LineTo {
+				k = 'L'
+			}
+			op.Segs = append(op.Segs, pathSeg{Op: k, Pts: []float64{x, y}})
+		case diagram.CubicTo:
+			x1, y1 := r.pt(s.Pts[0])
+			x2, y2 := r.pt(s.Pts[1])
+			x3, y3 := r.pt(s.Pts[2])
+			op.Segs = append(op.Segs, pathSeg{Op: 'C', Pts: []float64{x1, y1, x2, y2, x3, y3}})
+		case diagram.Close:
+			op.Segs = append(op.Segs, pathSeg{Op: 'Z'})
+		}
+	}
+	if op.Fill == nil && op.Stroke == nil || len(op.Segs) == 0 {
+		return
+	}
+	r.ops = append(r.ops, op)
+}
+
+func (r *recorder) Text(x, y float64, s string, st diagram.TextStyle) {
+	size := st.Size
+	px, py := x, y
+	w := measure(st.Face, size, s)
+	switch st.Anchor {
+	case diagram.Middle:
+		px -= w / 2
+	case diagram.End:
+		px -= w
+	}
+	r.ops = append(r.ops, &textOp{X: px, Y: py, Face: st.Face, Size: size, Color: rgb{st.Color.R, st.Color.G, st.Color.B}, S: s})
+}

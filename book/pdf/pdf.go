@@ -1,0 +1,197 @@
+// Package pdf typesets a book as a print PDF with its own layout engine,
+// in three stages, each in files of its own:
+//
+//   - flow (flow*.go): each chapter's resolved AST becomes a Flow, a column
+//     of measured items (lines of justified text, code lines, table rows,
+//     figures, diagrams) with the rules of where a page may break. Chapters
+//     are laid out concurrently; the front matter and part pages too.
+//   - paginate (paginate.go): the flows are stacked onto Pages, honouring
+//     widows, orphans and keeps, with footnotes at the foot of the page that
+//     cites them. The body is paginated first, so the contents, laid out
+//     after it, carry the real page numbers.
+//   - draw (draw.go): the pages are drawn with fpdf: text in embedded font
+//     subsets, rules and boxes, pictures, diagrams as vectors, links, the
+//     outline and the page labels.
+//
+// Everything the PDF shares with the EPUB (link targets, pictures,
+// diagrams, highlighted code, formulas, raw HTML) was decided when the book
+// was loaded; this package only sets it.
+package pdf
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+
+	"github.com/bindery-books/bindery/book"
+)
+
+// Config controls the PDF. Its zero value gives the book's own settings
+// (book.yaml), else A4, one-sided, 10.5 pt.
+type Config struct {
+	// PageSize, TwoSide and FontSize override book.yaml when set.
+	PageSize string
+	TwoSide  bool
+	FontSize float64
+	// Progress, if set, is called as chapters are laid out.
+	Progress func(done, total int)
+	// Version is the Bindery version named in the colophon.
+	Version string
+}
+
+// Stats tells what a build did.
+type Stats struct {
+	Pages int
+}
+
+// writer holds what the chapters of one PDF share.
+type writer struct {
+	b   *book.Book
+	cfg Config
+	g   Geometry
+	st  Styles
+	// outline maps the headings listed in the contents to their outline level.
+	outline map[*book.Heading]int
+}
+
+// Settings returns the page size, two-sidedness and body size a book is
+// set in with cfg.
+func Settings(b *book.Book, cfg Config) (size string, twoSide bool, body float64) {
+	size = cmp.Or(cfg.PageSize, b.Meta.PageSize, "a4")
+	twoSide = cfg.TwoSide || b.Meta.TwoSide
+	body = cmp.Or(cfg.FontSize, b.Meta.FontSize)
+	if body == 0 {
+		body = 10.5
+		if size == "a5" || size == "6x9in" {
+			body = 9.5
+		}
+	}
+	return size, twoSide, body
+}
+
+// Write typesets b as a PDF into out: flows, then pages, then the PDF.
+func Write(out io.Writer, b *book.Book, cfg Config) (Stats, error) {
+	w, err := newWriter(b, cfg)
+	if err != nil {
+		return Stats{}, err
+	}
+	pages, front := w.paginateBook(w.chapterFlows())
+	if err := w.draw(out, pages, front); err != nil {
+		return Stats{}, err
+	}
+	return Stats{Pages: len(pages)}, nil
+}
+
+// newWriter prepares the geometry, styles and outline levels of a book.
+func newWriter(b *book.Book, cfg Config) (*writer, error) {
+	size, twoSide, body := Settings(b, cfg)
+	g, err := NewGeometry(size, twoSide, body)
+	if err != nil {
+		return nil, err
+	}
+	w := &writer{b: b, cfg: cfg, g: g, st: newStyles(body), outline: map[*book.Heading]int{}}
+	for _, ch := range b.Chapters {
+		var mark func([]*book.Section, int)
+		mark = func(ss []*book.Section, level int) {
+			for _, s := range ss {
+				w.outline[s.Heading] = level
+				mark(s.Children, level+1)
+			}
+		}
+		mark(ch.Sections(w.tocDepth()), w.chapterLevel(ch)+1)
+	}
+	return w, nil
+}
+
+// chapterLevel is a chapter's level in the outline: below its parts.
+func (w *writer) chapterLevel(ch *book.Chapter) int {
+	if ch.Part == nil {
+		return 0
+	}
+	return ch.Part.Depth + 1
+}
+
+// chapterFlows lays out every chapter (stage 1), on all cores: the flows
+// do not depend on each other.
+func (w *writer) chapterFlows() []*Flow {
+	chs := w.b.Chapters
+	flows := make([]*Flow, len(chs))
+	var next, done int
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(len(chs), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= len(chs) {
+					return
+				}
+				flows[i] = &Flow{Items: newConverter(w, chs[i]).chapter()}
+				mu.Lock()
+				done++
+				d := done
+				mu.Unlock()
+				if w.cfg.Progress != nil {
+					w.cfg.Progress(d, len(chs))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return flows
+}
+
+// paginateBook stacks the flows onto pages (stage 2): the body first, part
+// pages and chapters in reading order, numbered from 1 on a recto page so
+// its pagination does not depend on the length of the contents; then the
+// front matter, whose contents carry the body's page numbers. It returns
+// every page and the number of front matter pages.
+func (w *writer) paginateBook(flows []*Flow) ([]*Page, int) {
+	b := w.b
+	tx := &typesetter{warn: func(format string, args ...any) {
+		b.Diagnostics.Warnf(book.Pos{File: b.Index}, format, args...)
+	}}
+	var bodyItems []*Item
+	b.Walk(func(n book.Node, depth int) {
+		switch n := n.(type) {
+		case *book.Part:
+			bodyItems = append(bodyItems, w.partPage(tx, n)...)
+		case *book.Chapter:
+			bodyItems = append(bodyItems, flows[n.Number-1].Items...)
+		}
+	})
+	bodyPages := paginate(bodyItems, w.g, w.st, 1)
+	anchors := map[string]string{}
+	for _, p := range bodyPages {
+		p.folio = fmt.Sprint(p.num)
+		for _, pl := range p.items {
+			for _, op := range pl.it.Ops {
+				if a, ok := op.(*anchorOp); ok {
+					if _, seen := anchors[a.Key]; !seen {
+						anchors[a.Key] = p.folio
+					}
+				}
+			}
+		}
+	}
+	front := append(w.titlePage(tx), w.colophon(tx)...)
+	front = append(front, w.contents(tx, func(a string) string { return anchors[a] })...)
+	frontPages := paginate(front, w.g, w.st, 1)
+	if len(frontPages)%2 == 1 && w.g.TwoSide {
+		frontPages = append(frontPages, &Page{num: len(frontPages) + 1, blank: true})
+	}
+	for _, p := range frontPages {
+		p.folio = roman(p.num)
+	}
+	for _, p := range bodyPages {
+		p.num += len(frontPages)
+	}
+	return append(frontPages, bodyPages...), len(frontPages)
+}
