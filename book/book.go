@@ -126,6 +126,10 @@ type Chapter struct {
 	Doc ast.Node
 	// Headings lists the chapter's headings in order, with their unique IDs.
 	Headings []*Heading
+	// TitleHeading is the # heading a body opens with when it repeats the
+	// chapter's title, or nil. It is taken out of Doc, so the title is not
+	// set twice; outputs keep its ID as an anchor at the chapter's title.
+	TitleHeading *Heading
 	// notes is the number of the chapter's footnotes.
 	notes int
 }

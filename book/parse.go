@@ -37,12 +37,24 @@ func (b *Book) parseChapters() {
 			if ch.Title == "" {
 				ch.Title = cmp.Or(firstHeadingText(ch.Doc, ch.Source), chapterStem(ch.File))
 			}
+			ch.takeTitleHeading()
 		}()
 	}
 	wg.Wait()
 	for _, ps := range problems {
 		b.Diagnostics.add(ps...)
 	}
+}
+
+// takeTitleHeading takes a # heading that opens the body and repeats the
+// chapter's title out of the body (see Chapter.TitleHeading).
+func (ch *Chapter) takeTitleHeading() {
+	h, ok := ch.Doc.FirstChild().(*ast.Heading)
+	if !ok || h.Level != 1 || len(ch.Headings) == 0 || ch.Headings[0].Node != h || !strings.EqualFold(ch.Headings[0].Text, ch.Title) {
+		return
+	}
+	ch.TitleHeading = ch.Headings[0]
+	ch.Doc.RemoveChild(ch.Doc, h)
 }
 
 // countNotes returns the number of footnotes of a chapter.

@@ -18,16 +18,13 @@ func (ch *Chapter) Sections(depth int) []*Section {
 	if depth < 2 {
 		return nil
 	}
-	base := 2
-	for _, h := range ch.Headings {
-		if h.Level == 1 {
-			base = 1
-			break
-		}
-	}
+	base := ch.SectionLevel()
 	var top []*Section
 	var stack []*Section // stack[i] is the last section at level base+i
 	for _, h := range ch.Headings {
+		if h == ch.TitleHeading {
+			continue
+		}
 		lvl := h.Level - base
 		if lvl < 0 || lvl > depth-2 || strings.TrimSpace(h.Text) == "" {
 			continue
@@ -46,4 +43,15 @@ func (ch *Chapter) Sections(depth int) []*Section {
 		stack = append(stack[:lvl], s)
 	}
 	return top
+}
+
+// SectionLevel returns the level of the chapter's top sections: 2 (##),
+// or 1 for a body that uses # headings for its sections.
+func (ch *Chapter) SectionLevel() int {
+	for _, h := range ch.Headings {
+		if h.Level == 1 && h != ch.TitleHeading {
+			return 1
+		}
+	}
+	return 2
 }

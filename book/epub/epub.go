@@ -123,8 +123,12 @@ func (p *packager) chapterPage(ch *book.Chapter) ([]byte, error) {
 		label = ch.Part.Title + " · " + label
 	}
 	label = `<p class="chapter-number">` + esc(label) + "</p>\n"
-	fmt.Fprintf(&s, "<section epub:type=\"chapter\" role=\"doc-chapter\" aria-labelledby=\"_top\">\n%s<h1 id=\"_top\">%s</h1>\n%s</section>\n",
-		label, esc(ch.Title), clean)
+	anchor := ""
+	if h := ch.TitleHeading; h != nil {
+		anchor = `<span id="` + esc(h.ID) + `"></span>`
+	}
+	fmt.Fprintf(&s, "<section epub:type=\"chapter\" role=\"doc-chapter\" aria-labelledby=\"_top\">\n%s<h1 id=\"_top\">%s%s</h1>\n%s</section>\n",
+		label, anchor, esc(ch.Title), clean)
 	return p.page(ch.Title, "bodymatter", s.String()), nil
 }
 

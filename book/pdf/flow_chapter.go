@@ -52,15 +52,10 @@ type converter struct {
 const maxDepth = 40
 
 func newConverter(w *writer, ch *book.Chapter) *converter {
-	c := &converter{w: w, ch: ch, src: ch.Source, width: w.g.TextW, color: black, notes: map[int]*Note{}, headBase: 2}
+	c := &converter{w: w, ch: ch, src: ch.Source, width: w.g.TextW, color: black, notes: map[int]*Note{}, headBase: ch.SectionLevel()}
 	c.pos = book.Pos{File: ch.Path, Line: ch.BodyLine}
 	c.tx.warn = func(format string, args ...any) {
 		w.b.Diagnostics.Warnf(c.pos, format, args...)
-	}
-	for _, h := range ch.Headings {
-		if h.Level == 1 {
-			c.headBase = 1
-		}
 	}
 	return c
 }
@@ -145,27 +140,12 @@ func (c *converter) at(n ast.Node) {
 func (c *converter) chapter() []*Item {
 	c.opening(c.ch.Label(), c.ch.Title, chapterAnchor(c.ch), c.ch.Title)
 	c.collectNotes()
-	doc := c.ch.Doc
-	// A body that opens with the chapter's title as a heading would show
-	// it twice.
-	if h, ok := doc.FirstChild().(*ast.Heading); ok && h.Level == 1 && strings.EqualFold(book.PlainText(h, c.src), c.ch.Title) {
-		c.items[0].Ops = append(c.items[0].Ops, c.headingAnchors(h)...)
-		c.blocks(h.NextSibling())
-	} else {
-		c.blocks(doc.FirstChild())
+	if h := c.ch.TitleHeading; h != nil {
+		c.items[0].Ops = append(c.items[0].Ops, &anchorOp{Key: headingAnchor(c.ch, h.ID)})
 	}
+	c.blocks(c.ch.Doc.FirstChild())
 	c.endnotes()
 	return c.items
-}
-
-// headingAnchors returns the anchor of a heading for links to it.
-func (c *converter) headingAnchors(h *ast.Heading) []Op {
-	for _, hd := range c.ch.Headings {
-		if hd.Node == h {
-			return []Op{&anchorOp{Key: headingAnchor(c.ch, hd.ID)}}
-		}
-	}
-	return nil
 }
 
 // opening sets a chapter's opening: the label ("Chapter 3") low on a new
