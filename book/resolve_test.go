@@ -124,10 +124,10 @@ func TestResolved(t *testing.T) {
 // TestUnescape: text reads as goldmark's HTML shows it.
 func TestUnescape(t *testing.T) {
 	for in, want := range map[string]string{
-		`a \$b\$`:        "a $b$",
+		`a \$b\$`:         "a $b$",
 		`AT&amp;T &copy;`: "AT&T ©",
-		`x\*y`:           "x*y",
-		`plain`:          "plain",
+		`x\*y`:            "x*y",
+		`plain`:           "plain",
 	} {
 		if got := Unescape([]byte(in)); got != want {
 			t.Errorf("Unescape(%q) = %q, want %q", in, got, want)
