@@ -354,80 +354,87 @@ func (ld *loader) expand(from *page, items []indexItem, depth int) []Node {
 	}
 	var out []Node
 	var bare *Part // a list item without a link starts a part holding what follows
-	add := func(n ...Node) {
-		if bare != nil {
-			bare.Children = append(bare.Children, n...)
-		} else {
-			out = append(out, n...)
-		}
-	}
 	for _, it := range items {
 		pos := Pos{from.display, it.line}
-		if it.dest == "" {
-			p := ld.newPart(it.title, pos)
-			if it.nested {
-				p.Children = ld.expand(from, it.children, depth+1)
-				add(p)
-				continue
-			}
-			bare = p
-			out = append(out, p)
+		if it.dest == "" && !it.nested {
+			bare = ld.newPart(it.title, pos)
+			out = append(out, bare)
 			continue
 		}
-		file, ok := ld.b.resolveFile(from.file, it.dest, true)
-		if !ok {
-			ld.b.Diagnostics.Errorf(pos, "no chapter at %s", it.dest)
-			continue
+		n := ld.item(from, it, pos, depth)
+		switch {
+		case n == nil:
+		case bare != nil:
+			bare.Children = append(bare.Children, n)
+		default:
+			out = append(out, n)
 		}
-		if !strings.HasSuffix(file, ".md") {
-			ld.b.Diagnostics.Errorf(pos, "%s is not a markdown page", it.dest)
-			continue
-		}
-		pg, err := ld.page(file)
-		if err != nil {
-			ld.b.Diagnostics.add(asDiagnostic(err))
-			continue
-		}
-		if pg.fm.Draft && !ld.opts.Drafts {
-			ld.b.Diagnostics.Notef(Pos{File: pg.display}, "draft, left out (use --drafts to include it)")
-			continue
-		}
-		if path.Base(file) == "_index.md" {
-			title := cmp.Or(it.title, pg.fm.Title, path.Base(path.Dir(file)))
-			p := ld.newPart(title, pos)
-			p.Description = pg.fm.Description
-			if it.nested {
-				p.Children = ld.expand(from, it.children, depth+1)
-				add(p)
-				continue
-			}
-			if i := slices.Index(ld.stack, file); i >= 0 {
-				chain := append(slices.Clone(ld.stack[i:]), file)
-				for j := range chain {
-					chain[j] = displayJoin(ld.b.root, chain[j])
-				}
-				ld.b.Diagnostics.Errorf(pos, "index includes itself: %s", strings.Join(chain, " → "))
-				continue
-			}
-			ld.stack = append(ld.stack, file)
-			p.Children = ld.contentsOf(pg, depth+1)
-			ld.stack = ld.stack[:len(ld.stack)-1]
-			add(p)
-			continue
-		}
-		ch := ld.chapter(pg, it.title, pos)
-		if ch == nil {
-			continue
-		}
-		if it.nested {
-			p := ld.newPart(it.title, pos)
-			p.Children = append([]Node{ch}, ld.expand(from, it.children, depth+1)...)
-			add(p)
-			continue
-		}
-		add(ch)
 	}
 	return out
+}
+
+// item turns one linked or nested item of an index into a part or a
+// chapter, or returns nil after reporting why it cannot.
+func (ld *loader) item(from *page, it indexItem, pos Pos, depth int) Node {
+	if it.dest == "" {
+		p := ld.newPart(it.title, pos)
+		p.Children = ld.expand(from, it.children, depth+1)
+		return p
+	}
+	file, ok := ld.b.resolveFile(from.file, it.dest, true)
+	if !ok {
+		ld.b.Diagnostics.Errorf(pos, "no chapter at %s", it.dest)
+		return nil
+	}
+	if !strings.HasSuffix(file, ".md") {
+		ld.b.Diagnostics.Errorf(pos, "%s is not a markdown page", it.dest)
+		return nil
+	}
+	pg, err := ld.page(file)
+	if err != nil {
+		ld.b.Diagnostics.add(asDiagnostic(err))
+		return nil
+	}
+	if pg.fm.Draft && !ld.opts.Drafts {
+		ld.b.Diagnostics.Notef(Pos{File: pg.display}, "draft, left out (use --drafts to include it)")
+		return nil
+	}
+	if path.Base(file) == "_index.md" {
+		return ld.section(from, it, pg, pos, depth)
+	}
+	ch := ld.chapter(pg, it.title, pos)
+	if ch == nil {
+		return nil
+	}
+	if !it.nested {
+		return ch
+	}
+	p := ld.newPart(it.title, pos)
+	p.Children = append([]Node{ch}, ld.expand(from, it.children, depth+1)...)
+	return p
+}
+
+// section makes a part of a link to a sub-section's _index.md: the items
+// nested under the link, or else the sub-section's own contents.
+func (ld *loader) section(from *page, it indexItem, pg *page, pos Pos, depth int) Node {
+	p := ld.newPart(cmp.Or(it.title, pg.fm.Title, path.Base(path.Dir(pg.file))), pos)
+	p.Description = pg.fm.Description
+	if it.nested {
+		p.Children = ld.expand(from, it.children, depth+1)
+		return p
+	}
+	if i := slices.Index(ld.stack, pg.file); i >= 0 {
+		chain := append(slices.Clone(ld.stack[i:]), pg.file)
+		for j := range chain {
+			chain[j] = displayJoin(ld.b.root, chain[j])
+		}
+		ld.b.Diagnostics.Errorf(pos, "index includes itself: %s", strings.Join(chain, " → "))
+		return nil
+	}
+	ld.stack = append(ld.stack, pg.file)
+	p.Children = ld.contentsOf(pg, depth+1)
+	ld.stack = ld.stack[:len(ld.stack)-1]
+	return p
 }
 
 // contentsOf returns the contents an index page lists, or its folder's

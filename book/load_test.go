@@ -1,7 +1,6 @@
-package book
+package book_test
 
 import (
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,15 +8,15 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/bindery-books/bindery/book"
+	"github.com/bindery-books/bindery/book/internal/golden"
 	"golang.org/x/tools/txtar"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // loadTxtar loads the book an archive describes. Its comment may set
 // "dir: PATH" (the book's folder, default the root), "drafts: true" and
 // "strict: true". Files whose name ends in "want" are not part of the book.
-func loadTxtar(t *testing.T, ar *txtar.Archive) (*Book, error) {
+func loadTxtar(t *testing.T, ar *txtar.Archive) (*book.Book, error) {
 	t.Helper()
 	fsys := fstest.MapFS{}
 	for _, f := range ar.Files {
@@ -27,7 +26,7 @@ func loadTxtar(t *testing.T, ar *txtar.Archive) (*Book, error) {
 		fsys[f.Name] = &fstest.MapFile{Data: f.Data, Mode: 0o644}
 	}
 	dir := "."
-	var opts Options
+	var opts book.Options
 	for _, line := range strings.Split(string(ar.Comment), "\n") {
 		k, v, _ := strings.Cut(line, ":")
 		v = strings.TrimSpace(v)
@@ -40,19 +39,19 @@ func loadTxtar(t *testing.T, ar *txtar.Archive) (*Book, error) {
 			opts.Strict = v == "true"
 		}
 	}
-	return LoadFS(fsys, "content", dir, opts)
+	return book.LoadFS(fsys, "content", dir, opts)
 }
 
 // outline prints the contents, the notes and the diagnostics of a load.
-func outline(b *Book, err error) string {
+func outline(b *book.Book, err error) string {
 	var s strings.Builder
 	if b != nil {
-		b.Walk(func(n Node, depth int) {
+		b.Walk(func(n book.Node, depth int) {
 			ind := strings.Repeat("  ", depth)
 			switch n := n.(type) {
-			case *Part:
+			case *book.Part:
 				fmt.Fprintf(&s, "%spart %s %q\n", ind, n.ID, n.Title)
-			case *Chapter:
+			case *book.Chapter:
 				fmt.Fprintf(&s, "%s%d %s %q %s line %d\n", ind, n.Number, n.ID, n.Title, n.Path, n.BodyLine)
 			}
 		})
@@ -60,7 +59,7 @@ func outline(b *Book, err error) string {
 			fmt.Fprintf(&s, "note: %s\n", n.Error())
 		}
 		for _, d := range b.Diagnostics.Sorted() {
-			if d.Level == LevelWarning {
+			if d.Level == book.LevelWarning {
 				fmt.Fprintf(&s, "%s\n", d.Error())
 			}
 		}
@@ -93,7 +92,7 @@ func TestLoad(t *testing.T) {
 			if got == want {
 				return
 			}
-			if *update {
+			if *golden.Update {
 				for i, f := range ar.Files {
 					if f.Name == "want" {
 						ar.Files = append(ar.Files[:i], ar.Files[i+1:]...)
@@ -106,42 +105,7 @@ func TestLoad(t *testing.T) {
 				}
 				return
 			}
-			t.Errorf("(-want +got):\n%s", diffLines(want, got))
+			t.Errorf("(-want +got):\n%s", golden.Diff(want, got))
 		})
 	}
-}
-
-// diffLines is a small line diff for test failures.
-func diffLines(want, got string) string {
-	w := strings.Split(want, "\n")
-	g := strings.Split(got, "\n")
-	var s strings.Builder
-	i, j := 0, 0
-	for i < len(w) || j < len(g) {
-		switch {
-		case i < len(w) && j < len(g) && w[i] == g[j]:
-			s.WriteString("  " + w[i] + "\n")
-			i++
-			j++
-		case i < len(w) && !containsLine(g[j:], w[i]):
-			s.WriteString("- " + w[i] + "\n")
-			i++
-		case j < len(g):
-			s.WriteString("+ " + g[j] + "\n")
-			j++
-		default:
-			s.WriteString("- " + w[i] + "\n")
-			i++
-		}
-	}
-	return s.String()
-}
-
-func containsLine(l []string, s string) bool {
-	for _, x := range l {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -1,6 +1,7 @@
 package book
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"runtime"
@@ -180,19 +181,10 @@ func (r *resolver) image(src, alt, title string) *Image {
 func (r *resolver) figure(n *ast.Image) *Figure {
 	img := r.image(string(n.Destination), PlainText(n, r.src), string(n.Title))
 	img.SetPos(n.Pos())
-	f := &Figure{Caption: cmpOr(img.Title, img.Alt)}
+	f := &Figure{Caption: cmp.Or(img.Title, img.Alt)}
 	f.SetPos(n.Pos())
 	f.AppendChild(f, img)
 	return f
-}
-
-func cmpOr(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 // code turns a code block into a CodeBlock, or a Diagram when its

@@ -2,6 +2,7 @@ package epub
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"html"
 	"strconv"
@@ -169,20 +170,11 @@ func (r *chapterRenderer) image(w util.BufWriter, src []byte, node ast.Node, ent
 		w.WriteString(" />")
 	case n.RemoteURL != "":
 		fmt.Fprintf(w, `<span class="remote-image">[%s: <a class="external" href="%s">%s</a>]</span>`,
-			esc(cmpOr(n.Alt, "image")), esc(n.RemoteURL), esc(n.RemoteURL))
+			esc(cmp.Or(n.Alt, "image")), esc(n.RemoteURL), esc(n.RemoteURL))
 	default:
-		fmt.Fprintf(w, `<span class="missing-image">[%s]</span>`, esc(cmpOr(n.Alt, n.Title, n.Src)))
+		fmt.Fprintf(w, `<span class="missing-image">[%s]</span>`, esc(cmp.Or(n.Alt, n.Title, n.Src)))
 	}
 	return ast.WalkSkipChildren, nil
-}
-
-func cmpOr(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 func (r *chapterRenderer) codeBlock(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {

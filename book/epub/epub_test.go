@@ -17,16 +17,6 @@ import (
 	"github.com/bindery-books/bindery/book/internal/golden"
 )
 
-// loadBook loads a book from its files (see golden.LoadFiles).
-func loadBook(t testing.TB, files map[string]string) *book.Book {
-	t.Helper()
-	b, err := golden.LoadFiles(files)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 // loadBookOrSkip is loadBook for fuzzing: a book that does not load is no
 // failure, and one with errors in its chapters is rendered all the same.
 func loadBookOrSkip(t testing.TB, files map[string]string) *book.Book {
@@ -101,7 +91,7 @@ tags: [testing, epub]
 `
 
 func sampleBook(t testing.TB) *book.Book {
-	return loadBook(t, map[string]string{
+	return golden.MustLoad(t, map[string]string{
 		"_index.md": sampleIndex,
 		"book.yaml": "subtitle: A Subtitle\nauthors: [Ann Author, Bo Writer]\nlanguage: en\n",
 		"one.md":    "---\ntitle: One\ndate: 2026-03-01\n---\n## First\n\nSee [two](two.md#second).\n\n## Again\n",

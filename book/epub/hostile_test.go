@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bindery-books/bindery/book/internal/golden"
 )
 
 // TestHostileChapters renders hostile chapters: each must give well-formed
@@ -27,7 +29,7 @@ func TestHostileChapters(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			done := make(chan []byte)
 			go func() {
-				b := loadBook(t, map[string]string{"input.md": "---\ntitle: Hostile\n---\n" + body})
+				b := golden.MustLoad(t, map[string]string{"input.md": "---\ntitle: Hostile\n---\n" + body})
 				p := &packager{b: b, resources: map[string]*file{}, math: map[string]bool{}}
 				page, err := p.chapterPage(b.Chapters[0])
 				if err != nil {

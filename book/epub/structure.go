@@ -281,40 +281,7 @@ func (p *packager) opf(files []*file, spine []*file, cover *file) []byte {
 	if m.Rights != "" {
 		fmt.Fprintf(&s, "    <dc:rights>%s</dc:rights>\n", esc(m.Rights))
 	}
-	// Accessibility (schema.org, as the EPUB Accessibility spec asks).
-	hasImages, hasMath := false, false
-	for _, f := range files {
-		if strings.HasPrefix(f.mediaType, "image/") && f != cover {
-			hasImages = true
-		}
-		if strings.Contains(f.properties, "mathml") {
-			hasMath = true
-		}
-	}
-	modes := []string{"textual"}
-	if hasImages {
-		modes = append(modes, "visual")
-	}
-	for _, am := range modes {
-		fmt.Fprintf(&s, "    <meta property=\"schema:accessMode\">%s</meta>\n", am)
-	}
-	s.WriteString("    <meta property=\"schema:accessModeSufficient\">textual</meta>\n")
-	features := []string{"structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"}
-	if hasImages {
-		features = append(features, "alternativeText", "longDescription")
-	}
-	if hasMath {
-		features = append(features, "MathML")
-	}
-	for _, f := range features {
-		fmt.Fprintf(&s, "    <meta property=\"schema:accessibilityFeature\">%s</meta>\n", f)
-	}
-	s.WriteString("    <meta property=\"schema:accessibilityHazard\">none</meta>\n")
-	summary := "Text with a structured table of contents and headings in reading order; code is text, not images."
-	if hasImages {
-		summary += " Images and diagrams carry alternative text describing their content."
-	}
-	fmt.Fprintf(&s, "    <meta property=\"schema:accessibilitySummary\">%s</meta>\n", summary)
+	accessibility(&s, files, cover)
 	fmt.Fprintf(&s, "    <meta name=\"cover\" content=\"%s\"/>\n", cover.id)
 	fmt.Fprintf(&s, "    <meta name=\"generator\" content=\"Bindery\"/>\n")
 	s.WriteString("  </metadata>\n  <manifest>\n")
@@ -332,4 +299,43 @@ func (p *packager) opf(files []*file, spine []*file, cover *file) []byte {
 	}
 	s.WriteString("  </spine>\n</package>\n")
 	return []byte(s.String())
+}
+
+// accessibility writes the schema.org accessibility metadata the EPUB
+// Accessibility specification asks for, claiming only what the book has.
+func accessibility(s *strings.Builder, files []*file, cover *file) {
+	// Accessibility (schema.org, as the EPUB Accessibility spec asks).
+	hasImages, hasMath := false, false
+	for _, f := range files {
+		if strings.HasPrefix(f.mediaType, "image/") && f != cover {
+			hasImages = true
+		}
+		if strings.Contains(f.properties, "mathml") {
+			hasMath = true
+		}
+	}
+	modes := []string{"textual"}
+	if hasImages {
+		modes = append(modes, "visual")
+	}
+	for _, am := range modes {
+		fmt.Fprintf(s, "    <meta property=\"schema:accessMode\">%s</meta>\n", am)
+	}
+	s.WriteString("    <meta property=\"schema:accessModeSufficient\">textual</meta>\n")
+	features := []string{"structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"}
+	if hasImages {
+		features = append(features, "alternativeText", "longDescription")
+	}
+	if hasMath {
+		features = append(features, "MathML")
+	}
+	for _, f := range features {
+		fmt.Fprintf(s, "    <meta property=\"schema:accessibilityFeature\">%s</meta>\n", f)
+	}
+	s.WriteString("    <meta property=\"schema:accessibilityHazard\">none</meta>\n")
+	summary := "Text with a structured table of contents and headings in reading order; code is text, not images."
+	if hasImages {
+		summary += " Images and diagrams carry alternative text describing their content."
+	}
+	fmt.Fprintf(s, "    <meta property=\"schema:accessibilitySummary\">%s</meta>\n", summary)
 }

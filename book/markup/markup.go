@@ -16,6 +16,8 @@ package markup
 
 import (
 	"bytes"
+	"cmp"
+	"slices"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -86,11 +88,14 @@ func addProblem(pc parser.Context, offset int, msg string) {
 	*ps = append(*ps, Problem{Offset: offset, Msg: msg})
 }
 
+// problems returns the problems recorded in pc, in source order.
 func problems(pc parser.Context) []Problem {
-	if ps, _ := pc.Get(problemsKey).(*[]Problem); ps != nil {
-		return *ps
+	ps, _ := pc.Get(problemsKey).(*[]Problem)
+	if ps == nil {
+		return nil
 	}
-	return nil
+	slices.SortStableFunc(*ps, func(a, b Problem) int { return cmp.Compare(a.Offset, b.Offset) })
+	return *ps
 }
 
 // Offset returns the byte offset where n starts in the source: its

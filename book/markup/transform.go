@@ -373,5 +373,5 @@ func (t *transform) flatText(n ast.Node) string {
 		}
 		return ast.WalkContinue, nil
 	})
-	return strings.TrimSpace(txt.String())
+	return strings.Join(strings.Fields(txt.String()), " ")
 }

@@ -27,6 +27,34 @@ func pdfFont(f font.Face) (family, style string) {
 
 // draw renders the pages with fpdf.
 func (w *writer) draw(out io.Writer, pages []*Page, frontCount int) error {
+	f := w.newFPDF(frontCount)
+	use := fontUser(f)
+	links := w.linkTargets(f, pages)
+	g := w.g
+	for _, p := range pages {
+		f.AddPage()
+		if p.blank {
+			continue
+		}
+		left := g.Left(p.num)
+		w.drawFrames(f, p, left)
+		for _, pl := range p.items {
+			w.drawOps(f, use, links, pl.it.Ops, left, g.Top+pl.y)
+		}
+		w.drawNotes(f, use, links, p, left)
+		if !p.opening {
+			w.drawHead(f, use, p, left)
+		}
+	}
+	if err := f.Error(); err != nil {
+		return fmt.Errorf("pdf: %w", err)
+	}
+	return f.Output(out)
+}
+
+// newFPDF starts a document of the book's page size with its metadata,
+// dated by the book (never the clock), and its page labels.
+func (w *writer) newFPDF(frontCount int) *fpdf.Fpdf {
 	g := w.g
 	m := w.b.Meta
 	f := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "pt", Size: fpdf.SizeType{Wd: g.PageW, Ht: g.PageH}})
@@ -59,22 +87,30 @@ func (w *writer) draw(out io.Writer, pages []*Page, frontCount int) error {
 	// labels ride along after it; the trailing key closes the string fpdf
 	// opens.
 	f.SetLang(fmt.Sprintf("%s) /PageLabels << /Nums [0 << /S /r >> %d << /S /D >>] >> /BinderyLang (%s", pdfString(lang), frontCount, pdfString(lang)))
+	return f
+}
 
+// fontUser returns a function that sets a face and size, registering the
+// face's font the first time it is used.
+func fontUser(f *fpdf.Fpdf) func(font.Face, float64) {
 	registered := map[font.Face]bool{}
-	use := func(face font.Face, size float64) {
+	return func(face font.Face, size float64) {
 		face = fontFace(face)
+		fam, st := pdfFont(face)
 		if !registered[face] {
-			fam, st := pdfFont(face)
 			// A copy: fpdf's subsetter rewrites composite glyphs in the
 			// bytes it is given, which would change the shared font data
 			// under the next PDF (and under font's metrics).
 			f.AddUTF8FontFromBytes(fam, st, bytes.Clone(face.TTF()))
 			registered[face] = true
 		}
-		fam, st := pdfFont(face)
 		f.SetFont(fam, st, size)
 	}
-	// Every anchor gets a link target before any page is drawn.
+}
+
+// linkTargets gives every anchor of the pages a link target, before any
+// page is drawn, so links may point forward.
+func (w *writer) linkTargets(f *fpdf.Fpdf, pages []*Page) map[string]int {
 	links := map[string]int{}
 	for _, p := range pages {
 		for _, pl := range p.items {
@@ -82,7 +118,7 @@ func (w *writer) draw(out io.Writer, pages []*Page, frontCount int) error {
 				if a, ok := op.(*anchorOp); ok {
 					if _, seen := links[a.Key]; !seen {
 						id := f.AddLink()
-						f.SetLink(id, g.Top+pl.y+a.Y, p.num)
+						f.SetLink(id, w.g.Top+pl.y+a.Y, p.num)
 						links[a.Key] = id
 					}
 				}
@@ -90,25 +126,7 @@ func (w *writer) draw(out io.Writer, pages []*Page, frontCount int) error {
 		}
 		w.noteAnchors(p, links, f)
 	}
-	for _, p := range pages {
-		f.AddPage()
-		if p.blank {
-			continue
-		}
-		left := g.Left(p.num)
-		w.drawFrames(f, p, left)
-		for _, pl := range p.items {
-			w.drawOps(f, use, links, pl.it.Ops, left, g.Top+pl.y)
-		}
-		w.drawNotes(f, use, links, p, left)
-		if !p.opening {
-			w.drawHead(f, use, p, left)
-		}
-	}
-	if err := f.Error(); err != nil {
-		return fmt.Errorf("pdf: %w", err)
-	}
-	return f.Output(out)
+	return links
 }
 
 // fontFace maps a face to one fpdf can register: Math has one style.

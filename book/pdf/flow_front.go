@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/bindery-books/bindery/book"
-	"github.com/bindery-books/bindery/book/font"
 )
 
 // block is a helper that stacks lines of text into items: the front matter
@@ -189,74 +188,75 @@ func (w *writer) contents(tx *typesetter, pageOf func(anchor string) string) []*
 	first[0].Ops = append(first[0].Ops, &anchorOp{Key: "contents", Title: "Contents"})
 	b.items = append(b.items, &Item{H: 1, Space: s.Leading * 0.5, Keep: true, Kind: "rule",
 		Ops: []Op{&lineOp{X1: 0, Y1: 0.5, X2: g.TextW, Y2: 0.5, Color: ruleGrey, W: 0.6}}})
-	numW := measure(sans, s.Body, "Part VIII") + 8
-	chapW := measure(sans, s.Body, "00") + 10
-	pageW := measure(sans, s.Body, "000") + 2
+	var partLines []int
 	for i, e := range w.tocEntries() {
-		var st style
-		var indent, lead, space float64
-		var numText string
-		var numFace font.Face
-		switch e.kind {
-		case "part":
-			st = style{Face: sansBold, Size: s.Body * 1.05, Color: black}
-			indent = float64(e.level) * s.Body * 1.5
-			lead, space = s.Leading*1.1, s.Leading*1.2
-			numText, numFace = e.number, sansBold
-		case "chapter":
-			st = style{Face: serif, Size: s.Body, Color: black}
-			indent = float64(e.level) * s.Body * 1.5
-			lead, space = s.Leading, s.Leading*0.55
-			numText, numFace = e.number, sans
-		default:
-			st = style{Face: serif, Size: s.Small, Color: rgb{0x33, 0x33, 0x33}}
-			indent = float64(e.level)*s.Body*1.5 + chapW - s.Body*1.5
-			lead, space = s.Small*1.4, 0
-		}
-		if i == 0 {
-			space = s.Leading * 1.5
-		}
-		textX := indent
 		if e.kind == "part" {
-			textX += numW
-		} else if e.kind == "chapter" {
-			textX += chapW
+			partLines = append(partLines, len(b.items))
 		}
-		width := g.TextW - textX - pageW - 14
-		ws := tx.words([]span{{st: st, text: e.title}})
-		ws, lines := breakLines(ws, width)
-		folio := pageOf(e.anchor)
-		for k, l := range lines {
-			it := setLine(ws, l, lineStyle{X: textX, Width: width, Align: alignLeft, Lead: lead, Face: st.Face, Size: st.Size})
-			it.Kind = "toc"
-			if k == 0 {
-				it.Space = space
-				if numText != "" {
-					it.Ops = append(it.Ops, &textOp{X: indent, Y: it.Base, Face: numFace, Size: st.Size, Color: linkBlue, S: numText})
-				}
-			} else {
-				it.Keep = true
-			}
-			if k == len(lines)-1 {
-				end := lineRight(it)
-				pw := measure(sans, st.Size, folio)
-				px := g.TextW - pw
-				it.Ops = append(it.Ops, &textOp{X: px, Y: it.Base, Face: sans, Size: st.Size, Color: black, S: folio})
-				it.Ops = append(it.Ops, leaders(end+4, px-4, it.Base, st.Size)...)
-			}
-			it.Ops = append(it.Ops, &linkOp{X: indent, Y: 0, W: g.TextW - indent, H: it.H, Anchor: e.anchor})
-			if e.kind == "part" && k == 0 {
-				// Keep a part's line with its first chapter.
-				defer func(n int) {
-					if n < len(b.items) {
-						b.items[n].Keep = true
-					}
-				}(len(b.items) + 1)
-			}
-			b.items = append(b.items, it)
+		b.items = append(b.items, w.tocLines(tx, e, i == 0, pageOf(e.anchor))...)
+	}
+	// Keep a part's line with its first chapter.
+	for _, k := range partLines {
+		if k+1 < len(b.items) {
+			b.items[k+1].Keep = true
 		}
 	}
 	return b.items
+}
+
+// tocLines sets one entry of the contents: its number in the margin, its
+// title (on more lines when it wraps), dot leaders and the folio on its
+// last line, and a link over it all.
+func (w *writer) tocLines(tx *typesetter, e tocEntry, first bool, folio string) []*Item {
+	s := w.st
+	g := w.g
+	numW := measure(sans, s.Body, "Part VIII") + 8
+	chapW := measure(sans, s.Body, "00") + 10
+	pageW := measure(sans, s.Body, "000") + 2
+	var st style
+	var indent, lead, space, textX float64
+	numFace := sans
+	switch e.kind {
+	case "part":
+		st = style{Face: sansBold, Size: s.Body * 1.05, Color: black}
+		indent = float64(e.level) * s.Body * 1.5
+		lead, space, textX, numFace = s.Leading*1.1, s.Leading*1.2, indent+numW, sansBold
+	case "chapter":
+		st = style{Face: serif, Size: s.Body, Color: black}
+		indent = float64(e.level) * s.Body * 1.5
+		lead, space, textX = s.Leading, s.Leading*0.55, indent+chapW
+	default:
+		st = style{Face: serif, Size: s.Small, Color: rgb{0x33, 0x33, 0x33}}
+		indent = float64(e.level)*s.Body*1.5 + chapW - s.Body*1.5
+		lead, space, textX = s.Small*1.4, 0, indent
+	}
+	if first {
+		space = s.Leading * 1.5
+	}
+	width := g.TextW - textX - pageW - 14
+	ws, lines := breakLines(tx.words([]span{{st: st, text: e.title}}), width)
+	var items []*Item
+	for k, l := range lines {
+		it := setLine(ws, l, lineStyle{X: textX, Width: width, Align: alignLeft, Lead: lead, Face: st.Face, Size: st.Size})
+		it.Kind = "toc"
+		if k == 0 {
+			it.Space = space
+			if e.number != "" {
+				it.Ops = append(it.Ops, &textOp{X: indent, Y: it.Base, Face: numFace, Size: st.Size, Color: linkBlue, S: e.number})
+			}
+		} else {
+			it.Keep = true
+		}
+		if k == len(lines)-1 {
+			end := lineRight(it)
+			px := g.TextW - measure(sans, st.Size, folio)
+			it.Ops = append(it.Ops, &textOp{X: px, Y: it.Base, Face: sans, Size: st.Size, Color: black, S: folio})
+			it.Ops = append(it.Ops, leaders(end+4, px-4, it.Base, st.Size)...)
+		}
+		it.Ops = append(it.Ops, &linkOp{X: indent, Y: 0, W: g.TextW - indent, H: it.H, Anchor: e.anchor})
+		items = append(items, it)
+	}
+	return items
 }
 
 // leaders returns a row of dots from x0 to x1, each dot on a multiple of

@@ -126,47 +126,11 @@ func splitAfterPunct(w word) (head, tail word, ok bool) {
 }
 
 // totalFit finds the breaks with the least demerits whose lines all have an
-// adjustment ratio within tol.
+// adjustment ratio within tol: Knuth and Plass's algorithm, with the
+// feasible breaks of the words so far as its active nodes.
 func totalFit(ws []word, width, tol float64) ([]lineSpan, bool) {
+	p := newParagraph(ws)
 	n := len(ws)
-	// Prefix sums of natural widths, stretch and shrink. The space after
-	// word i counts only when a line goes on past it.
-	sumW := make([]float64, n+1)
-	sumY := make([]float64, n+1)
-	sumZ := make([]float64, n+1)
-	cuts := make([]int, n+1) // cut words before each position
-	for i, w := range ws {
-		cuts[i+1] = cuts[i]
-		if w.cut {
-			cuts[i+1]++
-		}
-		sumW[i+1] = sumW[i] + w.w
-		sumY[i+1] = sumY[i]
-		sumZ[i+1] = sumZ[i]
-		if i < n-1 {
-			sumW[i+1] += w.space
-			if w.hasSpace {
-				sumY[i+1] += w.space * stretchRatio
-				sumZ[i+1] += w.space * shrinkRatio
-			}
-		}
-	}
-	// lineMeasure gives a line of words [a, b): natural width without the
-	// space after its last word, and its stretch and shrink.
-	lineMeasure := func(a, b int) (nat, y, z float64) {
-		last := ws[b-1]
-		nat = sumW[b] - sumW[a]
-		y = sumY[b] - sumY[a]
-		z = sumZ[b] - sumZ[a]
-		if b-1 < n-1 {
-			nat -= last.space
-			if last.hasSpace {
-				y -= last.space * stretchRatio
-				z -= last.space * shrinkRatio
-			}
-		}
-		return
-	}
 	active := []*kpNode{{pos: 0}}
 	for b := 1; b <= n; b++ {
 		// A break is legal after word b-1 if it is the end, a forced
@@ -180,66 +144,129 @@ func totalFit(ws []word, width, tol float64) ([]lineSpan, bool) {
 		if w.cut && !w.hasSpace {
 			penalty = cutPenalty
 		}
-		var best [4]*kpNode
-		var keep []*kpNode
-		for _, a := range active {
-			nat, y, z := lineMeasure(a.pos, b)
-			last := forced
-			var r float64
-			switch {
-			case nat < width && last:
-				r = 0 // the last line (or one ended by a line break) is set ragged
-			case nat < width:
-				if y <= 0 {
-					// No space to stretch: a line of pieces of a long URL
-					// is set ragged at the cost of a loose one; a lone short
-					// word is not allowed.
-					r = math.Inf(1)
-					if cuts[b]-cuts[a.pos] > 0 || nat > 0.85*width {
-						r = (width - nat) / (0.1 * width)
-					}
-				} else {
-					r = (width - nat) / y
-				}
-			case nat > width:
-				if z <= 0 {
-					r = math.Inf(-1)
-				} else {
-					r = (width - nat) / z
-				}
-			}
-			if r < -1 {
-				continue // too tight: no later break can use this node either
-			}
-			keep = append(keep, a)
-			if r > tol {
-				continue
-			}
-			bad := 100 * math.Pow(math.Abs(r), 3)
-			d := math.Pow(linePenalty+bad, 2) + penalty*penalty
-			fit := fitness(r)
-			if a.line > 0 && abs(fit-a.fitness) > 1 {
-				d += fitnessDemerits
-			}
-			d += a.demerits
-			if best[fit] == nil || d < best[fit].demerits {
-				best[fit] = &kpNode{pos: b, line: a.line + 1, fitness: fit, demerits: d, prev: a}
-			}
-		}
-		active = keep
-		if forced {
-			// Every line must end here: only the new nodes stay.
-			active = active[:0]
-		}
-		for _, nd := range best {
-			if nd != nil {
-				active = append(active, nd)
-			}
-		}
+		active = p.breakAt(active, b, width, tol, forced, penalty)
 		if len(active) == 0 {
 			return nil, false
 		}
 	}
+	return p.lines(active)
+}
+
+// paragraph holds the prefix sums of a paragraph's natural widths, stretch
+// and shrink, so any line's measures cost two subtractions. The space after
+// word i counts only when a line goes on past it.
+type paragraph struct {
+	ws               []word
+	sumW, sumY, sumZ []float64
+	cuts             []int // cut words before each position
+}
+
+func newParagraph(ws []word) *paragraph {
+	n := len(ws)
+	p := &paragraph{ws: ws, sumW: make([]float64, n+1), sumY: make([]float64, n+1), sumZ: make([]float64, n+1), cuts: make([]int, n+1)}
+	for i, w := range ws {
+		p.cuts[i+1] = p.cuts[i]
+		if w.cut {
+			p.cuts[i+1]++
+		}
+		p.sumW[i+1] = p.sumW[i] + w.w
+		p.sumY[i+1] = p.sumY[i]
+		p.sumZ[i+1] = p.sumZ[i]
+		if i < n-1 {
+			p.sumW[i+1] += w.space
+			if w.hasSpace {
+				p.sumY[i+1] += w.space * stretchRatio
+				p.sumZ[i+1] += w.space * shrinkRatio
+			}
+		}
+	}
+	return p
+}
+
+// measure returns the natural width of the line of words [a, b), without
+// the space after its last word, and its stretch and shrink.
+func (p *paragraph) measure(a, b int) (nat, y, z float64) {
+	last := p.ws[b-1]
+	nat = p.sumW[b] - p.sumW[a]
+	y = p.sumY[b] - p.sumY[a]
+	z = p.sumZ[b] - p.sumZ[a]
+	if b-1 < len(p.ws)-1 {
+		nat -= last.space
+		if last.hasSpace {
+			y -= last.space * stretchRatio
+			z -= last.space * shrinkRatio
+		}
+	}
+	return
+}
+
+// ratio returns the adjustment ratio of the line [a, b) set to width: how
+// much of its stretch (positive) or shrink (negative) it uses.
+func (p *paragraph) ratio(a, b int, width float64, last bool) float64 {
+	nat, y, z := p.measure(a, b)
+	switch {
+	case nat < width && last:
+		return 0 // the last line (or one ended by a line break) is set ragged
+	case nat < width && y <= 0:
+		// No space to stretch: a line of pieces of a long URL is set
+		// ragged at the cost of a loose one; a lone short word is not
+		// allowed.
+		if p.cuts[b]-p.cuts[a] > 0 || nat > 0.85*width {
+			return (width - nat) / (0.1 * width)
+		}
+		return math.Inf(1)
+	case nat < width:
+		return (width - nat) / y
+	case nat > width && z <= 0:
+		return math.Inf(-1)
+	case nat > width:
+		return (width - nat) / z
+	}
+	return 0
+}
+
+// breakAt considers a break after word b-1 from every active node, and
+// returns the active nodes that stay: those a later break can still use,
+// and the best new node of each fitness class. After a forced break only
+// the new nodes stay.
+func (p *paragraph) breakAt(active []*kpNode, b int, width, tol float64, forced bool, penalty float64) []*kpNode {
+	var best [4]*kpNode
+	var keep []*kpNode
+	for _, a := range active {
+		r := p.ratio(a.pos, b, width, forced)
+		if r < -1 {
+			continue // too tight: no later break can use this node either
+		}
+		keep = append(keep, a)
+		if r > tol {
+			continue
+		}
+		bad := 100 * math.Pow(math.Abs(r), 3)
+		d := math.Pow(linePenalty+bad, 2) + penalty*penalty
+		fit := fitness(r)
+		if a.line > 0 && abs(fit-a.fitness) > 1 {
+			d += fitnessDemerits
+		}
+		d += a.demerits
+		if best[fit] == nil || d < best[fit].demerits {
+			best[fit] = &kpNode{pos: b, line: a.line + 1, fitness: fit, demerits: d, prev: a}
+		}
+	}
+	if forced {
+		keep = keep[:0]
+	}
+	for _, nd := range best {
+		if nd != nil {
+			keep = append(keep, nd)
+		}
+	}
+	return keep
+}
+
+// lines returns the lines of the active node at the paragraph's end with
+// the least demerits.
+func (p *paragraph) lines(active []*kpNode) ([]lineSpan, bool) {
+	n := len(p.ws)
 	var end *kpNode
 	for _, a := range active {
 		if a.pos == n && (end == nil || a.demerits < end.demerits) {
@@ -251,7 +278,7 @@ func totalFit(ws []word, width, tol float64) ([]lineSpan, bool) {
 	}
 	var lines []lineSpan
 	for nd := end; nd.prev != nil; nd = nd.prev {
-		lines = append(lines, lineSpan{from: nd.prev.pos, to: nd.pos, justify: nd.pos < n && !ws[nd.pos-1].brk})
+		lines = append(lines, lineSpan{from: nd.prev.pos, to: nd.pos, justify: nd.pos < n && !p.ws[nd.pos-1].brk})
 	}
 	slices.Reverse(lines)
 	return lines, true

@@ -13,16 +13,6 @@ import (
 	"github.com/bindery-books/bindery/book/internal/golden"
 )
 
-// loadBook loads a book from its files (see golden.LoadFiles).
-func loadBook(t testing.TB, files map[string]string) *book.Book {
-	t.Helper()
-	b, err := golden.LoadFiles(files)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 // chapterFlow lays out the first chapter of b.
 func chapterFlow(t testing.TB, b *book.Book) *Flow {
 	t.Helper()
@@ -268,7 +258,7 @@ func TestPaginateKeeps(t *testing.T) {
 
 // TestDeterministic writes a book twice and compares the bytes.
 func TestDeterministic(t *testing.T) {
-	b := loadBook(t, map[string]string{
+	b := golden.MustLoad(t, map[string]string{
 		"_index.md": "---\ntitle: Twice\n---\n- [One](one.md)\n- Part\n  - [Two](two.md)\n",
 		"one.md":    "---\ntitle: One\n---\n## Section\n\nText with a note[^1].\n\n[^1]: The note.\n\n| a | b |\n|---|--:|\n| 1 | 2 |\n",
 		"two.md":    "---\ntitle: Two\n---\n```go\nfunc main() {}\n```\n\n- [x] done\n- [ ] todo\n",

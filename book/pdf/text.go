@@ -495,6 +495,29 @@ func baseline(f font.Face, size, lead float64) float64 {
 // setLine makes the item of one line.
 func setLine(ws []word, ls lineSpan, st lineStyle) *Item {
 	line := ws[ls.from:ls.to]
+	lead := lineLead(line, st)
+	base := baseline(st.Face, st.Size, lead)
+	x, stretch := lineStart(line, ls.justify, st)
+	l := &lineSetter{it: &Item{H: lead, Kind: "line", Base: base}, x: x, base: base}
+	for k, w := range line {
+		for _, p := range w.pieces {
+			l.piece(p)
+		}
+		for _, n := range w.notes {
+			if !slices.Contains(l.it.Notes, n) {
+				l.it.Notes = append(l.it.Notes, n)
+			}
+		}
+		if k < len(line)-1 {
+			l.gap(w, ws[ls.from+k+1], stretch)
+		}
+	}
+	return l.item()
+}
+
+// lineLead returns the height of a line: the style's leading, more when a
+// piece of larger type (a heading's size inside the line) needs it.
+func lineLead(line []word, st lineStyle) float64 {
 	lead := st.Lead
 	for _, w := range line {
 		for _, p := range w.pieces {
@@ -503,7 +526,13 @@ func setLine(ws []word, ls lineSpan, st lineStyle) *Item {
 			}
 		}
 	}
-	base := baseline(st.Face, st.Size, lead)
+	return lead
+}
+
+// lineStart returns where a line starts and the space added to each of its
+// gaps: shrunk to fit, stretched to justify, or moved for centred and
+// right-aligned text.
+func lineStart(line []word, justify bool, st lineStyle) (x, stretch float64) {
 	natural := 0.0
 	gaps := 0
 	for k, w := range line {
@@ -516,12 +545,11 @@ func setLine(ws []word, ls lineSpan, st lineStyle) *Item {
 		}
 	}
 	extra := st.Width - natural
-	stretch := 0.0
-	x := st.X
+	x = st.X
 	switch {
 	case extra < 0 && gaps > 0:
 		stretch = extra / float64(gaps) // shrink to fit
-	case st.Align == alignJustify && ls.justify && gaps > 0:
+	case st.Align == alignJustify && justify && gaps > 0:
 		stretch = extra / float64(gaps)
 		if stretch > 1.5*st.Size {
 			stretch = 0 // too loose to justify: set it ragged
@@ -531,69 +559,80 @@ func setLine(ws []word, ls lineSpan, st lineStyle) *Item {
 	case st.Align == alignRight && extra > 0:
 		x += extra
 	}
-	it := &Item{H: lead, Kind: "line", Base: base}
-	var under, over []Op
-	var link struct {
+	return x, stretch
+}
+
+// lineSetter sets the pieces of a line from left to right: the text, with
+// the tints of inline code under it, and strike-throughs and link areas
+// over it.
+type lineSetter struct {
+	it          *Item
+	x, base     float64
+	under, over []Op
+	link        struct {
 		key, url string
 		x0, x1   float64
 	}
-	flushLink := func() {
-		if link.key != "" || link.url != "" {
-			over = append(over, &linkOp{X: link.x0, Y: 0, W: link.x1 - link.x0, H: lead, Anchor: link.key, URL: link.url})
-		}
-		link.key, link.url = "", ""
+}
+
+func (l *lineSetter) piece(p piece) {
+	y := l.base - p.st.Rise
+	if p.glyph != 0 {
+		l.it.Ops = append(l.it.Ops, &glyphOp{X: l.x, Y: y, Face: p.st.Face, Size: p.st.Size, Color: p.st.Color, R: p.glyph})
+	} else {
+		l.it.Ops = append(l.it.Ops, &textOp{X: l.x, Y: y, Face: p.st.Face, Size: p.st.Size, Color: p.st.Color, S: p.text})
 	}
-	for k, w := range line {
-		for _, p := range w.pieces {
-			y := base - p.st.Rise
-			switch {
-			case p.glyph != 0:
-				it.Ops = append(it.Ops, &glyphOp{X: x, Y: y, Face: p.st.Face, Size: p.st.Size, Color: p.st.Color, R: p.glyph})
-			default:
-				it.Ops = append(it.Ops, &textOp{X: x, Y: y, Face: p.st.Face, Size: p.st.Size, Color: p.st.Color, S: p.text})
-			}
-			if p.st.Code {
-				under = append(under, &rectOp{X: x - 1, Y: base - 0.8*p.st.Size, W: p.w + 2, H: 1.05 * p.st.Size, Fill: &inlineBg})
-			}
-			if p.st.Strike {
-				c := p.st.Color
-				over = append(over, &lineOp{X1: x, Y1: y - 0.3*p.st.Size, X2: x + p.w, Y2: y - 0.3*p.st.Size, Color: c, W: 0.06 * p.st.Size})
-			}
-			if p.st.Link != link.key || p.st.URL != link.url {
-				flushLink()
-				link.key, link.url, link.x0 = p.st.Link, p.st.URL, x
-			}
-			x += p.w
-			link.x1 = x
-		}
-		for _, n := range w.notes {
-			if !slices.Contains(it.Notes, n) {
-				it.Notes = append(it.Notes, n)
-			}
-		}
-		if k < len(line)-1 {
-			gap := w.space
-			if w.hasSpace {
-				gap += stretch
-			}
-			next := ws[ls.from+k+1]
-			if w.spaceSt.Code && len(next.pieces) > 0 && next.pieces[0].st.Code && len(w.pieces) > 0 && w.pieces[len(w.pieces)-1].st.Code {
-				under = append(under, &rectOp{X: x, Y: base - 0.8*w.spaceSt.Size, W: gap, H: 1.05 * w.spaceSt.Size, Fill: &inlineBg})
-			}
-			if w.spaceSt.Strike && len(next.pieces) > 0 && next.pieces[0].st.Strike {
-				over = append(over, &lineOp{X1: x, Y1: base - 0.3*w.spaceSt.Size, X2: x + gap, Y2: base - 0.3*w.spaceSt.Size, Color: w.spaceSt.Color, W: 0.06 * w.spaceSt.Size})
-			}
-			if len(next.pieces) == 0 || next.pieces[0].st.Link != link.key || next.pieces[0].st.URL != link.url {
-				flushLink()
-			}
-			x += gap
-		}
+	if p.st.Code {
+		l.under = append(l.under, &rectOp{X: l.x - 1, Y: l.base - 0.8*p.st.Size, W: p.w + 2, H: 1.05 * p.st.Size, Fill: &inlineBg})
 	}
-	flushLink()
-	if len(under) > 0 {
-		it.Ops = append(under, it.Ops...)
+	if p.st.Strike {
+		l.over = append(l.over, &lineOp{X1: l.x, Y1: y - 0.3*p.st.Size, X2: l.x + p.w, Y2: y - 0.3*p.st.Size, Color: p.st.Color, W: 0.06 * p.st.Size})
 	}
-	it.Ops = append(it.Ops, over...)
+	if p.st.Link != l.link.key || p.st.URL != l.link.url {
+		l.flushLink()
+		l.link.key, l.link.url, l.link.x0 = p.st.Link, p.st.URL, l.x
+	}
+	l.x += p.w
+	l.link.x1 = l.x
+}
+
+// gap sets the space after word w, stretched, carrying on the tint,
+// strike-through or link that spans it to the next word.
+func (l *lineSetter) gap(w, next word, stretch float64) {
+	gap := w.space
+	if w.hasSpace {
+		gap += stretch
+	}
+	sp := w.spaceSt
+	if sp.Code && len(next.pieces) > 0 && next.pieces[0].st.Code && len(w.pieces) > 0 && w.pieces[len(w.pieces)-1].st.Code {
+		l.under = append(l.under, &rectOp{X: l.x, Y: l.base - 0.8*sp.Size, W: gap, H: 1.05 * sp.Size, Fill: &inlineBg})
+	}
+	if sp.Strike && len(next.pieces) > 0 && next.pieces[0].st.Strike {
+		l.over = append(l.over, &lineOp{X1: l.x, Y1: l.base - 0.3*sp.Size, X2: l.x + gap, Y2: l.base - 0.3*sp.Size, Color: sp.Color, W: 0.06 * sp.Size})
+	}
+	if len(next.pieces) == 0 || next.pieces[0].st.Link != l.link.key || next.pieces[0].st.URL != l.link.url {
+		l.flushLink()
+	}
+	l.x += gap
+}
+
+// flushLink ends the link area being set, if any.
+func (l *lineSetter) flushLink() {
+	if l.link.key != "" || l.link.url != "" {
+		l.over = append(l.over, &linkOp{X: l.link.x0, Y: 0, W: l.link.x1 - l.link.x0, H: l.it.H, Anchor: l.link.key, URL: l.link.url})
+	}
+	l.link.key, l.link.url = "", ""
+}
+
+// item returns the line with its tints under the text and its rules and
+// link areas over it.
+func (l *lineSetter) item() *Item {
+	l.flushLink()
+	it := l.it
+	if len(l.under) > 0 {
+		it.Ops = append(l.under, it.Ops...)
+	}
+	it.Ops = append(it.Ops, l.over...)
 	return it
 }
 

@@ -21,6 +21,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/bindery-books/bindery/book"
@@ -109,66 +110,10 @@ type options struct {
 }
 
 func runBook(cmd string, args []string, stdout, stderr io.Writer) int {
-	var o options
-	fs := flag.NewFlagSet("bindery "+cmd, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	switch cmd {
-	case "epub", "pdf":
-		fs.StringVar(&o.out, "o", "", "write the book to `FILE` (default: the book's slug, .epub or .pdf, in the working folder)")
-	case "build":
-		fs.StringVar(&o.out, "o", "dist", "write every format into `OUTDIR`")
+	o, dir, code := parseFlags(cmd, args, stderr)
+	if code >= 0 {
+		return code
 	}
-	fs.StringVar(&o.root, "root", "", "content root that site-absolute links resolve against (default: nearest folder named content)")
-	fs.BoolVar(&o.drafts, "drafts", false, "include pages marked draft: true")
-	fs.BoolVar(&o.strict, "strict", false, "treat warnings as errors")
-	if cmd != "check" {
-		fs.BoolVar(&o.fetchRemote, "fetch-remote", false, "download remote (http, https) images into the book")
-	}
-	if cmd != "check" {
-		fs.BoolVar(&o.quiet, "q", false, "print errors only")
-		fs.BoolVar(&o.verbose, "v", false, "print every step")
-	}
-	if cmd == "pdf" || cmd == "build" {
-		fs.StringVar(&o.pageSize, "page-size", "", "page size: "+strings.Join(book.PageSizes, ", ")+" (default: book.yaml's, else a4)")
-		fs.BoolVar(&o.twoSide, "twoside", false, "lay out for two-sided print: mirrored margins, chapters open on recto pages")
-		fs.Float64Var(&o.fontSize, "font-size", 0, "body text size in points (default: book.yaml's, else 10.5)")
-	}
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: bindery %s [flags] [DIR]\n\nFlags:\n", cmd)
-		fs.PrintDefaults()
-	}
-	// Flags may come before or after DIR.
-	var dirs []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return exitOK
-			}
-			return exitUsage
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		dirs = append(dirs, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
-	if len(dirs) > 1 {
-		fmt.Fprintf(stderr, "bindery %s: one DIR at most, got %d\n", cmd, len(dirs))
-		return exitUsage
-	}
-	dir := "content"
-	if len(dirs) == 1 {
-		dir = dirs[0]
-	}
-	if o.pageSize != "" && !validPageSize(o.pageSize) {
-		fmt.Fprintf(stderr, "bindery %s: --page-size %q: want one of %s\n", cmd, o.pageSize, strings.Join(book.PageSizes, ", "))
-		return exitUsage
-	}
-	if o.fontSize != 0 && (o.fontSize < 6 || o.fontSize > 20) {
-		fmt.Fprintf(stderr, "bindery %s: --font-size %v: want between 6 and 20\n", cmd, o.fontSize)
-		return exitUsage
-	}
-
 	r := &reporter{w: stderr, quiet: o.quiet, verbose: o.verbose, tty: isTerminal(stderr)}
 	b, err := book.Load(dir, book.Options{Root: o.root, Drafts: o.drafts, Strict: o.strict, FetchRemote: o.fetchRemote})
 	if b != nil {
@@ -182,31 +127,84 @@ func runBook(cmd string, args []string, stdout, stderr io.Writer) int {
 		return exitBook
 	}
 	r.verbosef("%s: %d chapters, %d parts", b.Index, len(b.Chapters), len(b.Parts))
-
-	var code int
 	switch cmd {
 	case "check":
 		if !o.quiet {
 			fmt.Fprintf(stderr, "%s: %d chapters, links resolved\n", b.Index, len(b.Chapters))
 		}
 		return exitOK
-	case "epub":
-		code = writeOne(b, o, r, "epub", o.out)
-	case "pdf":
-		code = writeOne(b, o, r, "pdf", o.out)
 	case "build":
-		code = build(b, o, r)
+		return build(b, o, r)
 	}
-	return code
+	return writeOne(b, o, r, cmd, o.out)
 }
 
-func validPageSize(s string) bool {
-	for _, p := range book.PageSizes {
-		if p == s {
-			return true
+// parseFlags parses a book command's flags and DIR, which may come in any
+// order. It returns an exit code when the command must stop (bad usage, or
+// -h), else -1.
+func parseFlags(cmd string, args []string, stderr io.Writer) (options, string, int) {
+	var o options
+	fs := flagSet(cmd, &o, stderr)
+	var dirs []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return o, "", exitOK
+			}
+			return o, "", exitUsage
 		}
+		if fs.NArg() == 0 {
+			break
+		}
+		dirs = append(dirs, fs.Arg(0))
+		args = fs.Args()[1:]
 	}
-	return false
+	switch {
+	case len(dirs) > 1:
+		fmt.Fprintf(stderr, "bindery %s: one DIR at most, got %d\n", cmd, len(dirs))
+		return o, "", exitUsage
+	case o.pageSize != "" && !slices.Contains(book.PageSizes, o.pageSize):
+		fmt.Fprintf(stderr, "bindery %s: --page-size %q: want one of %s\n", cmd, o.pageSize, strings.Join(book.PageSizes, ", "))
+		return o, "", exitUsage
+	case o.fontSize != 0 && (o.fontSize < 6 || o.fontSize > 20):
+		fmt.Fprintf(stderr, "bindery %s: --font-size %v: want between 6 and 20\n", cmd, o.fontSize)
+		return o, "", exitUsage
+	}
+	dir := "content"
+	if len(dirs) == 1 {
+		dir = dirs[0]
+	}
+	return o, dir, -1
+}
+
+// flagSet returns the flags of a book command, bound to o.
+func flagSet(cmd string, o *options, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("bindery "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	switch cmd {
+	case "epub", "pdf":
+		fs.StringVar(&o.out, "o", "", "write the book to `FILE` (default: the book's slug, .epub or .pdf, in the working folder)")
+	case "build":
+		fs.StringVar(&o.out, "o", "dist", "write every format into `OUTDIR`")
+	}
+	fs.StringVar(&o.root, "root", "", "content root that site-absolute links resolve against (default: nearest folder named content)")
+	fs.BoolVar(&o.drafts, "drafts", false, "include pages marked draft: true")
+	fs.BoolVar(&o.strict, "strict", false, "treat warnings as errors")
+	if cmd != "check" {
+		fs.BoolVar(&o.fetchRemote, "fetch-remote", false, "download remote (http, https) images into the book")
+		fs.BoolVar(&o.quiet, "q", false, "print errors only")
+		fs.BoolVar(&o.verbose, "v", false, "print every step")
+	}
+	if cmd == "pdf" || cmd == "build" {
+		fs.StringVar(&o.pageSize, "page-size", "", "page size: "+strings.Join(book.PageSizes, ", ")+" (default: book.yaml's, else a4)")
+		fs.BoolVar(&o.twoSide, "twoside", false, "lay out for two-sided print: mirrored margins, chapters open on recto pages")
+		fs.Float64Var(&o.fontSize, "font-size", 0, "body text size in points (default: book.yaml's, else 10.5)")
+	}
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: bindery %s [flags] [DIR]\n\nFlags:\n", cmd)
+		fs.PrintDefaults()
+	}
+	return fs
 }
 
 // printErr prints a joined error one problem per line.

@@ -91,6 +91,17 @@ func (f *Fixture) Load(t testing.TB) *book.Book {
 	return b
 }
 
+// MustLoad loads a book from its files (see LoadFiles), failing the test
+// on any error.
+func MustLoad(t testing.TB, files map[string]string) *book.Book {
+	t.Helper()
+	b, err := LoadFiles(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 // LoadFiles loads a book from its files; when they have no _index.md, the
 // chapter "input.md" becomes the book, with a second chapter to link to.
 func LoadFiles(files map[string]string) (*book.Book, error) {
