@@ -77,7 +77,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return exitUsage
 }
 
+// buildVersion is the release version, stamped in by the release build
+// with -ldflags "-X main.buildVersion=v1.2.3".
+var buildVersion string
+
 func version() string {
+	if buildVersion != "" {
+		return buildVersion
+	}
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
 		return "(unknown)"
