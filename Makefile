@@ -3,7 +3,7 @@
 #   make          build every format of the book into dist/
 #   make test     run the tests
 #   make check    check the book's links; validate dist/ with EPUBCheck and qpdf
-#   make lint     gofmt, go vet, staticcheck, actionlint
+#   make lint     gofmt, go vet, staticcheck, actionlint, shellcheck
 #   make release  the release archives and checksums.txt, into dist/release
 #   make fuzz     run each fuzz target briefly
 #   make clean    remove dist/
@@ -49,10 +49,15 @@ check: $(BINDERY)
 	@test -f $(DIST)/$(NAME).pdf || $(MAKE) pdf
 	qpdf --check $(DIST)/$(NAME).pdf
 
+# actionlint checks action.yml through the workflows that use it (uses: ./);
+# shellcheck checks the scripts (actionlint also runs it on the workflows'
+# run: steps).
 lint:
 	@out=$$(gofmt -l cmd book assets .github); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./... ./.github/release
 	$(GO) run $(STATICCHECK) ./... ./.github/release
+	@command -v shellcheck >/dev/null || { echo "shellcheck is not installed (apt-get install shellcheck)"; exit 1; }
+	shellcheck .github/action/run.sh .ci/run
 	$(GO) run $(ACTIONLINT) .github/workflows/*.yml
 
 fuzz:
