@@ -49,9 +49,9 @@ check: $(BINDERY)
 	@test -f $(DIST)/$(NAME).pdf || $(MAKE) pdf
 	qpdf --check $(DIST)/$(NAME).pdf
 
-# actionlint checks action.yml through the workflows that use it (uses: ./);
-# shellcheck checks the scripts (actionlint also runs it on the workflows'
-# run: steps).
+# actionlint checks action.yml through the workflows that use it (uses: ./),
+# and the workflow bindery new writes; shellcheck checks the scripts
+# (actionlint also runs it on the workflows' run: steps).
 lint:
 	@out=$$(gofmt -l cmd book assets .github); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./... ./.github/release
@@ -59,6 +59,10 @@ lint:
 	@command -v shellcheck >/dev/null || { echo "shellcheck is not installed (apt-get install shellcheck)"; exit 1; }
 	shellcheck .github/action/run.sh .ci/run
 	$(GO) run $(ACTIONLINT) .github/workflows/*.yml
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+		$(GO) run ./cmd/bindery new "$$tmp/book" >/dev/null && \
+		echo "actionlint <bindery new>/.github/workflows/book.yml" && \
+		$(GO) run $(ACTIONLINT) "$$tmp/book/.github/workflows/book.yml"
 
 fuzz:
 	@for pkg in $$($(GO) list ./...); do \

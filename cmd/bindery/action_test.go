@@ -55,6 +55,15 @@ func readAction(t *testing.T) actionMeta {
 	return a
 }
 
+// actionInputs returns the names of the action's inputs.
+func actionInputs(t *testing.T) map[string]bool {
+	m := map[string]bool{}
+	for k := range readAction(t).Inputs {
+		m[k] = true
+	}
+	return m
+}
+
 // TestActionYAML checks action.yml's contract: the inputs and outputs the
 // README documents, each input passed to the script as INPUT_<NAME> and in
 // no other way, and no expression pasted into a script.
