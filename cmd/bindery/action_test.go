@@ -430,3 +430,72 @@ func TestAction(t *testing.T) {
 		})
 	}
 }
+
+// TestActionREADME checks README's "Publish from GitHub" against
+// action.yml: its tables list every input, with its default, and every
+// output; its snippet gives only declared inputs.
+func TestActionREADME(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(data), "\n## Publish from GitHub\n")
+	if !ok {
+		t.Fatal(`README has no "## Publish from GitHub" section`)
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	a := readAction(t)
+	rows := map[string][]string{}
+	for _, line := range strings.Split(section, "\n") {
+		if m := regexp.MustCompile("^\\| `([a-z-]+)` \\|(.*)\\|$").FindStringSubmatch(line); m != nil {
+			rows[m[1]] = strings.Split(m[2], "|")
+		}
+	}
+	for name, in := range a.Inputs {
+		row, ok := rows[name]
+		if !ok {
+			t.Errorf("README's table lacks input %s", name)
+			continue
+		}
+		if def := strings.TrimSpace(row[0]); *in.Default != "" && def != "`"+*in.Default+"`" {
+			t.Errorf("README gives input %s the default %s, action.yml %q", name, def, *in.Default)
+		}
+	}
+	for name := range a.Outputs {
+		if _, ok := rows[name]; !ok {
+			t.Errorf("README's table lacks output %s", name)
+		}
+	}
+	if len(rows) != len(a.Inputs)+len(a.Outputs) {
+		t.Errorf("README's tables list %d inputs and outputs, action.yml has %d", len(rows), len(a.Inputs)+len(a.Outputs))
+	}
+	_, snippet, _ := strings.Cut(section, "```yaml\n")
+	snippet, _, _ = strings.Cut(snippet, "```")
+	var wf struct {
+		Jobs map[string]struct {
+			Steps []struct {
+				Uses string            `yaml:"uses"`
+				With map[string]string `yaml:"with"`
+			} `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal([]byte(snippet), &wf); err != nil {
+		t.Fatalf("README's snippet: %v", err)
+	}
+	used := false
+	for _, j := range wf.Jobs {
+		for _, s := range j.Steps {
+			if strings.HasPrefix(s.Uses, "bindery-books/bindery@") {
+				used = true
+				for k := range s.With {
+					if _, ok := a.Inputs[k]; !ok {
+						t.Errorf("README's snippet gives input %q, which action.yml does not declare", k)
+					}
+				}
+			}
+		}
+	}
+	if !used {
+		t.Error("README's snippet does not use bindery-books/bindery")
+	}
+}
