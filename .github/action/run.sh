@@ -58,6 +58,10 @@ oneline() {
 	esac
 }
 
+# Temporary folders, removed however the script ends.
+dl='' stage=''
+trap 'rm -rf ${dl:+"$dl"} ${stage:+"$stage"}' EXIT
+
 sha256() {
 	if command -v sha256sum >/dev/null; then
 		sha256sum "$1" | cut -d' ' -f1
@@ -165,7 +169,6 @@ else
 		mkdir -p "$bindir"
 		chmod +x "$dl/x/$exe"
 		mv -f "$dl/x/$exe" "$bindir/$exe"
-		rm -rf "$dl"
 	fi
 fi
 bindery="$bindir/$exe"
@@ -183,7 +186,6 @@ fi
 # build wrote, then move them into the output folder.
 abs=$(cd "$book" && pwd)
 stage=$(mktemp -d "$tmp/bindery-out.XXXXXX")
-trap 'rm -rf "$stage"' EXIT
 flags=()
 [ "$strict" = true ] && flags+=(--strict)
 [ "$fetch_remote" = true ] && flags+=(--fetch-remote)

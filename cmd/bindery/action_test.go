@@ -418,6 +418,9 @@ func TestAction(t *testing.T) {
 			if entries, _ := os.ReadDir(out); len(entries) > 0 {
 				t.Errorf("a failed run wrote into the output folder: %v", entries)
 			}
+			if left, _ := filepath.Glob(filepath.Join(r.temp, "bindery-*")); len(left) > 0 {
+				t.Errorf("left behind: %v", left)
+			}
 			if tc.name == "checksum mismatch" {
 				if bins, _ := filepath.Glob(filepath.Join(r.temp, "bindery", "*", "bindery*")); len(bins) > 0 {
 					t.Errorf("a binary that failed its check was installed: %v", bins)
