@@ -11,6 +11,7 @@
 #   GITHUB_ACTION_PATH                    this action's checkout (for version: source)
 #   BINDERY_ACTION_REF                    the ref the action is used at (github.action_ref)
 #   BINDERY_ACTION_REPOSITORY             owner/name of the action (github.action_repository)
+#   GITHUB_WORKSPACE, GITHUB_REPOSITORY   for uses: ./, the action's repository
 #   GITHUB_SERVER_URL                     https://github.com unless on GitHub Enterprise
 #   BINDERY_RELEASES_URL                  where releases are downloaded from, instead of
 #                                         $GITHUB_SERVER_URL/OWNER/NAME/releases (tests, mirrors)
@@ -112,9 +113,29 @@ exe=bindery
 [ "$goos" = windows ] && exe=bindery.exe
 tmp=${RUNNER_TEMP:?RUNNER_TEMP is not set}
 
+# The action's repository and ref. Composite actions do not always get
+# github.action_repository and github.action_ref, so they are also read
+# from the action's path, RUNNER/_actions/OWNER/NAME/REF. With uses: ./
+# the action is the workflow's own repository.
+repo=${BINDERY_ACTION_REPOSITORY:-}
+ref=${BINDERY_ACTION_REF:-}
+action_path=${GITHUB_ACTION_PATH:-}
+action_path=${action_path//\\//}
+case "$action_path" in
+*/_actions/*/*/*)
+	IFS=/ read -r a_owner a_name a_ref _ <<<"${action_path##*/_actions/}"
+	repo=${repo:-$a_owner/$a_name}
+	ref=${ref:-$a_ref}
+	;;
+esac
+workspace=${GITHUB_WORKSPACE:-}
+if [ -z "$repo" ] && [ -n "$workspace" ] && [ "$action_path" = "${workspace//\\//}" ]; then
+	repo=${GITHUB_REPOSITORY:-}
+fi
+repo=${repo:-bindery-books/bindery}
+
 # Which bindery: a release tag, latest, or source.
 if [ -z "$version" ]; then
-	ref=${BINDERY_ACTION_REF:-}
 	if [[ "$ref" =~ ^v[0-9]+\.[0-9]+\.[0-9]+ ]]; then
 		version=$ref
 	else
@@ -133,7 +154,6 @@ if [ "$version" = source ]; then
 	echo "Building bindery from $src"
 	(cd "$src" && CGO_ENABLED=0 go build -trimpath -o "$bindir/$exe" ./cmd/bindery)
 else
-	repo=${BINDERY_ACTION_REPOSITORY:-bindery-books/bindery}
 	releases=${BINDERY_RELEASES_URL:-${GITHUB_SERVER_URL:-https://github.com}/$repo/releases}
 	if [ "$version" = latest ]; then
 		base="$releases/latest/download"

@@ -124,8 +124,9 @@ func TestActionYAML(t *testing.T) {
 }
 
 // releaseServer serves a release of this source, built for this machine by
-// .github/release, as GitHub serves releases: /download/TAG/ASSET and
-// /latest/download/ASSET. The tag v0.0.0-bad serves a checksums.txt that
+// .github/release, as GitHub serves releases: /OWNER/NAME/releases/download/TAG/ASSET
+// and /OWNER/NAME/releases/latest/download/ASSET, with or without the
+// /OWNER/NAME/releases. The tag v0.0.0-bad serves a checksums.txt that
 // does not match; any other tag but v0.0.0-test is not found.
 type releaseServer struct {
 	*httptest.Server
@@ -149,6 +150,11 @@ func newReleaseServer(t *testing.T) *releaseServer {
 		rs.hits = append(rs.hits, r.URL.Path)
 		rs.mu.Unlock()
 		p := r.URL.Path
+		// GitHub's layout, /OWNER/NAME/releases/download/..., or
+		// BINDERY_RELEASES_URL's, /download/...
+		if m := regexp.MustCompile(`^/[^/]+/[^/]+/releases(/.*)$`).FindStringSubmatch(p); m != nil {
+			p = m[1]
+		}
 		var asset string
 		switch {
 		case strings.HasPrefix(p, "/latest/download/"):
@@ -359,6 +365,40 @@ func TestAction(t *testing.T) {
 		}
 		if r.outputs["pdf"] != filepath.Join(out, "small-book.pdf") || r.outputs["epub"] != "" {
 			t.Errorf("outputs %v, want the PDF only", r.outputs)
+		}
+	})
+
+	// Where composite actions lack github.action_ref and
+	// github.action_repository, the action's path tells them.
+	t.Run("repository and ref from the action's path", func(t *testing.T) {
+		out := filepath.Join(t.TempDir(), "out")
+		actionPath := filepath.Join(t.TempDir(), "_actions", "someone", "fork", testVersion)
+		os.MkdirAll(actionPath, 0o755)
+		r := runAction(t, rs, map[string]string{
+			"INPUT_PATH": filepath.Join(small, "content"), "INPUT_OUTPUT": out, "INPUT_FORMATS": "epub",
+			"GITHUB_ACTION_PATH": actionPath, "BINDERY_RELEASES_URL": "", "GITHUB_SERVER_URL": rs.URL,
+		})
+		if r.err != nil {
+			t.Fatalf("%v\n%s%s", r.err, r.stdout, r.stderr)
+		}
+		if !rs.requested("/someone/fork/releases/download/" + testVersion + "/bindery_") {
+			t.Errorf("not downloaded from someone/fork's release %s:\n%s", testVersion, r.stdout)
+		}
+	})
+
+	// uses: ./ runs the workflow's own repository's releases.
+	t.Run("uses: ./", func(t *testing.T) {
+		out := filepath.Join(t.TempDir(), "out")
+		root, _ := filepath.Abs(repoRoot)
+		r := runAction(t, rs, map[string]string{
+			"INPUT_PATH": filepath.Join(small, "content"), "INPUT_OUTPUT": out, "INPUT_FORMATS": "epub", "INPUT_VERSION": testVersion,
+			"GITHUB_WORKSPACE": root, "GITHUB_REPOSITORY": "me/mine", "BINDERY_RELEASES_URL": "", "GITHUB_SERVER_URL": rs.URL,
+		})
+		if r.err != nil {
+			t.Fatalf("%v\n%s%s", r.err, r.stdout, r.stderr)
+		}
+		if !rs.requested("/me/mine/releases/download/" + testVersion + "/bindery_") {
+			t.Errorf("not downloaded from me/mine's release %s:\n%s", testVersion, r.stdout)
 		}
 	})
 
