@@ -7,6 +7,7 @@
 //	bindery pdf   [-o FILE] [flags] [DIR]
 //	bindery build [-o OUTDIR] [flags] [DIR]
 //	bindery check [--strict] [DIR]
+//	bindery new   [DIR]
 //	bindery version
 //
 // DIR is the folder holding the book's _index.md; it defaults to "content".
@@ -52,6 +53,7 @@ Commands:
 	pdf      write a print PDF (default: <slug>.pdf)
 	build    write every format into a folder (default: dist)
 	check    load the book, resolve every link, report; write nothing
+	new      start a new book in DIR (default: the working folder)
 	version  print the version
 
 DIR is the folder holding the book's _index.md (default: content).
@@ -67,6 +69,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "epub", "pdf", "build", "check":
 		return runBook(args[0], args[1:], stdout, stderr)
+	case "new":
+		return runNew(args[1:], stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "bindery", version())
 		return exitOK
@@ -78,7 +82,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return exitUsage
 }
 
+// buildVersion is the release version, stamped in by the release build
+// with -ldflags "-X main.buildVersion=v1.2.3".
+var buildVersion string
+
 func version() string {
+	if buildVersion != "" {
+		return buildVersion
+	}
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
 		return "(unknown)"
