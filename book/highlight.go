@@ -24,12 +24,14 @@ func CodeLanguage(info string) string {
 
 var iexPrompt = regexp.MustCompile(`^(?:iex|\.\.\.)(?:\([^)]*\))?> ?`)
 
-// Highlight splits code into tokens with chroma, for both packagers.
-// It knows iex sessions, which chroma does not: prompts, Elixir input,
-// and output lines. Unknown languages come back as one plain token per line.
+// Highlight splits code into tokens with chroma; CodeBlock.Tokens calls it
+// for both outputs. It knows iex sessions, which chroma does not: prompts,
+// Elixir input, and output lines. Unknown languages come back as one plain
+// token per line.
 //
-// Results are cached, so the packagers of one build highlight each block
-// once between them; callers must not modify the tokens.
+// Results are cached by language and code, so identical blocks, and the
+// builds of one process, highlight once; callers must not modify the
+// tokens.
 func Highlight(lang, code string) []chroma.Token {
 	key := lang + "\x00" + code
 	if v, ok := highlighted.Load(key); ok {

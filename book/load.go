@@ -620,7 +620,7 @@ func uniqueID(s string, used map[string]bool) string {
 	if id == "" || id[0] < 'a' || id[0] > 'z' {
 		id = "c" + id
 	}
-	// Names the packagers use for their own files.
+	// Names the outputs use for their own files.
 	switch id {
 	case "nav", "cover", "title", "toc", "contents", "style", "colophon":
 		id += "-chapter"

@@ -12,7 +12,7 @@ type Section struct {
 // Sections returns the sections of ch that a table of contents of the given
 // depth lists below the chapter: ## headings at depth 2, and ### under them
 // at depth 3, and so on. A chapter whose body uses # headings for its
-// sections starts there. Both packagers build their contents from it, so the
+// sections starts there. Both outputs build their contents from it, so the
 // EPUB's navigation and the PDF's contents and outline agree.
 func (ch *Chapter) Sections(depth int) []*Section {
 	if depth < 2 {
