@@ -26,6 +26,12 @@ const (
 // and markup left out), in order.
 var benchWords = sync.OnceValue(func() []string {
 	files, _ := filepath.Glob("../../../content/*.md")
+	return proseWords(files)
+})
+
+// proseWords returns the words of the prose of markdown files: code
+// blocks, tables and markup left out.
+func proseWords(files []string) []string {
 	var words []string
 	for _, f := range files {
 		data, err := os.ReadFile(f)
@@ -49,7 +55,7 @@ var benchWords = sync.OnceValue(func() []string {
 		words = strings.Fields(sampleText)
 	}
 	return words
-})
+}
 
 // benchLine is a justified line: its words and the x of each.
 type benchLine struct {
@@ -60,9 +66,11 @@ type benchLine struct {
 
 // benchLines breaks the words into justified lines of the text width,
 // measured with shaping, enough for pages pages.
-func benchLines(pages int) []benchLine {
+func benchLines(pages int) []benchLine { return justify(benchWords(), pages) }
+
+// justify sets words in justified lines, enough for pages pages.
+func justify(ws []string, pages int) []benchLine {
 	f := font.Face{Family: font.Serif}
-	ws := benchWords()
 	width := benchPageW - 2*benchMargin
 	space := font.ShapedWidth(f, benchSize, " ", font.Typeset)
 	perPage := benchPerPage

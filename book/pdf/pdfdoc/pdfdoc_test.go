@@ -3,8 +3,10 @@ package pdfdoc
 import (
 	"bytes"
 	"encoding/binary"
+	"io/fs"
 	"math"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -209,4 +211,56 @@ func TestErrors(t *testing.T) {
 	if _, err := d.Image([]byte("GIF89a not really")); err == nil {
 		t.Error("a bad image: no error")
 	}
+}
+
+// TestRealTextCopies sets the prose of the content book and of the shared
+// corpus in justified lines and checks that the PDF's text is the source
+// text, word for word: ligatures, kerning and stretched spaces included.
+func TestRealTextCopies(t *testing.T) {
+	files, _ := filepath.Glob("../../../content/*.md")
+	filepath.WalkDir("../../../../shared/corpus/content", func(path string, d fs.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(path, ".md") {
+			files = append(files, path)
+		}
+		return nil
+	})
+	serif := font.Face{Family: font.Serif}.Font()
+	var words []string
+	for _, w := range proseWords(files) {
+		// Words the test's simple breaker would let run off the page
+		// (links as text) are left out; so are characters DejaVu lacks.
+		ok := serif.Width(w, benchSize, font.Typeset) < 200
+		for _, r := range w {
+			ok = ok && serif.Has(r) && r >= ' ' && r != 0xAD
+		}
+		if ok {
+			words = append(words, w)
+		}
+	}
+	const pages = 40
+	lines := justify(words, pages)
+	var want []string
+	for _, l := range lines {
+		want = append(want, l.words...)
+	}
+	var out bytes.Buffer
+	if err := writePdfdoc(&out, lines, func() {}); err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Fields(tool(t, out.Bytes(), "pdftotext", "-raw", "-nopgbrk", "FILE", "-"))
+	// Characters in order: pdftotext's guesses at word breaks are its
+	// own (it splits "IP," where kerning tucks the comma under the P), so
+	// the text is compared without spaces, and the splits are counted.
+	g, w := strings.Join(got, ""), strings.Join(want, "")
+	if g != w {
+		i := 0
+		for i < min(len(g), len(w)) && g[i] == w[i] {
+			i++
+		}
+		t.Fatalf("text differs at byte %d: %q, want %q", i, g[max(i-40, 0):min(i+40, len(g))], w[max(i-40, 0):min(i+40, len(w))])
+	}
+	if len(got) > len(want)+len(want)/1000 {
+		t.Errorf("pdftotext splits %d of %d words", len(got)-len(want), len(want))
+	}
+	t.Logf("%d words from %d files on %d pages copy as their source", len(want), len(files), pages)
 }
