@@ -24,8 +24,8 @@ type Font struct {
 	cff   bool
 	key   [sha256.Size]byte
 
-	// shapers holds idle *ot.Shaper values: a shaper keeps per-call state,
-	// so each goroutine takes its own.
+	// shapers holds idle *shapeState values: a shaper keeps per-call
+	// state, so each goroutine takes its own.
 	shapers sync.Pool
 
 	mu    sync.Mutex
@@ -96,7 +96,7 @@ func LoadFont(data []byte, index int) (*Font, error) {
 	if err != nil {
 		return nil, fmt.Errorf("font: %s: %w", f.name, err)
 	}
-	f.shapers.Put(s)
+	f.shapers.Put(&shapeState{sh: s, buf: ot.NewBuffer()})
 	return f, nil
 }
 

@@ -151,23 +151,32 @@ func otFeatures(feat Features) []ot.Feature {
 	return fs
 }
 
+// shapeState is a shaper and its buffer, reused from call to call: each
+// goroutine takes its own from the pool.
+type shapeState struct {
+	sh  *ot.Shaper
+	buf *ot.Buffer
+}
+
 // shape runs the shaper.
 func (f *Font) shape(s string, feat Features) []unitGlyph {
-	sh, _ := f.shapers.Get().(*ot.Shaper)
-	if sh == nil {
-		var err error
-		if sh, err = ot.NewShaper(f.otf); err != nil {
+	st, _ := f.shapers.Get().(*shapeState)
+	if st == nil {
+		sh, err := ot.NewShaper(f.otf)
+		if err != nil {
 			panic("font: " + f.name + ": " + err.Error()) // LoadFont made one from the same font
 		}
+		st = &shapeState{sh: sh, buf: ot.NewBuffer()}
 	}
-	defer f.shapers.Put(sh)
+	defer f.shapers.Put(st)
+	sh, buf := st.sh, st.buf
+	buf.Reset()
 	// Clusters come back as rune indices; byteAt maps them to bytes.
 	byteAt := make([]int32, 0, len(s)+1)
 	for i := range s {
 		byteAt = append(byteAt, int32(i))
 	}
 	byteAt = append(byteAt, int32(len(s)))
-	buf := ot.NewBuffer()
 	buf.AddString(s)
 	buf.Flags = ot.BufferFlagBOT | ot.BufferFlagEOT
 	sh.Shape(buf, otFeatures(feat))

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -287,4 +288,48 @@ func BenchmarkShapeUncached(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		f.shape(ws[i%len(ws)], Typeset)
 	}
+}
+
+// bookWords returns the words of the content book's prose.
+func bookWords(b *testing.B) []string {
+	files, _ := filepath.Glob("../../content/*.md")
+	var ws []string
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ws = append(ws, strings.Fields(string(data))...)
+	}
+	if len(ws) == 0 {
+		b.Skip("no content book")
+	}
+	return ws
+}
+
+// BenchmarkMeasureBook measures every word of the content book (all its
+// markdown, code included) from a cold cache, as a build would: per-rune
+// widths against shaped widths.
+func BenchmarkMeasureBook(b *testing.B) {
+	ws := bookWords(b)
+	uniq := map[string]bool{}
+	for _, w := range ws {
+		uniq[w] = true
+	}
+	b.Logf("%d words, %d distinct", len(ws), len(uniq))
+	b.Run("Width", func(b *testing.B) {
+		for b.Loop() {
+			for _, w := range ws {
+				Width(serif, 10.5, w)
+			}
+		}
+	})
+	b.Run("ShapedWidth", func(b *testing.B) {
+		for b.Loop() {
+			f, _ := LoadFont(serif.TTF(), 0) // a cold cache
+			for _, w := range ws {
+				f.Width(w, 10.5, Typeset)
+			}
+		}
+	})
 }
