@@ -105,16 +105,28 @@ func (d *Document) writePNG(img *Image, data []byte) error {
 	pix := make([]byte, 0, w*h*comps)
 	alpha := make([]byte, 0, w*h)
 	opaque := true
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			c := color.NRGBAModel.Convert(m.At(x, y)).(color.NRGBA)
-			if gray {
-				pix = append(pix, c.R)
-			} else {
-				pix = append(pix, c.R, c.G, c.B)
+	if n, ok := m.(*image.NRGBA); ok && !gray {
+		// The common case of a PNG with alpha: no per-pixel conversion.
+		for y := range h {
+			row := n.Pix[y*n.Stride : y*n.Stride+4*w]
+			for x := 0; x < len(row); x += 4 {
+				pix = append(pix, row[x], row[x+1], row[x+2])
+				alpha = append(alpha, row[x+3])
+				opaque = opaque && row[x+3] == 0xFF
 			}
-			alpha = append(alpha, c.A)
-			opaque = opaque && c.A == 0xFF
+		}
+	} else {
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for x := b.Min.X; x < b.Max.X; x++ {
+				c := color.NRGBAModel.Convert(m.At(x, y)).(color.NRGBA)
+				if gray {
+					pix = append(pix, c.R)
+				} else {
+					pix = append(pix, c.R, c.G, c.B)
+				}
+				alpha = append(alpha, c.A)
+				opaque = opaque && c.A == 0xFF
+			}
 		}
 	}
 	cs := "/DeviceRGB"

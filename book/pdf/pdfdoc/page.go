@@ -91,7 +91,8 @@ func (p *Page) Index() int { return p.index }
 // Size returns the page's width and height in points.
 func (p *Page) Size() (w, h float64) { return p.w, p.h }
 
-// x and y convert a point of the layout to PDF space.
+// y converts a y of the layout (down from the top) to PDF space (up from
+// the bottom).
 func (p *Page) y(y float64) float64 { return p.h - y }
 
 func (p *Page) num(v float64) { p.c = appendNum(p.c, v, 3); p.c = append(p.c, ' ') }
@@ -167,6 +168,12 @@ type Run struct {
 // as a TJ adjustment. Glyphs with an offset are placed on their own.
 func (p *Page) Glyphs(r Run) {
 	if len(r.Glyphs) == 0 || r.Size <= 0 {
+		return
+	}
+	if r.Font == nil {
+		if p.d.err == nil {
+			p.d.err = fmt.Errorf("pdfdoc: page %d: a glyph run without a font", p.index+1)
+		}
 		return
 	}
 	f := p.d.useFont(r.Font)

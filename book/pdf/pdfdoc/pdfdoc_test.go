@@ -264,3 +264,47 @@ func TestRealTextCopies(t *testing.T) {
 	}
 	t.Logf("%d words from %d files on %d pages copy as their source", len(want), len(files), pages)
 }
+
+// TestRealCFFFont sets text in a full OpenType CFF font, URW's C059 from
+// Debian's fonts-urw-base35 when it is installed: ligatures and kerning
+// from its GSUB and GPOS, a CFF subset, text that copies as its source.
+func TestRealCFFFont(t *testing.T) {
+	data, err := os.ReadFile("/usr/share/fonts/opentype/urw-base35/C059-Roman.otf")
+	if err != nil {
+		t.Skip("fonts-urw-base35 not installed")
+	}
+	f, err := font.LoadFont(data, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const s = "The office’s affluent staff: AVAWAY, To, fine ffl."
+	var ligs []string
+	for _, g := range f.Shape(s, 14, font.Typeset) {
+		if sub := s[g.Start:g.End]; len([]rune(sub)) > 1 {
+			ligs = append(ligs, sub)
+		}
+	}
+	if strings.Join(ligs, " ") != "ffi ffl ff fi ffl" {
+		t.Errorf("ligatures %q", ligs)
+	}
+	if f.Width("To", 14, font.Typeset) >= f.Width("To", 14, 0) {
+		t.Error("no kerning in To")
+	}
+	var out bytes.Buffer
+	d, _ := New(&out, Config{})
+	p := d.NewPage(400, 200)
+	p.Text(f, 14, Black, 20, 50, s, font.Typeset)
+	p.Close()
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if fonts := tool(t, out.Bytes(), "pdffonts", "FILE"); !regexp.MustCompile(`[A-Z]{6}\+C059-Roman +CID Type 0C +Identity-H +yes yes yes`).MatchString(fonts) {
+		t.Errorf("pdffonts:\n%s", fonts)
+	}
+	if text := tool(t, out.Bytes(), "pdftotext", "-raw", "FILE", "-"); strings.TrimSpace(text) != s {
+		t.Errorf("pdftotext %q, want %q", text, s)
+	}
+	if check := tool(t, out.Bytes(), "qpdf", "--check", "FILE"); strings.Contains(strings.ToLower(check), "warning") {
+		t.Errorf("qpdf --check:\n%s", check)
+	}
+}
