@@ -162,6 +162,37 @@ func writePdfdoc(w io.Writer, lines []benchLine, onPage func()) error {
 	return d.Close()
 }
 
+// writePdfdocWords sets the lines with pdfdoc word by word, as the
+// current draw stage places text ops.
+func writePdfdocWords(w io.Writer, lines []benchLine, onPage func()) error {
+	d, err := New(w, Config{Info: Info{Title: "Benchmark", Lang: "en"}})
+	if err != nil {
+		return err
+	}
+	serif := font.Face{Family: font.Serif}.Font()
+	var p *Page
+	for n, l := range lines {
+		if n%benchPerPage == 0 {
+			if p != nil {
+				if err := p.Close(); err != nil {
+					return err
+				}
+				onPage()
+			}
+			p = d.NewPage(benchPageW, benchPageH)
+		}
+		y := benchMargin + float64(n%benchPerPage+1)*benchLead
+		for j, word := range l.words {
+			p.Text(serif, benchSize, Black, benchMargin+l.xs[j], y, word, font.Typeset)
+		}
+	}
+	if err := p.Close(); err != nil {
+		return err
+	}
+	onPage()
+	return d.Close()
+}
+
 // writeFpdf sets the same lines with fpdf, word by word as the current
 // draw stage does.
 func writeFpdf(w io.Writer, lines []benchLine, onPage func()) error {
@@ -210,6 +241,7 @@ func benchWrite(b *testing.B, pages int, write func(io.Writer, []benchLine, func
 // justified DejaVu Serif: time and file size.
 func BenchmarkWrite300Pages(b *testing.B) {
 	b.Run("pdfdoc", func(b *testing.B) { benchWrite(b, 300, writePdfdoc) })
+	b.Run("pdfdoc-words", func(b *testing.B) { benchWrite(b, 300, writePdfdocWords) })
 	b.Run("fpdf", func(b *testing.B) { benchWrite(b, 300, writeFpdf) })
 }
 

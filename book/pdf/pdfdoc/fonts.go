@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/bindery-books/bindery/book/font"
 	"github.com/boxesandglue/textshape/ot"
@@ -18,10 +19,11 @@ type docFont struct {
 	r    ref    // the Type 0 font dictionary
 	name string // the resource name, F1, F2, …
 	used []bool // by glyph id
-	// text maps a glyph to the source text it was first drawn for: the
-	// ToUnicode map.
-	text   map[uint16]string
-	widths map[uint16]float64
+	// text maps a glyph id to the source text it was first drawn for (""
+	// for none yet): the ToUnicode map.
+	text []string
+	// widths caches the /W widths by glyph id; -1 for not yet computed.
+	widths []float64
 }
 
 // useFont returns the document's font for f, registering it on first use.
@@ -30,13 +32,17 @@ func (d *Document) useFont(f *font.Font) *docFont {
 		return df
 	}
 	otf, _ := f.OT()
+	n := max(otf.NumGlyphs(), 1)
 	df := &docFont{
 		f:      f,
 		r:      d.o.reserve(),
 		name:   "F" + strconv.Itoa(len(d.fonts)+1),
-		used:   make([]bool, max(otf.NumGlyphs(), 1)),
-		text:   map[uint16]string{},
-		widths: map[uint16]float64{},
+		used:   make([]bool, n),
+		text:   make([]string, n),
+		widths: make([]float64, n),
+	}
+	for i := range df.widths {
+		df.widths[i] = -1
 	}
 	df.used[0] = true
 	d.fonts = append(d.fonts, df)
@@ -47,7 +53,10 @@ func (d *Document) useFont(f *font.Font) *docFont {
 // width returns the width of glyph id as the font's /W array gives it, in
 // thousandths of an em, rounded to three decimals.
 func (df *docFont) width(id uint16) float64 {
-	if w, ok := df.widths[id]; ok {
+	if int(id) >= len(df.widths) {
+		return 0
+	}
+	if w := df.widths[id]; w >= 0 {
 		return w
 	}
 	w := math.Round(float64(df.f.Advance(id))*1e6/float64(df.f.UnitsPerEm())) / 1000
@@ -68,15 +77,17 @@ func (df *docFont) register(gs []font.Glyph, text string) {
 			i = n - 1 - j
 		}
 		g := gs[i]
-		if int(g.ID) < len(df.used) {
-			df.used[g.ID] = true
+		if int(g.ID) >= len(df.used) {
+			continue // not a glyph of this font
 		}
+		df.used[g.ID] = true
 		if g.ID == 0 || g.Start == seen || g.Start < 0 || g.End > len(text) || g.Start >= g.End {
 			continue
 		}
 		seen = g.Start
-		if _, ok := df.text[g.ID]; !ok {
-			df.text[g.ID] = text[g.Start:g.End]
+		if df.text[g.ID] == "" {
+			// A copy: the run's text may be a slice of a large string.
+			df.text[g.ID] = strings.Clone(text[g.Start:g.End])
 		}
 	}
 }
@@ -238,8 +249,8 @@ func (df *docFont) toUnicode(gids []uint16) []byte {
 		if id == 0 {
 			continue
 		}
-		s, ok := df.text[id]
-		if !ok {
+		s := df.text[id]
+		if s == "" {
 			if reverse == nil {
 				reverse = map[uint16]rune{}
 				for r, g := range face.Cmap().CollectMapping() {

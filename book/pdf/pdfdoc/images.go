@@ -108,7 +108,8 @@ func (d *Document) writePNG(img *Image, data []byte) error {
 	if n, ok := m.(*image.NRGBA); ok && !gray {
 		// The common case of a PNG with alpha: no per-pixel conversion.
 		for y := range h {
-			row := n.Pix[y*n.Stride : y*n.Stride+4*w]
+			off := n.PixOffset(b.Min.X, b.Min.Y+y)
+			row := n.Pix[off : off+4*w]
 			for x := 0; x < len(row); x += 4 {
 				pix = append(pix, row[x], row[x+1], row[x+2])
 				alpha = append(alpha, row[x+3])
