@@ -241,8 +241,7 @@ func subsetTag(f *font.Font, gids []uint16) string {
 // text of the cluster it began (a ligature to its letters), or else to
 // the character the font's cmap maps to it.
 func (df *docFont) toUnicode(gids []uint16) []byte {
-	otf, face := df.f.OT()
-	_ = otf
+	_, face := df.f.OT()
 	var reverse map[uint16]rune // built only if a glyph needs it
 	var entries [][2]string
 	for _, id := range gids {

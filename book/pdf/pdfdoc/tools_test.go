@@ -16,10 +16,14 @@ import (
 var update = flag.Bool("update", false, "rewrite golden files")
 
 // tool runs a command-line program on a PDF and returns its output. It
-// skips the test when the program is not installed.
+// skips the test when the program is not installed, and fails it instead
+// when BINDERY_REQUIRE_TOOLS is set (as CI does).
 func tool(t *testing.T, pdf []byte, name string, args ...string) string {
 	t.Helper()
 	if _, err := exec.LookPath(name); err != nil {
+		if v := os.Getenv("BINDERY_REQUIRE_TOOLS"); v != "" && v != "0" {
+			t.Fatalf("%s not installed, and BINDERY_REQUIRE_TOOLS is set", name)
+		}
 		t.Skipf("%s not installed", name)
 	}
 	path := filepath.Join(t.TempDir(), "doc.pdf")
