@@ -6,6 +6,7 @@ require (
 	codeberg.org/go-pdf/fpdf v0.12.0
 	github.com/adrg/frontmatter v0.2.0
 	github.com/alecthomas/chroma/v2 v2.27.0
+	github.com/boxesandglue/textshape v0.0.13
 	github.com/go-fonts/dejavu v0.3.2
 	github.com/goccy/go-graphviz v0.2.10
 	github.com/yuin/goldmark v1.8.2

@@ -57,8 +57,12 @@ type Face struct {
 var familyNames = [...]string{"DejaVuSerif", "DejaVuSans", "DejaVuSansMono", "DejaVuMath"}
 
 // Name returns the PostScript-like name of the face, such as "DejaVuSerif-Bold".
-// It is the name the PDF registers the face under.
+// It is the name the PDF registers the face under. For a family added with
+// RegisterFamily it is the font's PostScript name.
 func (f Face) Name() string {
+	if f.Family >= firstUser {
+		return f.Font().Name()
+	}
 	s := familyNames[f.Family]
 	switch f.normal().Style {
 	case Bold:
@@ -79,8 +83,14 @@ func (f Face) normal() Face {
 	return f
 }
 
-// TTF returns the TrueType data of the face.
+// TTF returns the TrueType data of the face. For a family added with
+// RegisterFamily it is the font file's data, which may be OpenType (CFF)
+// or a whole collection: see Font.Data.
 func (f Face) TTF() []byte {
+	if f.Family >= firstUser {
+		data, _ := f.Font().Data()
+		return data
+	}
 	f = f.normal()
 	switch f.Family {
 	case Serif:
@@ -94,7 +104,7 @@ func (f Face) TTF() []byte {
 	}
 }
 
-// Faces lists every face, in a fixed order.
+// Faces lists every built-in face, in a fixed order.
 func Faces() []Face {
 	var fs []Face
 	for fam := Serif; fam <= Mono; fam++ {
@@ -131,9 +141,17 @@ func MetricsOf(f Face) *Metrics {
 	if m, ok := metrics[f]; ok {
 		return m
 	}
-	sf, err := sfnt.Parse(f.TTF())
+	var sf *sfnt.Font
+	var err error
+	if f.Family >= firstUser {
+		// LoadFont checked that x/image can parse it.
+		data, index := f.Font().Data()
+		sf, err = parseSFNT(data, index)
+	} else {
+		sf, err = sfnt.Parse(f.TTF())
+	}
 	if err != nil {
-		panic(fmt.Sprintf("font: parse embedded %s: %v", f.Name(), err)) // embedded data: cannot happen
+		panic(fmt.Sprintf("font: parse %s: %v", f.Name(), err))
 	}
 	m := &Metrics{Font: sf, UnitsPerEm: int(sf.UnitsPerEm()), widths: map[rune]int{}}
 	upem := fixed.I(m.UnitsPerEm)
