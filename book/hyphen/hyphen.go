@@ -1,17 +1,3 @@
-// Package hyphen finds where a word may be broken at the end of a line with
-// a hyphen, by Frank Liang's pattern algorithm as TeX does it.
-//
-// The patterns are the hyph-utf8 files that TeX Live ships (as Debian's
-// texlive-lang-* packages have them), embedded verbatim with their licence
-// headers; patterns/LICENSES.md lists each file, where it comes from and its
-// licence. The pattern matching is github.com/speedata/hyphenation; this
-// package adds what a typesetter needs around it: the language's left and
-// right minimums from each file's metadata, the file's \hyphenation
-// exceptions, soft hyphens, a minimum word length, and TeX's rules for which
-// part of a string of letters and punctuation is a word at all.
-//
-// For picks the patterns for a BCP 47 language tag; a Hyphenator is safe
-// for concurrent use and parses its file once, on first use.
 package hyphen
 
 import (
@@ -44,6 +30,7 @@ type Hyphenator struct {
 	lang       *hyphenation.Lang
 	known      map[rune]bool    // letters the patterns hold
 	exceptions map[string][]int // lower-case word → letters before each allowed break
+	cache      *wordCache       // nil: no cache
 }
 
 // tags lists the hyph-utf8 tags of the vendored pattern files.
@@ -138,6 +125,7 @@ func load(tag string) (*Hyphenator, error) {
 		lang:       lang,
 		known:      known,
 		exceptions: make(map[string][]int, len(pf.exceptions)),
+		cache:      new(wordCache),
 	}
 	for _, e := range pf.exceptions {
 		word, points, err := exception(e)
@@ -225,33 +213,50 @@ func (h *Hyphenator) Points(word string) []int {
 	if n < MinLength || n < h.left+h.right {
 		return nil
 	}
-	var key strings.Builder
-	key.Grow(n * 2)
-	unknown := false
+	var buf2 [256]byte
+	key := buf2[:0]
 	for _, l := range letters {
-		key.WriteRune(l.r)
-		unknown = unknown || !h.known[l.r]
+		key = utf8.AppendRune(key, l.r)
 	}
-	points, ok := h.exceptions[key.String()]
+	points, ok := h.cache.get(key)
 	if !ok {
-		word := key.String()
-		if unknown {
-			word = strings.Map(func(r rune) rune {
-				if !h.known[r] {
-					return otherLetter
-				}
-				return r
-			}, word)
+		k := string(key)
+		points = h.breaks(k, letters)
+		h.cache.put(k, points)
+	}
+	if len(points) == 0 {
+		return nil
+	}
+	out := make([]int, len(points))
+	for i, p := range points {
+		out[i] = letters[p].off
+	}
+	return out
+}
+
+// breaks returns the number of letters before each break of the lower-case
+// word key, whose letters are given, within the minimums.
+func (h *Hyphenator) breaks(key string, letters []letter) []int {
+	points, ok := h.exceptions[key]
+	if !ok {
+		word := key
+		for _, l := range letters {
+			if !h.known[l.r] {
+				word = strings.Map(func(r rune) rune {
+					if !h.known[r] {
+						return otherLetter
+					}
+					return r
+				}, word)
+				break
+			}
 		}
 		points = h.lang.Hyphenate(word)
 	}
 	var out []int
 	for _, p := range points {
-		if p >= h.left && p <= n-h.right {
-			if out == nil {
-				out = make([]int, 0, len(points))
-			}
-			out = append(out, letters[p].off)
+		if p >= h.left && p <= len(letters)-h.right {
+			out = append(out, p)
 		}
 	}
 	return out
@@ -312,4 +317,54 @@ func softPoints(word string) []int {
 		}
 	}
 	return out
+}
+
+// cacheSize is how many words each generation of a wordCache holds. A book
+// of 100,000 words has a few thousand distinct ones of MinLength letters or
+// more; the pattern matcher costs microseconds a word, a hit a tenth of that.
+const cacheSize = 4096
+
+// A wordCache remembers the breaks of recently hyphenated words, as letter
+// counts, keyed by the lower-case word. It keeps two generations: when the
+// current one is full it becomes the old one, and a word found in the old
+// one moves to the current one, so the words in use stay and the memory is
+// bounded. A nil *wordCache caches nothing.
+type wordCache struct {
+	mu       sync.Mutex
+	cur, old map[string][]int
+}
+
+// get returns the breaks of the word key, if they are cached.
+func (c *wordCache) get(key []byte) ([]int, bool) {
+	if c == nil {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if p, ok := c.cur[string(key)]; ok {
+		return p, true
+	}
+	p, ok := c.old[string(key)]
+	if ok {
+		c.add(string(key), p)
+	}
+	return p, ok
+}
+
+// put caches the breaks of the word key; they must not be changed afterwards.
+func (c *wordCache) put(key string, points []int) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.add(key, points)
+}
+
+// add stores an entry, starting a new generation when the current one is full.
+func (c *wordCache) add(key string, points []int) {
+	if len(c.cur) >= cacheSize || c.cur == nil {
+		c.old, c.cur = c.cur, make(map[string][]int, cacheSize)
+	}
+	c.cur[key] = points
 }

@@ -267,3 +267,44 @@ func ExampleHyphenator_Points() {
 	// phen-
 	// ation”,
 }
+
+// TestCache checks that cached answers are the computed ones, that a caller
+// cannot change a cached answer, and that the cache stays bounded and keeps
+// the words in use.
+func TestCache(t *testing.T) {
+	for _, tag := range tags {
+		h := *languages[tag]()
+		h.cache = new(wordCache)
+		uncached := h
+		uncached.cache = nil
+		for range 2 {
+			for _, w := range luatexWords(t, tag) {
+				want := uncached.Points(w)
+				got := h.Points(w)
+				if !slices.Equal(got, want) {
+					t.Fatalf("%s: %s: cached %v, computed %v", tag, w, got, want)
+				}
+				for i := range got {
+					got[i] = -1
+				}
+			}
+		}
+	}
+
+	c := new(wordCache)
+	c.put("kept", []int{2})
+	for i := range 3 * cacheSize {
+		c.put(fmt.Sprint("word", i), nil)
+		if i%100 == 0 {
+			if p, ok := c.get([]byte("kept")); !ok || !slices.Equal(p, []int{2}) {
+				t.Fatalf("after %d words: kept is %v, %v", i, p, ok)
+			}
+		}
+	}
+	if len(c.cur) > cacheSize || len(c.old) > cacheSize {
+		t.Errorf("%d and %d entries, want at most %d each", len(c.cur), len(c.old), cacheSize)
+	}
+	if _, ok := c.get([]byte("word0")); ok {
+		t.Error("the oldest word is still cached")
+	}
+}

@@ -181,72 +181,88 @@ const otherLetter = '\uE000'
 // place, as Liang's algorithm does when both match. completePatterns also
 // returns the set of letters the patterns hold.
 func completePatterns(src string) (string, map[rune]bool, error) {
-	type pattern struct {
-		letters []rune
-		digits  []byte // digits[i] stands before letters[i]; one more at the end
-	}
-	var order []string
-	pats := map[string]*pattern{}
-	add := func(letters []rune, digits []byte) {
-		key := string(letters)
-		p, ok := pats[key]
-		if !ok {
-			order = append(order, key)
-			pats[key] = &pattern{letters: letters, digits: digits}
-			return
-		}
-		for i, d := range digits {
-			p.digits[i] = max(p.digits[i], d)
-		}
-	}
+	var out strings.Builder
+	out.Grow(len(src))
 	alphabet := map[rune]bool{}
-	var single []*pattern
+	var single []string
+	two := map[string][3]byte{} // two-letter patterns: digits before, between and after the letters
+	var twoOrder []string
+	addTwo := func(key string, d [3]byte) {
+		old, ok := two[key]
+		if !ok {
+			twoOrder = append(twoOrder, key)
+		}
+		for i := range d {
+			d[i] = max(d[i], old[i])
+		}
+		two[key] = d
+	}
 	for _, field := range strings.Fields(src) {
-		var p pattern
-		p.digits = []byte{0}
+		var letters []rune
 		for _, r := range field {
 			if r >= '0' && r <= '9' {
-				p.digits[len(p.digits)-1] = byte(r - '0')
 				continue
 			}
-			p.letters = append(p.letters, r)
-			p.digits = append(p.digits, 0)
-			if r != '.' {
+			letters = append(letters, r)
+			if r != '.' && !alphabet[r] {
 				alphabet[r] = true
 			}
 		}
-		if len(p.letters) == 0 {
+		switch len(letters) {
+		case 0:
 			return "", nil, fmt.Errorf("pattern %q has no letters", field)
+		case 1:
+			single = append(single, field)
+		case 2:
+			var d [3]byte
+			copy(d[:], digits(field, 2))
+			addTwo(string(letters), d)
+		default:
+			out.WriteString(field)
+			out.WriteByte('\n')
 		}
-		if len(p.letters) == 1 {
-			single = append(single, &p)
-			continue
-		}
-		add(p.letters, p.digits)
 	}
 	before := []rune{'.', otherLetter}
 	for r := range alphabet {
 		before = append(before, r)
 	}
 	slices.Sort(before) // the same text every time, whatever the map's order
-	for _, p := range single {
+	for _, field := range single {
+		d := digits(field, 1)
+		letter := strings.TrimFunc(field, func(r rune) bool { return r >= '0' && r <= '9' })
 		for _, r := range before {
-			add([]rune{r, p.letters[0]}, []byte{0, p.digits[0], p.digits[1]})
+			addTwo(string(r)+letter, [3]byte{0, d[0], d[1]})
 		}
 	}
-	var b strings.Builder
-	for _, key := range order {
-		p := pats[key]
-		for i, r := range p.letters {
-			if p.digits[i] > 0 {
-				b.WriteByte('0' + p.digits[i])
+	for _, key := range twoOrder {
+		d := two[key]
+		i := 0
+		for _, r := range key {
+			if d[i] > 0 {
+				out.WriteByte('0' + d[i])
 			}
-			b.WriteRune(r)
+			out.WriteRune(r)
+			i++
 		}
-		if d := p.digits[len(p.letters)]; d > 0 {
-			b.WriteByte('0' + d)
+		if d[2] > 0 {
+			out.WriteByte('0' + d[2])
 		}
-		b.WriteByte('\n')
+		out.WriteByte('\n')
 	}
-	return b.String(), alphabet, nil
+	return out.String(), alphabet, nil
+}
+
+// digits returns the digits of a pattern of n letters: the one before each
+// letter and the one after the last, 0 where the pattern has none.
+func digits(pattern string, n int) []byte {
+	d := make([]byte, n+1)
+	i := 0
+	for _, r := range pattern {
+		if r >= '0' && r <= '9' {
+			d[i] = byte(r - '0')
+		} else {
+			i++
+		}
+	}
+	return d
 }
