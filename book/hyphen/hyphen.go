@@ -15,6 +15,11 @@ import (
 // languages' minimums but no typesetter would sign it.
 const MinLength = 5
 
+// maxLetters is the most letters a word may have and still be hyphenated,
+// TeX's limit. The pattern matcher's time grows with the square of a word's
+// length, so this also bounds the cost of a string of thousands of letters.
+const maxLetters = 63
+
 // softHyphen is U+00AD SOFT HYPHEN, an author's own break point.
 const softHyphen = '\u00AD'
 
@@ -192,8 +197,8 @@ func (h *Hyphenator) Lang() string {
 //     which is the caller's business) and an identifier such as "utf8"
 //     or "x86" is not a word.
 //   - The word needs MinLength letters and at least the language's left
-//     and right minimums together; no break leaves fewer than left letters
-//     before it or right letters after it.
+//     and right minimums together, and may have at most 63; no break leaves
+//     fewer than left letters before it or right letters after it.
 //   - An exception of the pattern file wins over the patterns.
 //   - Case does not matter: "HYPHENATION" breaks where "hyphenation" does.
 //   - Combining marks stay with their letter, and do not count as letters.
@@ -210,7 +215,7 @@ func (h *Hyphenator) Points(word string) []int {
 		return nil
 	}
 	n := len(letters)
-	if n < MinLength || n < h.left+h.right {
+	if n < MinLength || n < h.left+h.right || n > maxLetters {
 		return nil
 	}
 	var buf2 [256]byte
@@ -280,10 +285,16 @@ func (h *Hyphenator) letters(s string, buf []letter) []letter {
 		case ended:
 		case unicode.IsLetter(r):
 			started = true
+			if len(buf) == maxLetters {
+				return nil // too long for Points
+			}
 			buf = append(buf, letter{unicode.ToLower(r), i})
 		case started && unicode.In(r, unicode.Mn, unicode.Mc, unicode.Me):
 			// A combining mark belongs to the letter before it.
 		case started && h.apostrophe && (r == '\'' || r == '\u2019') && letterFollows(s[i+utf8.RuneLen(r):]):
+			if len(buf) == maxLetters {
+				return nil
+			}
 			buf = append(buf, letter{'\'', i})
 		case started:
 			ended = true

@@ -214,6 +214,16 @@ func TestWordRules(t *testing.T) {
 	if p := none.Points("hyphenation"); p != nil {
 		t.Errorf("nil Hyphenator: %v", p)
 	}
+
+	// At most 63 letters, which also keeps a megabyte of letters cheap.
+	if p := us.Points(strings.Repeat("hyphenation", 4) + "typesetting"); len(p) < 10 {
+		t.Errorf("55 letters: %v", p)
+	}
+	for _, word := range []string{strings.Repeat("hyphenation", 6), strings.Repeat("a", 1<<20)} {
+		if p := us.Points(word); p != nil {
+			t.Errorf("%d letters: %v", len(word), p)
+		}
+	}
 }
 
 // TestConcurrent loads every language from many goroutines at once, on a
@@ -226,12 +236,15 @@ func TestConcurrent(t *testing.T) {
 	}
 	var wg sync.WaitGroup
 	got := make([]map[string]string, 8)
+	loaded := make([]map[string]*Hyphenator, len(got))
 	for g := range got {
 		got[g] = map[string]string{}
+		loaded[g] = map[string]*Hyphenator{}
 		wg.Go(func() {
 			for i := range tags {
 				tag := tags[(i+g)%len(tags)]
 				h := langs[tag]()
+				loaded[g][tag] = h
 				for _, w := range words[tag] {
 					got[g][tag+" "+w] = fmt.Sprint(h.Points(w))
 				}
@@ -245,10 +258,10 @@ func TestConcurrent(t *testing.T) {
 				t.Errorf("%s: goroutine %d got %s, goroutine 0 %s", k, g, got[g][k], v)
 			}
 		}
-	}
-	for _, tag := range tags {
-		if langs[tag]() != langs[tag]() {
-			t.Errorf("%s: loaded twice", tag)
+		for _, tag := range tags {
+			if loaded[g][tag] != loaded[0][tag] {
+				t.Errorf("%s: goroutines 0 and %d got different Hyphenators", tag, g)
+			}
 		}
 	}
 }
