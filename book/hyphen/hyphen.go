@@ -279,24 +279,31 @@ type letter struct {
 func (h *Hyphenator) letters(s string, buf []letter) []letter {
 	started, ended := false, false
 	for i, r := range s {
-		switch {
-		case unicode.IsDigit(r) || r == '-' || r == '\u2010' || r == '\u2011':
-			return nil
-		case ended:
-		case unicode.IsLetter(r):
-			started = true
+		// Letters first: they are most of what comes here, and no letter
+		// is a digit.
+		if unicode.IsLetter(r) {
+			if ended {
+				continue
+			}
 			if len(buf) == maxLetters {
 				return nil // too long for Points
 			}
+			started = true
 			buf = append(buf, letter{unicode.ToLower(r), i})
-		case started && unicode.In(r, unicode.Mn, unicode.Mc, unicode.Me):
+			continue
+		}
+		switch {
+		case unicode.IsDigit(r) || r == '-' || r == '\u2010' || r == '\u2011':
+			return nil
+		case ended || !started:
+		case unicode.In(r, unicode.Mn, unicode.Mc, unicode.Me):
 			// A combining mark belongs to the letter before it.
-		case started && h.apostrophe && (r == '\'' || r == '\u2019') && letterFollows(s[i+utf8.RuneLen(r):]):
+		case h.apostrophe && (r == '\'' || r == '\u2019') && letterFollows(s[i+utf8.RuneLen(r):]):
 			if len(buf) == maxLetters {
 				return nil
 			}
 			buf = append(buf, letter{'\'', i})
-		case started:
+		default:
 			ended = true
 		}
 	}
