@@ -14,7 +14,7 @@
 // the files are under their authors' licences, not Bindery's. Each file's
 // metadata gives the language's left and right minimums, and its
 // \hyphenation list the exceptions. The tests compare the results for about
-// 4,500 words with LuaTeX's own hyphenation with the same files.
+// 4,400 words with LuaTeX's own hyphenation with the same files.
 //
 // The pattern matching is github.com/speedata/hyphenation, with one repair:
 // that module never applies a pattern of a single letter ("1b", "a1"), on
@@ -22,9 +22,9 @@
 // rewrites each as two-letter patterns first. Its Leftmin is also one letter
 // off, so the minimums are applied here. Its matching costs a few
 // microseconds a word, so each Hyphenator keeps the breaks of the few
-// thousand words it last saw; a book's words repeat, and a hit costs about a
-// tenth of that.
+// thousand words it last saw: a book's words repeat, and a hit costs a few
+// hundred nanoseconds.
 //
 // A Hyphenator is safe for concurrent use; its pattern file is parsed once,
-// on first use (German, the largest, in about 30 ms).
+// on first use (German, the largest, in about 30 ms, keeping 4 MB).
 package hyphen
