@@ -9,6 +9,7 @@ require (
 	github.com/boxesandglue/textshape v0.0.13
 	github.com/go-fonts/dejavu v0.3.2
 	github.com/goccy/go-graphviz v0.2.10
+	github.com/speedata/hyphenation v1.0.2
 	github.com/yuin/goldmark v1.8.2
 	golang.org/x/image v0.40.0
 	golang.org/x/net v0.53.0
