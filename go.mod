@@ -3,7 +3,6 @@ module github.com/bindery-books/bindery
 go 1.26.8
 
 require (
-	codeberg.org/go-pdf/fpdf v0.12.0
 	github.com/adrg/frontmatter v0.2.0
 	github.com/alecthomas/chroma/v2 v2.27.0
 	github.com/boxesandglue/textshape v0.0.13

@@ -1,8 +1,9 @@
 // Package font gives Bindery's typefaces, the DejaVu family from
-// github.com/go-fonts/dejavu, and their metrics. Widths are computed the way
-// fpdf computes them (advance widths rounded to thousandths of an em), so a
-// line measured here has the width fpdf draws it with, and a diagram label
-// measured here fits the box drawn around it in both the SVG and the PDF.
+// github.com/go-fonts/dejavu, fonts loaded from files, and their metrics.
+// Shape and ShapedWidth shape text as the PDF draws it (kerning and
+// ligatures, by glyph id); Width adds up advance widths rounded to
+// thousandths of an em, so a diagram label measured here fits the box drawn
+// around it in both the SVG and the PDF.
 package font
 
 import (
@@ -167,8 +168,8 @@ func (m *Metrics) thousandths(v fixed.Int26_6) int {
 	return int(math.Round(float64(v) / 64 * 1000 / float64(m.UnitsPerEm)))
 }
 
-// Advance returns the advance width of r in thousandths of an em, rounded the
-// way fpdf rounds it, and whether the face has a glyph for r.
+// Advance returns the advance width of r in thousandths of an em, rounded,
+// and whether the face has a glyph for r.
 func (m *Metrics) Advance(r rune) (int, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -192,7 +193,7 @@ func (f Face) Has(r rune) bool {
 }
 
 // Width returns the width of s set in face f at size points, in points.
-// Runes the face lacks count as half an em, as fpdf counts them.
+// Runes the face lacks count as half an em.
 func Width(f Face, size float64, s string) float64 {
 	m := MetricsOf(f)
 	w := 0

@@ -108,16 +108,6 @@ type textOp struct {
 	S     string
 }
 
-// glyphOp draws one rune from its outline: for runes above U+FFFF, which
-// the PDF writer cannot set as text.
-type glyphOp struct {
-	X, Y  float64
-	Face  font.Face
-	Size  float64
-	Color rgb
-	R     rune
-}
-
 // rectOp fills and/or strokes a rectangle.
 type rectOp struct {
 	X, Y, W, H float64
@@ -172,9 +162,6 @@ type pathSeg struct {
 }
 
 func (o *textOp) dump(b *strings.Builder) { fmt.Fprintf(b, " %s:%q", faceTag(o.Face, o.Size), o.S) }
-func (o *glyphOp) dump(b *strings.Builder) {
-	fmt.Fprintf(b, " glyph(%s U+%04X)", faceTag(o.Face, o.Size), o.R)
-}
 func (o *rectOp) dump(b *strings.Builder) {
 	fmt.Fprintf(b, " rect(%.1f,%.1f %.1fx%.1f)", o.X, o.Y, o.W, o.H)
 }

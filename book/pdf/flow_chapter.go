@@ -594,9 +594,6 @@ func shiftOp(op Op, dx, dy float64) {
 	case *textOp:
 		o.X += dx
 		o.Y += dy
-	case *glyphOp:
-		o.X += dx
-		o.Y += dy
 	case *rectOp:
 		o.X += dx
 		o.Y += dy

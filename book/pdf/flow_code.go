@@ -267,13 +267,6 @@ func cellOps(cells []codeCell, x, base, size float64, tx *typesetter) []Op {
 				face, r = mono, placeholder
 			}
 		}
-		if r > 0xffff {
-			flush()
-			ops = append(ops, &glyphOp{X: x, Y: base, Face: face, Size: size, Color: cl.color, R: r})
-			x += cl.w
-			runX = x
-			continue
-		}
 		if run.Len() > 0 && (face != runFace || cl.color != runColor) {
 			flush()
 		}

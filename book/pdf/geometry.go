@@ -11,7 +11,6 @@ import (
 const mm = 72 / 25.4
 
 // pageSizes maps a page size name to its exact size in points, portrait.
-// (fpdf's own A5 is half a millimetre off, so sizes are given here.)
 var pageSizes = map[string][2]float64{
 	"a4":     {210 * mm, 297 * mm},
 	"letter": {8.5 * 72, 11 * 72},

@@ -3,6 +3,7 @@ package pdf
 import (
 	"math"
 	"slices"
+	"unicode/utf8"
 )
 
 // Justified paragraphs are broken into lines the way TeX does it (Knuth and
@@ -97,18 +98,10 @@ func cutAtPunct(w word) []word {
 func splitAfterPunct(w word) (head, tail word, ok bool) {
 	total := 0
 	for _, p := range w.pieces {
-		if p.glyph != 0 {
-			total++
-			continue
-		}
-		total += len([]rune(p.text))
+		total += utf8.RuneCountInString(p.text)
 	}
 	n := 0
 	for pi, p := range w.pieces {
-		if p.glyph != 0 {
-			n++
-			continue
-		}
 		for off, r := range p.text {
 			n++
 			if n >= 3 && total-n >= 3 && breakAfter(r) {

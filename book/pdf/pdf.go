@@ -9,9 +9,11 @@
 //     widows, orphans and keeps, with footnotes at the foot of the page that
 //     cites them. The body is paginated first, so the contents, laid out
 //     after it, carry the real page numbers.
-//   - draw (draw.go): the pages are drawn with fpdf: text in embedded font
-//     subsets, rules and boxes, pictures, diagrams as vectors, links, the
-//     outline and the page labels.
+//   - draw (draw.go): the pages are drawn with package pdfdoc: text shaped
+//     and placed by glyph id (kerning, ligatures) in embedded font subsets
+//     that copy back as the source text, rules and boxes, pictures,
+//     diagrams as vectors, links, the outline and the page labels; each page
+//     is written out as it is finished.
 //
 // Everything the PDF shares with the EPUB (link targets, pictures,
 // diagrams, highlighted code, formulas, raw HTML) was decided when the book

@@ -40,8 +40,6 @@ type piece struct {
 	st   style // Face is the face that has the glyphs
 	text string
 	w    float64
-	// glyph, when set, is a rune above U+FFFF drawn from its outline.
-	glyph rune
 	// buf collects the text while the word is being built (appending to
 	// a string rune by rune would be quadratic in a 10 MB word).
 	buf []byte
@@ -81,8 +79,13 @@ var asciiWidths = sync.OnceValue(func() map[font.Face]*[128]int32 {
 	return m
 })
 
-// measure returns the width of s in face f at size points, as fpdf computes it.
+// measure returns the width of s in face f at size points as it is drawn:
+// shaped, with the kerning and ligatures of the face's features, when s has
+// more than one character.
 func measure(f font.Face, size float64, s string) float64 {
+	if feat := font.FeaturesOf(f); feat != 0 && len(s) > 1 && utf8.RuneCountInString(s) > 1 {
+		return font.ShapedWidth(f, size, s, feat)
+	}
 	t := asciiWidths()[f]
 	var mt *font.Metrics
 	w := 0
@@ -176,10 +179,16 @@ func (tx *typesetter) words(spans []span) []word {
 	var pendingNotes []*Note
 	endWord := func(space bool, st style) {
 		if open {
+			cur.w = 0
 			for i := range cur.pieces {
-				if p := &cur.pieces[i]; p.buf != nil {
+				p := &cur.pieces[i]
+				if p.buf != nil {
 					p.text, p.buf = string(p.buf), nil
 				}
+				// The piece's width as it is drawn: shaped, with kerning
+				// and ligatures in text faces.
+				p.w = measure(p.st.Face, p.st.Size, p.text)
+				cur.w += p.w
 			}
 			if space {
 				cur.hasSpace = true
@@ -257,16 +266,10 @@ func (tx *typesetter) addRune(w *word, st style, r rune) {
 	}
 	pst := st
 	pst.Face = f
-	if r > 0xffff {
-		// The PDF writer cannot set it as text: draw its outline.
-		w.pieces = append(w.pieces, piece{st: pst, text: string(r), w: measure(f, st.Size, string(r)), glyph: r})
-		w.w += w.pieces[len(w.pieces)-1].w
-		return
-	}
 	var buf [4]byte
 	s := string(buf[:utf8.EncodeRune(buf[:], r)])
 	adv := measure(f, st.Size, s)
-	if n := len(w.pieces); n > 0 && w.pieces[n-1].st == pst && w.pieces[n-1].glyph == 0 {
+	if n := len(w.pieces); n > 0 && w.pieces[n-1].st == pst {
 		p := &w.pieces[n-1]
 		p.buf = append(p.buf, s...)
 		p.w += adv
@@ -285,6 +288,10 @@ type lineSpan struct {
 // shrink is how much the spaces of a line may shrink, as a fraction.
 const shrink = 0.2
 
+// epsilon absorbs the rounding of widths that were added up and taken
+// apart again: a word as wide as its measure fits it.
+const epsilon = 1e-6
+
 // breakLines breaks words into lines of the given width, first fit with
 // shrinkable spaces. A word wider than a line is cut where it fits
 // (after punctuation when it can: URLs, paths); a long word that would leave
@@ -301,14 +308,14 @@ func breakLines(ws []word, width float64) ([]word, []lineSpan) {
 			if j > i {
 				gap = ws[j-1].space
 			}
-			if j == i && ws[j].w > width {
+			if j == i && ws[j].w > width+epsilon {
 				if head, tail, ok := splitWord(ws[j], width, false); ok {
 					ws[j] = head
 					ws = slices.Insert(ws, j+1, tail)
 				}
 			}
 			w := ws[j]
-			if j > i && natural+gap+w.w > width+shrink*(spaces+gap) {
+			if j > i && natural+gap+w.w > width+shrink*(spaces+gap)+epsilon {
 				avail := width - natural - gap
 				if natural < 0.75*width && avail > 0.15*width && longWord(w, width) {
 					if head, tail, ok := splitWord(w, avail, true); ok {
@@ -363,14 +370,6 @@ func splitWord(w word, avail float64, nicely bool) (head, tail word, ok bool) {
 	x := 0.0
 	total := 0
 	for pi, p := range w.pieces {
-		if p.glyph != 0 {
-			x += p.w
-			if x <= avail {
-				best, found = cutPoint{pi + 1, 0, x, false}, true
-			}
-			total++
-			continue
-		}
 		for off, r := range p.text {
 			rw := measure(p.st.Face, p.st.Size, string(r))
 			x += rw
@@ -427,10 +426,6 @@ func firstRuneCut(w word) (c cutPoint) {
 		return
 	}
 	p := w.pieces[0]
-	if p.glyph != 0 {
-		c.piece = 1
-		return
-	}
 	_, n := utf8.DecodeRuneInString(p.text)
 	if n == len(p.text) {
 		c.piece = 1
@@ -577,11 +572,7 @@ type lineSetter struct {
 
 func (l *lineSetter) piece(p piece) {
 	y := l.base - p.st.Rise
-	if p.glyph != 0 {
-		l.it.Ops = append(l.it.Ops, &glyphOp{X: l.x, Y: y, Face: p.st.Face, Size: p.st.Size, Color: p.st.Color, R: p.glyph})
-	} else {
-		l.it.Ops = append(l.it.Ops, &textOp{X: l.x, Y: y, Face: p.st.Face, Size: p.st.Size, Color: p.st.Color, S: p.text})
-	}
+	l.it.Ops = append(l.it.Ops, &textOp{X: l.x, Y: y, Face: p.st.Face, Size: p.st.Size, Color: p.st.Color, S: p.text})
 	if p.st.Code {
 		l.under = append(l.under, &rectOp{X: l.x - 1, Y: l.base - 0.8*p.st.Size, W: p.w + 2, H: 1.05 * p.st.Size, Fill: &inlineBg})
 	}
