@@ -2,6 +2,7 @@ package hyphen
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -36,10 +37,16 @@ type Hyphenator struct {
 	known      map[rune]bool    // letters the patterns hold
 	exceptions map[string][]int // lower-case word → letters before each allowed break
 	cache      *wordCache       // nil: no cache
+	// rules, when set, gives the breaks instead of patterns (Indonesian).
+	rules func(word string) []int
 }
 
-// tags lists the hyph-utf8 tags of the vendored pattern files.
-var tags = []string{"en-us", "en-gb", "de-1996", "fr", "es", "it", "pt", "nl", "id", "ru"}
+// patternTags lists the hyph-utf8 tags of the vendored pattern files.
+var patternTags = []string{"en-us", "en-gb", "de-1996", "fr", "es", "it", "pt", "nl", "ru"}
+
+// tags lists the languages: those with patterns, and Indonesian,
+// hyphenated by rules (indonesian.go).
+var tags = append(slices.Clone(patternTags), "id")
 
 // languages maps each tag to its Hyphenator, built on first use.
 var languages = lazyLanguages()
@@ -110,6 +117,9 @@ func patternTag(tag string) string {
 
 // load parses the embedded file for a hyph-utf8 tag.
 func load(tag string) (*Hyphenator, error) {
+	if tag == "id" {
+		return indonesian(), nil
+	}
 	pf, err := readPatternFile(tag)
 	if err != nil {
 		return nil, err
@@ -256,7 +266,11 @@ func (h *Hyphenator) breaks(key string, letters []letter) []int {
 				break
 			}
 		}
-		points = h.lang.Hyphenate(word)
+		if h.rules != nil {
+			points = h.rules(word)
+		} else {
+			points = h.lang.Hyphenate(word)
+		}
 	}
 	var out []int
 	for _, p := range points {

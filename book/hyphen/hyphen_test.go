@@ -23,7 +23,8 @@ func TestKnownWords(t *testing.T) {
 		{"it", []string{"sil-la-ba-zio-ne", "pro-gram-ma-zio-ne", "del-l'in-for-ma-zio-ne", "cal-co-la-to-re"}},
 		{"pt", []string{"hi-fe-ni-za-ção", "com-pu-ta-dor", "pro-gra-ma-ção", "de-sen-vol-vi-mento"}},
 		{"nl", []string{"let-ter-greep", "woord-af-bre-king", "pro-gram-me-ren", "ont-wik-ke-ling"}},
-		{"id", []string{"pe-meng-gal-an", "kom-pu-ter", "pem-ro-gram-an", "per-pus-ta-ka-an"}},
+		{"id", []string{"pe-meng-ga-lan", "kom-pu-ter", "pem-rog-ra-man", "per-pus-ta-ka-an", "makh-luk",
+			"sang-gup", "in-stru-men", "pan-dai", "sau-da-ra", "ba-pak", "Ap-ril", "man-di", "nya-nyi-an"}},
 		{"ru", []string{"про-грам-ми-ро-ва-ние", "пе-ре-но-сы", "раз-ра-бот-ка"}},
 	} {
 		h := For(tc.tag)
@@ -66,7 +67,7 @@ func TestFor(t *testing.T) {
 // lists, and that the patterns alone would have broken some of those words
 // closer to an end, so that the check is not empty.
 func TestMinimums(t *testing.T) {
-	for _, tag := range tags {
+	for _, tag := range patternTags {
 		h := languages[tag]()
 		words := luatexWords(t, tag)
 		trimmed := 0
