@@ -2,6 +2,7 @@ package book
 
 import (
 	"bytes"
+	"cmp"
 	"io/fs"
 	"strconv"
 	"sync"
@@ -134,6 +135,10 @@ type Chapter struct {
 	notes int
 }
 
+// Lang returns the language the chapter is written in: its front matter's,
+// else the book's.
+func (c *Chapter) Lang(b *Book) string { return cmp.Or(c.FrontMatter.Lang, b.Meta.Language) }
+
 // Label returns the label set above a chapter's title: "Chapter 3".
 func (c *Chapter) Label() string { return "Chapter " + strconv.Itoa(c.Number) }
 
@@ -184,6 +189,9 @@ type FrontMatter struct {
 	Weight      int      `yaml:"weight" toml:"weight" json:"weight"`
 	Draft       bool     `yaml:"draft" toml:"draft" json:"draft"`
 	Date        string   `yaml:"date" toml:"date" json:"date"`
+	// Lang is the language of a chapter written in another language than
+	// the book's (a BCP 47 tag: "de", "pt-BR").
+	Lang string `yaml:"lang" toml:"lang" json:"lang"`
 }
 
 // Meta is the book's metadata: the index's front matter overridden by book.yaml.
@@ -205,7 +213,10 @@ type Meta struct {
 	// PDF settings.
 	PageSize string
 	TwoSide  bool
-	FontSize float64
+	// Hyphenate lets the PDF hyphenate words in justified text (book.yaml
+	// hyphenate; true unless it says false).
+	Hyphenate bool
+	FontSize  float64
 }
 
 // Walk calls fn for every node of the contents in reading order, parts before their children.

@@ -46,6 +46,7 @@ type Config struct {
 	PageSize    string  `yaml:"page_size"`
 	TwoSide     bool    `yaml:"twoside"`
 	FontSize    float64 `yaml:"font_size"`
+	Hyphenate   *bool   `yaml:"hyphenate"`
 }
 
 // Names is a list of names that YAML may also give as one string.
@@ -69,6 +70,7 @@ var configKeys = map[string]bool{
 	"title": true, "subtitle": true, "authors": true, "author": true, "language": true,
 	"identifier": true, "publisher": true, "rights": true, "description": true, "cover": true,
 	"base_url": true, "toc_depth": true, "page_size": true, "twoside": true, "font_size": true,
+	"hyphenate": true,
 }
 
 // PageSizes lists the page sizes the PDF knows.

@@ -650,6 +650,7 @@ func (b *Book) meta(idx *page, cfg Config) Meta {
 		PageSize:    cmp.Or(cfg.PageSize, "a4"),
 		TwoSide:     cfg.TwoSide,
 		FontSize:    cfg.FontSize,
+		Hyphenate:   cfg.Hyphenate == nil || *cfg.Hyphenate,
 	}
 	if cfg.Cover != "" {
 		file := path.Join(b.indexDir, cfg.Cover)

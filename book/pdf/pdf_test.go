@@ -74,7 +74,7 @@ func TestLineBreaking(t *testing.T) {
 			ws := sampleWords(tx, 10.5)
 			var lines []lineSpan
 			if justify {
-				ws, lines = breakJustified(ws, width)
+				ws, lines = breakJustified(ws, width, nil)
 			} else {
 				ws, lines = breakLines(ws, width)
 			}
@@ -139,7 +139,7 @@ func TestJustifiedSpacing(t *testing.T) {
 	for _, width := range []float64{200, 300} {
 		ws := tx.words([]span{{st: style{Face: serif, Size: 10.5}, text: text}})
 		fw, fl := breakLines(append([]word(nil), ws...), width)
-		kw, kl := breakJustified(append([]word(nil), ws...), width)
+		kw, kl := breakJustified(append([]word(nil), ws...), width, nil)
 		if f, k := spread(fw, fl, width), spread(kw, kl, width); k > f+0.01 {
 			t.Errorf("width %g: widest extra space per gap %.2f with total fit, %.2f with first fit", width, k, f)
 		}

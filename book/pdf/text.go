@@ -58,9 +58,15 @@ type word struct {
 	// brk forces a line break after the word.
 	brk bool
 	// cut says a line may break after the word though no space follows:
-	// it is a piece of a long word cut at punctuation.
-	cut   bool
-	notes []*Note
+	// it is a piece of a long word cut at punctuation, or of inline code.
+	cut bool
+	// hyph says a line may break after the word, which is a piece of a
+	// hyphenated word: a line that ends here ends with a hyphen, added
+	// (addHyphen, hyphenW wide) unless the word ends with one of its own.
+	hyph      bool
+	addHyphen bool
+	hyphenW   float64
+	notes     []*Note
 }
 
 // asciiWidths holds the advance widths of printable ASCII for every face,
@@ -79,11 +85,16 @@ var asciiWidths = sync.OnceValue(func() map[font.Face]*[128]int32 {
 	return m
 })
 
+// maxShaped is the longest text measured shaped: words and titles. Longer
+// runs (a hostile 10 MB word) add up advance widths, in linear time; the
+// difference is the kerning of one run.
+const maxShaped = 256
+
 // measure returns the width of s in face f at size points as it is drawn:
 // shaped, with the kerning and ligatures of the face's features, when s has
 // more than one character.
 func measure(f font.Face, size float64, s string) float64 {
-	if feat := font.FeaturesOf(f); feat != 0 && len(s) > 1 && utf8.RuneCountInString(s) > 1 {
+	if feat := font.FeaturesOf(f); feat != 0 && len(s) > 1 && len(s) <= maxShaped && utf8.RuneCountInString(s) > 1 {
 		return font.ShapedWidth(f, size, s, feat)
 	}
 	t := asciiWidths()[f]
@@ -444,7 +455,11 @@ func cutWord(w word, pi, off int) (head, tail word) {
 		a, b := p, p
 		a.text, b.text = p.text[:off], p.text[off:]
 		a.w = measure(p.st.Face, p.st.Size, a.text)
-		b.w = p.w - a.w
+		if len(b.text) <= maxShaped {
+			b.w = measure(p.st.Face, p.st.Size, b.text)
+		} else {
+			b.w = p.w - a.w // a long tail is not measured again at every cut
+		}
 		head.pieces = append(head.pieces, a)
 		rest[0] = b
 	}
@@ -453,7 +468,10 @@ func cutWord(w word, pi, off int) (head, tail word) {
 	for _, p := range head.pieces {
 		head.w += p.w
 	}
-	tail.w = w.w - head.w
+	tail.w = 0
+	for _, p := range tail.pieces {
+		tail.w += p.w
+	}
 	return head, tail
 }
 
@@ -495,8 +513,14 @@ func setLine(ws []word, ls lineSpan, st lineStyle) *Item {
 	x, stretch := lineStart(line, ls.justify, st)
 	l := &lineSetter{it: &Item{H: lead, Kind: "line", Base: base}, x: x, base: base}
 	for k, w := range line {
-		for _, p := range w.pieces {
-			l.piece(p)
+		for i, p := range w.pieces {
+			// The pieces of a hyphenated word that stay on one line are
+			// set as one text again, for its ligatures and kerning.
+			l.piece(p, i == 0 && k > 0 && line[k-1].hyph)
+		}
+		if k == len(line)-1 && w.addHyphen {
+			last := w.pieces[len(w.pieces)-1]
+			l.piece(piece{st: last.st, text: "-", w: w.hyphenW}, true)
 		}
 		for _, n := range w.notes {
 			if !slices.Contains(l.it.Notes, n) {
@@ -537,6 +561,8 @@ func lineStart(line []word, justify bool, st lineStyle) (x, stretch float64) {
 			if w.hasSpace {
 				gaps++
 			}
+		} else if w.addHyphen {
+			natural += w.hyphenW
 		}
 	}
 	extra := st.Width - natural
@@ -570,9 +596,13 @@ type lineSetter struct {
 	}
 }
 
-func (l *lineSetter) piece(p piece) {
+func (l *lineSetter) piece(p piece, join bool) {
 	y := l.base - p.st.Rise
-	l.it.Ops = append(l.it.Ops, &textOp{X: l.x, Y: y, Face: p.st.Face, Size: p.st.Size, Color: p.st.Color, S: p.text})
+	if t, ok := l.lastText(); join && ok && t.Face == p.st.Face && t.Size == p.st.Size && t.Color == p.st.Color && t.Y == y {
+		t.S += p.text
+	} else {
+		l.it.Ops = append(l.it.Ops, &textOp{X: l.x, Y: y, Face: p.st.Face, Size: p.st.Size, Color: p.st.Color, S: p.text})
+	}
 	if p.st.Code {
 		l.under = append(l.under, &rectOp{X: l.x - 1, Y: l.base - 0.8*p.st.Size, W: p.w + 2, H: 1.05 * p.st.Size, Fill: &inlineBg})
 	}
@@ -585,6 +615,15 @@ func (l *lineSetter) piece(p piece) {
 	}
 	l.x += p.w
 	l.link.x1 = l.x
+}
+
+// lastText returns the last op set, when it is text.
+func (l *lineSetter) lastText() (*textOp, bool) {
+	if n := len(l.it.Ops); n > 0 {
+		t, ok := l.it.Ops[n-1].(*textOp)
+		return t, ok
+	}
+	return nil, false
 }
 
 // gap sets the space after word w, stretched, carrying on the tint,
