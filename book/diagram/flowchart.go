@@ -58,6 +58,7 @@ type fcEdge struct {
 	head, tail int
 	length     int
 	line       int
+	index      int // in flowchart.edges
 }
 
 type fcSub struct {
@@ -69,6 +70,7 @@ type fcSub struct {
 	line      int
 	style     css
 	classes   []string
+	boxed     bool // laid out apart, in its own direction
 }
 
 // statement is one statement of a flowchart with its line number.
@@ -430,6 +432,7 @@ func (p *fcParser) chain() error {
 			for _, b := range next {
 				e := *lk
 				e.from, e.to = a, b
+				e.index = len(p.fc.edges)
 				p.fc.edges = append(p.fc.edges, &e)
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,22 +29,158 @@ type graph struct {
 	width, height float64
 }
 
-// rep returns a node standing for cluster ci: its first node, depth first,
-// or -1 when the cluster holds none.
-func (g *graph) rep(ci int) int {
+// clusterPort returns the node an edge to or from cluster ci is attached
+// to (dot then clips the edge at the cluster's border): for an edge leaving
+// the cluster, its node deepest in its flow; for an edge entering it, one
+// that starts its flow. That keeps the cluster's contents on one side of the
+// edge, so that dot does not lay the two ends side by side and clip the edge
+// to a stub. It returns -1 for a cluster that holds no node.
+func (g *graph) clusterPort(ci int, leaving bool, depth []int) int {
+	best := -1
 	for i, n := range g.nodes {
-		if n.cluster == ci {
-			return i
+		if !isWithin(g, n.cluster, ci) {
+			continue
+		}
+		switch {
+		case best < 0:
+			best = i
+		case leaving && depth[i] > depth[best]:
+			best = i
+		case !leaving && depth[i] < depth[best]:
+			best = i
 		}
 	}
-	for k, c := range g.clusters {
-		if c.parent == ci {
-			if r := g.rep(k); r >= 0 {
-				return r
+	return best
+}
+
+// depths returns the length of the longest path of edges to each node,
+// leaving out the edges that close cycles (found depth first, in order).
+func (g *graph) depths() []int {
+	out := make([][]int, len(g.nodes))
+	indeg := make([]int, len(g.nodes))
+	for _, e := range g.edges {
+		if e.from >= 0 && e.to >= 0 && e.from != e.to && !e.invisible {
+			out[e.from] = append(out[e.from], e.to)
+		}
+	}
+	// Drop back edges.
+	state := make([]int8, len(g.nodes)) // 0 new, 1 on the stack, 2 done
+	type frame struct{ n, k int }
+	for root := range g.nodes {
+		if state[root] != 0 {
+			continue
+		}
+		stack := []frame{{root, 0}}
+		state[root] = 1
+		for len(stack) > 0 {
+			f := &stack[len(stack)-1]
+			if f.k == len(out[f.n]) {
+				state[f.n] = 2
+				stack = stack[:len(stack)-1]
+				continue
+			}
+			m := out[f.n][f.k]
+			switch state[m] {
+			case 1:
+				out[f.n] = slices.Delete(out[f.n], f.k, f.k+1)
+				continue
+			case 0:
+				state[m] = 1
+				stack = append(stack, frame{m, 0})
+			}
+			f.k++
+		}
+	}
+	for _, ms := range out {
+		for _, m := range ms {
+			indeg[m]++
+		}
+	}
+	depth := make([]int, len(g.nodes))
+	var queue []int
+	for i, d := range indeg {
+		if d == 0 {
+			queue = append(queue, i)
+		}
+	}
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		for _, m := range out[n] {
+			depth[m] = max(depth[m], depth[n]+1)
+			if indeg[m]--; indeg[m] == 0 {
+				queue = append(queue, m)
 			}
 		}
 	}
-	return -1
+	return depth
+}
+
+// resolveClusterEnds attaches the edges to and from clusters to nodes of
+// those clusters and sets where dot clips them.
+func (g *graph) resolveClusterEnds() {
+	for _, e := range g.edges {
+		e.lhead, e.ltail = -1, -1
+		if e.from >= 0 {
+			e.fromCl = -1
+		}
+		if e.to >= 0 {
+			e.toCl = -1
+		}
+	}
+	depth := g.depths()
+	for _, e := range g.edges {
+		if e.fromCl >= 0 {
+			e.from = g.clusterPort(e.fromCl, true, depth)
+		}
+		if e.toCl >= 0 {
+			e.to = g.clusterPort(e.toCl, false, depth)
+		}
+	}
+	for _, e := range g.edges {
+		if e.fromCl >= 0 && !g.endWithin(e.to, e.toCl, e.fromCl) {
+			e.ltail = e.fromCl
+		}
+		if e.toCl >= 0 && !g.endWithin(e.from, e.fromCl, e.toCl) {
+			e.lhead = e.toCl
+		}
+		if e.ltail >= 0 || e.lhead >= 0 {
+			// Clipped at a cluster's border: when the edge leaves one
+			// cluster for another, leave room for it between them.
+			tc, hc := g.nodeCluster(e.from), g.nodeCluster(e.to)
+			c := g.commonCluster(tc, hc)
+			if tc != c && hc != c {
+				e.minlen = max(e.minlen, 1) + 1
+			}
+		}
+	}
+}
+
+// nodeCluster returns the cluster of node n, or -1.
+func (g *graph) nodeCluster(n int) int {
+	if n < 0 {
+		return -1
+	}
+	return g.nodes[n].cluster
+}
+
+// endWithin reports whether an edge end (node n, or cluster cl when n is
+// a cluster's) lies inside cluster c.
+func (g *graph) endWithin(n, cl, c int) bool {
+	if cl >= 0 {
+		return isWithin(g, cl, c)
+	}
+	return n >= 0 && isWithin(g, g.nodes[n].cluster, c)
+}
+
+// isWithin reports whether cluster a is c or inside c.
+func isWithin(g *graph, a, c int) bool {
+	for ; a >= 0; a = g.clusters[a].parent {
+		if a == c {
+			return true
+		}
+	}
+	return false
 }
 
 type gNode struct {
@@ -60,7 +197,8 @@ type gEdge struct {
 	minlen       int
 	headRoom     bool // leave room for a marker at the head
 	tailRoom     bool
-	lhead, ltail int // cluster the edge is clipped at, or -1
+	fromCl, toCl int // with from (to) -1: the cluster the end stands for
+	lhead, ltail int // cluster the edge is clipped at, or -1 (set by layout)
 	invisible    bool
 
 	// Results: a cubic Bézier chain (start, then control, control, end
@@ -71,9 +209,8 @@ type gEdge struct {
 }
 
 type gCluster struct {
-	parent   int
-	lw, lh   float64
-	sameRank bool // lay the members out across (a perpendicular direction)
+	parent int
+	lw, lh float64
 	// Result: the box.
 	x0, y0, x1, y1 float64
 }
@@ -126,9 +263,6 @@ func (g *graph) dot() []byte {
 		ranksep /= 2
 	}
 	newrank := len(g.sameRank) > 0
-	for _, c := range g.clusters {
-		newrank = newrank || c.sameRank
-	}
 	fmt.Fprintf(&b, "digraph G {\ngraph [rankdir=%s, nodesep=%s, ranksep=%s, compound=true, pad=0, fontname=Courier, fontsize=%g, outputorder=edgesfirst", g.rankdir, inches(g.nodesep), inches(ranksep), labelFontSize)
 	if newrank {
 		b.WriteString(", newrank=true")
@@ -141,13 +275,19 @@ func (g *graph) dot() []byte {
 	fmt.Fprintf(&b, "node [label=\"\", fixedsize=true, shape=box, margin=0, fontname=Courier, fontsize=%g];\n", labelFontSize)
 	fmt.Fprintf(&b, "edge [dir=none, arrowsize=%g, fontname=Courier, fontsize=%g];\n", arrowLen/10, labelFontSize)
 
+	// Name the nodes first, in the order of the source, so that dot
+	// breaks cycles at the edges that go back in that order rather than at
+	// edges into clusters (which are written first). dot stacks the
+	// connected parts of a graph laid out across in the reverse of the
+	// order it first meets them: name those backwards so that they read top
+	// to bottom.
+	parts := g.components()
 	if g.rankdir == "LR" || g.rankdir == "RL" {
-		// dot stacks the connected parts of a graph laid out across in the
-		// reverse of the order it first meets them: name them backwards so
-		// that they read top to bottom.
-		firsts := g.components()
-		for i := len(firsts) - 1; i >= 0; i-- {
-			fmt.Fprintf(&b, "n%d;\n", firsts[i])
+		slices.Reverse(parts)
+	}
+	for _, ns := range parts {
+		for _, i := range ns {
+			fmt.Fprintf(&b, "n%d;\n", i)
 		}
 	}
 	// Which nodes and clusters each cluster holds.
@@ -188,7 +328,7 @@ func (g *graph) dot() []byte {
 	lnodeCluster := map[int]int{}
 	for i, e := range g.edges {
 		if e.lw > 0 && e.from != e.to {
-			c := g.commonCluster(g.clusterOf(e.from, e.ltail), g.clusterOf(e.to, e.lhead))
+			c := g.commonCluster(g.clusterOf(e.from, e.fromCl), g.clusterOf(e.to, e.toCl))
 			lnodes = append(lnodes, labelNode{i, c})
 			lnodeCluster[i] = c
 		}
@@ -221,22 +361,10 @@ func (g *graph) dot() []byte {
 		for _, i := range members[ci] {
 			writeNode(i, in)
 		}
-		var same []string
-		if c.sameRank {
-			for _, i := range members[ci] {
-				same = append(same, fmt.Sprintf("n%d", i))
-			}
-		}
 		for _, ln := range lnodes {
 			if ln.cluster == ci {
 				writeLabelNode(ln, in)
-				if c.sameRank {
-					same = append(same, fmt.Sprintf("l%d", ln.edge))
-				}
 			}
-		}
-		if len(same) > 1 {
-			fmt.Fprintf(&b, "%s{rank=same; %s}\n", in, strings.Join(same, "; "))
 		}
 		g.writeSameRank(&b, ci, in)
 		if rep(ci) < 0 {
@@ -282,7 +410,7 @@ func (g *graph) dot() []byte {
 			}
 			return strings.Join(a, ", ")
 		}
-		from, to := g.endName(e.from, e.ltail), g.endName(e.to, e.lhead)
+		from, to := g.endName(e.from, e.fromCl), g.endName(e.to, e.toCl)
 		minlen := max(e.minlen, 1)
 		if _, ok := lnodeCluster[i]; ok {
 			// Split at the label node: two edges of minlen each.
@@ -366,6 +494,7 @@ func (g *graph) layout() (err error) {
 	if n, e := g.size(); n > maxLayoutNodes || e > maxLayoutEdges {
 		return fmt.Errorf("%w (%d nodes and %d edges with labels; at most %d and %d)", errTooLarge, n, e, maxLayoutNodes, maxLayoutEdges)
 	}
+	g.resolveClusterEnds()
 	src := g.dot()
 	gvOnce.Do(func() {
 		gv, gvErr = graphviz.New(context.Background())
@@ -488,6 +617,14 @@ func (g *graph) read(out []byte) error {
 		}
 	}
 	return nil
+}
+
+// cropTo makes cluster ci the whole of a drawing laid out by g: a
+// subgraph laid out apart is placed by its border.
+func (g *graph) cropTo(b *builder, ci int) {
+	c := g.clusters[ci]
+	b.translate(-c.x0, -c.y0)
+	g.width, g.height = c.x1-c.x0, c.y1-c.y0
 }
 
 // joinSplines joins the two halves of an edge split at its label node.
@@ -732,9 +869,9 @@ func (g *graph) writeSameRank(b *bytes.Buffer, ci int, indent string) {
 	}
 }
 
-// components returns the first node of each connected part of the graph, in
+// components returns the nodes of each connected part of the graph, in
 // order: nodes joined by edges or by a top-level cluster are one part.
-func (g *graph) components() []int {
+func (g *graph) components() [][]int {
 	parent := make([]int, len(g.nodes))
 	for i := range parent {
 		parent[i] = i
@@ -770,13 +907,17 @@ func (g *graph) components() []int {
 	for _, e := range g.edges {
 		union(e.from, e.to)
 	}
-	var firsts []int
-	seen := map[int]bool{}
+	var parts [][]int
+	part := map[int]int{}
 	for i := range g.nodes {
-		if r := find(i); !seen[r] {
-			seen[r] = true
-			firsts = append(firsts, i)
+		r := find(i)
+		k, ok := part[r]
+		if !ok {
+			k = len(parts)
+			part[r] = k
+			parts = append(parts, nil)
 		}
+		parts[k] = append(parts[k], i)
 	}
-	return firsts
+	return parts
 }

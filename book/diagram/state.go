@@ -26,6 +26,7 @@ const (
 	stFork
 	stJoin
 	stComposite
+	stHistory // a history pseudostate: mermaid draws it as a plain state
 )
 
 type stState struct {
@@ -40,6 +41,8 @@ type stState struct {
 	style   css
 	line    int
 	dir     string // for composites
+	boxed   bool   // a composite laid out apart, in its own direction
+	deep    bool   // deep history
 }
 
 type stTrans struct {
@@ -59,7 +62,7 @@ type stNote struct {
 var (
 	stTransRE     = regexp.MustCompile(`^(.+?)\s*-->\s*(.+?)\s*(?::\s*(.*))?$`)
 	stStateAsRE   = regexp.MustCompile(`^state\s+"([^"]*)"\s+as\s+(\S+?)\s*(\{)?$`)
-	stStateRE     = regexp.MustCompile(`^state\s+([^\s{"<]+)\s*(<<\s*(choice|fork|join)\s*>>)?\s*(\{)?$`)
+	stStateRE     = regexp.MustCompile(`^state\s+([^\s{"<]+)\s*(<<\s*(\w+)\s*>>)?\s*(\{)?$`)
 	stStateAs2    = regexp.MustCompile(`^state\s+(\S+)\s+as\s+"([^"]*)"\s*(\{)?$`)
 	stFloatNoteRE = regexp.MustCompile(`^note\s+"([^"]*)"\s+as\s+\S+$`)
 	stNoteRE      = regexp.MustCompile(`^note\s+(left|right)\s+of\s+([^\s:]+)\s*(?::\s*(.*))?$`)
@@ -201,6 +204,9 @@ func parseState(doc *document) (*stateDiagram, error) {
 					st.kind = stFork
 				case "join":
 					st.kind = stJoin
+				case "history", "deepHistory", "deephistory":
+					st.kind = stHistory
+					st.deep = m[3] != "history"
 				}
 				open = m[4] != ""
 			} else if k := strings.Index(s, ":"); k > 0 && !strings.Contains(s[:k], " as ") {

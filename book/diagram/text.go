@@ -35,8 +35,16 @@ const lineHeight = 1.5
 // markdown emphasis; a "`markdown string`" also wraps at wrapWidth points
 // when wrapWidth > 0) and measures it at size.
 func newLabel(s string, size, wrapWidth float64) *label {
+	return labelOf(s, size, wrapWidth, false)
+}
+
+// wrappedLabel is a label that wraps at width points, markdown string or not.
+func wrappedLabel(s string, size, width float64) *label {
+	return labelOf(s, size, width, true)
+}
+
+func labelOf(s string, size, wrapWidth float64, md bool) *label {
 	l := &label{size: size}
-	md := false
 	if len(s) >= 2 && s[0] == '`' && s[len(s)-1] == '`' {
 		s, md = s[1:len(s)-1], true
 	}
