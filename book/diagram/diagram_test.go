@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -155,6 +156,36 @@ func lineDiff(a, b string) string {
 		}
 	}
 	return s.String()
+}
+
+// TestLineContrast checks that the default look draws every line and frame
+// at 3:1 or better against white, so that none vanishes on e-ink.
+func TestLineContrast(t *testing.T) {
+	files, _ := filepath.Glob("testdata/golden/*.mmd")
+	styled := regexp.MustCompile(`(?m)^\s*(style|classDef|linkStyle|rect|box)\b|themeVariables|:::|\bstyle\b`)
+	for _, f := range files {
+		src, _ := os.ReadFile(f)
+		if styled.Match(src) {
+			continue
+		}
+		d, err := render(string(src))
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for _, op := range d.Ops {
+			if op.Kind != OpPath || op.Paint.Stroke == nil {
+				continue
+			}
+			// A stroke that only outlines a fill of its own colour is not a line.
+			if op.Paint.Fill != nil && *op.Paint.Fill == *op.Paint.Stroke {
+				continue
+			}
+			if c := contrast(*op.Paint.Stroke, colWhite); c < 3 {
+				t.Errorf("%s: stroke %s has contrast %.2f:1 against white", f, op.Paint.Stroke.hex(), c)
+				break
+			}
+		}
+	}
 }
 
 func TestDeterministic(t *testing.T) {

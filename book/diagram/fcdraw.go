@@ -520,8 +520,17 @@ func orDefault(v, d float64) float64 {
 	return d
 }
 
-// finish adds the margin and the title and returns the drawing.
+// finish adds the margin and the title and returns the drawing. Whatever
+// was drawn outside the w × h box the layout claims (a label that reaches
+// past it) widens the box, so that nothing is cut off.
 func finish(b *builder, w, h float64, doc *document, kind string) *Drawing {
+	if x0, y0, x1, y1, ok := opsBounds(b.ops); ok {
+		// Strokes may reach into the margin.
+		const slack = 2
+		x0, y0 = min(x0+slack, 0), min(y0+slack, 0)
+		b.translate(-x0, -y0)
+		w, h = max(w, x1-slack)-x0, max(h, y1-slack)-y0
+	}
 	top := margin
 	var title *label
 	if doc.title != "" {

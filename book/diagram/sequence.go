@@ -85,7 +85,7 @@ func parseSequence(doc *document) (*sequence, error) {
 	var open []string // open block keywords
 	var curBox *seqBox
 	for _, ln := range doc.body() {
-		s := strings.TrimSpace(strings.TrimSuffix(ln.text, ";"))
+		s := strings.TrimSpace(trimSemicolon(ln.text))
 		perr := func(format string, args ...any) error {
 			return &ParseError{Line: ln.num, Msg: fmt.Sprintf(format, args...)}
 		}

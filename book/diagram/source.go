@@ -205,6 +205,19 @@ func (d *document) frontMatter(lines []string) {
 	}
 }
 
+// endEntityRE matches an entity code at the end of a line: mermaid's #41;
+// or #quot;, or HTML's &quot; and &#41;.
+var endEntityRE = regexp.MustCompile(`(?:#|&#?)[A-Za-z0-9]{1,31};$`)
+
+// trimSemicolon removes the semicolon that may end a statement, unless it
+// ends an entity code.
+func trimSemicolon(s string) string {
+	if !strings.HasSuffix(s, ";") || endEntityRE.MatchString(s) {
+		return s
+	}
+	return s[:len(s)-1]
+}
+
 func unquote(s string) string {
 	if len(s) >= 2 && (s[0] == '"' && s[len(s)-1] == '"' || s[0] == '\'' && s[len(s)-1] == '\'') {
 		return s[1 : len(s)-1]

@@ -85,7 +85,7 @@ func parseState(doc *document) (*stateDiagram, error) {
 	}
 	for i := 0; i < len(lines); i++ {
 		ln := lines[i]
-		s := strings.TrimSuffix(ln.text, ";")
+		s := trimSemicolon(ln.text)
 		perr := func(format string, args ...any) error {
 			return &ParseError{Line: ln.num, Msg: fmt.Sprintf(format, args...)}
 		}

@@ -14,13 +14,14 @@ var (
 	colLine        = Color{0x33, 0x33, 0x33}
 	colText        = Color{0x33, 0x33, 0x33}
 	colClusterFill = Color{0xFF, 0xFF, 0xDE}
-	colClusterLine = Color{0xAA, 0xAA, 0x33}
+	colClusterLine = Color{0x96, 0x96, 0x2D} // mermaid's #aaaa33, darkened to 3:1 on white
 	colLabelBg     = Color{0xED, 0xED, 0xED} // rgba(232,232,232,0.8) on white
 	colNoteFill    = Color{0xFF, 0xF5, 0xAD}
-	colNoteStroke  = Color{0xAA, 0xAA, 0x33}
+	colNoteStroke  = Color{0x96, 0x96, 0x2D}
 	colActivation  = Color{0xF4, 0xF4, 0xF4}
 	colActivLine   = Color{0x66, 0x66, 0x66}
-	colActorLine   = Color{0xDA, 0xCE, 0xF3} // hsl(259.6, 59.8%, 87.9%): #9370DB lightened
+	colActorLine   = Color{0x9F, 0x80, 0xE0} // mermaid's #dacef3, darkened to 3:1 on white
+	colBoxLine     = Color{0x91, 0x91, 0x91}
 	colWhite       = Color{0xFF, 0xFF, 0xFF}
 	colBlack       = Color{0x00, 0x00, 0x00}
 	colCompositeBg = Color{0xFF, 0xFF, 0xFF}
@@ -280,6 +281,24 @@ func blend(r, g, b, a float64) *Color {
 		return uint8(math.Round(v*a + 255*(1-a)))
 	}
 	return &Color{f(r), f(g), f(b)}
+}
+
+// luminance is the relative luminance of c (WCAG 2).
+func (c Color) luminance() float64 {
+	lin := func(v uint8) float64 {
+		x := float64(v) / 255
+		if x <= 0.03928 {
+			return x / 12.92
+		}
+		return math.Pow((x+0.055)/1.055, 2.4)
+	}
+	return 0.2126*lin(c.R) + 0.7152*lin(c.G) + 0.0722*lin(c.B)
+}
+
+// contrast returns the WCAG contrast ratio of two colours, 1 to 21.
+func contrast(a, b Color) float64 {
+	la, lb := a.luminance(), b.luminance()
+	return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
 }
 
 // hex returns the colour as #rrggbb.
