@@ -31,10 +31,46 @@ import (
 // Drawing is a laid-out diagram: a list of drawing operations in a box of
 // Width × Height points, origin top-left, y down.
 type Drawing struct {
-	Kind          string  // "flowchart", "state", "sequence"
+	Kind          string  // "flowchart", "state", "sequence", "class", "er", "gantt", ...
 	Width, Height float64 // points; origin top-left, y down
 	Alt           string  // alt text built from the content
 	Ops           []Op    // the drawing list, in painting order
+
+	// Warnings are problems of the source that did not stop the drawing,
+	// such as a style that sets text on a fill it does not contrast with.
+	Warnings []Warning
+}
+
+// Warning is a problem found in a diagram's source that does not stop it
+// being drawn. Line is 1-based within the source given to Render, like
+// ParseError's; the message does not repeat it.
+type Warning struct {
+	Line int
+	Msg  string
+}
+
+// MinTextSize returns the size in points of the smallest text of the
+// drawing when it is drawn at scale (1: its own size), or 0 when it has no
+// text. A printer compares it with the smallest size it accepts (8pt, say)
+// to decide whether to scale a drawing down to the measure, turn it, or
+// give it a page of its own.
+func (d *Drawing) MinTextSize(scale float64) float64 {
+	size := 0.0
+	for i := range d.Ops {
+		if op := &d.Ops[i]; op.Kind == OpText && (size == 0 || op.Style.Size < size) {
+			size = op.Style.Size
+		}
+	}
+	return size * scale
+}
+
+// FitScale returns the scale, at most 1, at which the drawing fits a box of
+// w × h points.
+func (d *Drawing) FitScale(w, h float64) float64 {
+	if d.Width <= 0 || d.Height <= 0 {
+		return 1
+	}
+	return min(1, w/d.Width, h/d.Height)
 }
 
 // OpKind tells what an Op draws.

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -379,5 +380,24 @@ func TestDraw(t *testing.T) {
 	}
 	if d.Width <= 0 || d.Height <= 0 {
 		t.Errorf("size %v × %v", d.Width, d.Height)
+	}
+}
+
+func TestContrastWarnings(t *testing.T) {
+	src := "graph LR\n  A --> B --> C\n  style A fill:#DE8F05,color:#fff\n  classDef pale fill:#ffff00\n  class B pale\n  style C fill:#0173B2,color:#fff\n"
+	d, err := render(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Warning{{Line: 3, Msg: `node "A": text #ffffff on fill #de8f05 has contrast 2.6:1, below 4.5:1`}}
+	if !slices.Equal(d.Warnings, want) {
+		t.Errorf("warnings = %v, want %v", d.Warnings, want)
+	}
+	d, err = render("graph LR\n  A --> B\n  classDef dark fill:#222\n  class A dark\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Warnings) != 1 || d.Warnings[0].Line != 3 {
+		t.Errorf("dark fill with default text: warnings = %v, want one on line 3", d.Warnings)
 	}
 }

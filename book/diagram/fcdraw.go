@@ -1,6 +1,7 @@
 package diagram
 
 import (
+	"fmt"
 	"math"
 	"strings"
 
@@ -61,8 +62,14 @@ type fcBox struct {
 }
 
 func (fc *flowchart) draw() (*Drawing, error) {
+	th := newTheme(fc.doc.theme)
+	fc.dir = betterDirection(fc.dir, fontSize, func(dir string) (float64, float64) {
+		s := fc.newScope(nil, dir, th)
+		s.addEdges()
+		return s.g.estimate(dir)
+	})
 	fc.chooseBoxes()
-	s := fc.newScope(nil, fc.dir, newTheme(fc.doc.theme))
+	s := fc.newScope(nil, fc.dir, th)
 	b, err := s.lay()
 	if err != nil {
 		return nil, err
@@ -244,7 +251,7 @@ func (s *fcScope) addNode(n *fcNode) {
 	if st.fontScale > 0 {
 		size *= st.fontScale
 	}
-	l := newLabel(s.fc.text(text), size, wrapWidth)
+	l := wrappedLabel(s.fc.text(text), size, wrapWidth*size/fontSize)
 	if st.bold || st.italic {
 		restyle(l, st.bold, st.italic)
 	}
@@ -278,7 +285,7 @@ func (s *fcScope) addEdges() {
 		ge.to, ge.toCl = s.end(e.to)
 		var lbl *label
 		if e.text != "" {
-			l := newLabel(s.fc.text(e.text), fontSize, wrapWidth)
+			l := wrappedLabel(s.fc.text(e.text), fontSize, wrapWidth)
 			if st.bold || st.italic {
 				restyle(l, st.bold, st.italic)
 			}
@@ -331,6 +338,7 @@ func (s *fcScope) paintClusters(b *builder) []func() {
 		if st.color != nil {
 			col = *st.color
 		}
+		s.fc.doc.checkContrast(st, fill, col, fmt.Sprintf("subgraph %q", sub.id))
 		l := s.subLabels[i]
 		if l.empty() {
 			continue
@@ -461,7 +469,7 @@ func (s *fcScope) paintEdges(b *builder) {
 // paintNodes paints the nodes and the boxes laid out apart.
 func (s *fcScope) paintNodes(b *builder) {
 	for _, l := range s.laid {
-		drawShape(b, l, s.th)
+		drawShape(b, l, s.th, s.fc.doc)
 	}
 	for _, bx := range s.boxes {
 		n := s.g.nodes[bx.node]
@@ -548,7 +556,7 @@ func finish(b *builder, w, h float64, doc *document, kind string) *Drawing {
 		}
 		b.ops = append(tb.ops, b.ops...)
 	}
-	return &Drawing{Kind: kind, Width: round2(width), Height: round2(height), Ops: b.ops}
+	return &Drawing{Kind: kind, Width: round2(width), Height: round2(height), Ops: b.ops, Warnings: doc.warnings}
 }
 
 func round2(v float64) float64 { return math.Ceil(v*100) / 100 }

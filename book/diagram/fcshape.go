@@ -1,6 +1,9 @@
 package diagram
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // shapeSize returns the outer size of a node shape around a label.
 func shapeSize(shape string, l *label) (float64, float64) {
@@ -48,7 +51,7 @@ func dotShape(shape string) string {
 }
 
 // drawShape draws a node's shape and label.
-func drawShape(b *builder, l *fcLaid, th *theme) {
+func drawShape(b *builder, l *fcLaid, th *theme, doc *document) {
 	st := l.style
 	fill, stroke := ptr(th.nodeFill), ptr(th.nodeStroke)
 	if st.fill != nil || st.fillNone {
@@ -121,6 +124,9 @@ func drawShape(b *builder, l *fcLaid, th *theme) {
 	col := th.nodeText
 	if st.color != nil {
 		col = *st.color
+	}
+	if l.n.shape != "text" {
+		doc.checkContrast(st, fill, col, fmt.Sprintf("node %q", l.n.id))
 	}
 	cx := x + w/2
 	if l.n.shape == "odd" {

@@ -238,7 +238,7 @@ func (fc *flowchart) statement(st statement, stack *[]*fcSub) error {
 			return perr("style needs a node id")
 		}
 		styles := afterWords(s, 2)
-		c := parseCSS(styles)
+		c := parseCSS(styles, st.num)
 		if sub, ok := fc.subByID[f[1]]; ok {
 			sub.style = sub.style.merge(c)
 			return nil
@@ -251,7 +251,7 @@ func (fc *flowchart) statement(st statement, stack *[]*fcSub) error {
 		if len(f) < 2 {
 			return perr("classDef needs a name")
 		}
-		c := parseCSS(afterWords(s, 2))
+		c := parseCSS(afterWords(s, 2), st.num)
 		for _, name := range strings.Split(f[1], ",") {
 			fc.classDefs[name] = fc.classDefs[name].merge(c)
 		}
@@ -286,7 +286,7 @@ func (fc *flowchart) statement(st statement, stack *[]*fcSub) error {
 		if k >= len(f) {
 			return nil
 		}
-		c := parseCSS(afterWords(s, k))
+		c := parseCSS(afterWords(s, k), st.num)
 		if f[1] == "default" {
 			fc.linkAll, fc.hasAll = fc.linkAll.merge(c), true
 			return nil

@@ -1,6 +1,7 @@
 package diagram
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -457,7 +458,7 @@ func (l *seqLayout) paint(bottom float64) *builder {
 	b.group += l.frames.group + l.msgs.group
 	for i, a := range l.sq.actors {
 		for _, yTop := range []float64{l.actorTop, bottom} {
-			drawActor(b, a, l.names[i], l.xs[i], yTop, l.aw[i], l.actorH, l.th)
+			drawActor(b, a, l.names[i], l.xs[i], yTop, l.aw[i], l.actorH, l.th, l.sq.doc)
 		}
 	}
 	return b
@@ -531,7 +532,7 @@ func numberBadge(b *builder, x, y float64, n int) {
 }
 
 // drawActor draws a participant box or stick figure with its top at y.
-func drawActor(b *builder, a *seqActor, name *label, x, y, w, h float64, th *theme) {
+func drawActor(b *builder, a *seqActor, name *label, x, y, w, h float64, th *theme, doc *document) {
 	st := a.style
 	fill, stroke := ptr(th.nodeFill), ptr(colActorLine)
 	if st.fill != nil || st.fillNone {
@@ -563,6 +564,7 @@ func drawActor(b *builder, a *seqActor, name *label, x, y, w, h float64, th *the
 		b.text(name, x, y+seqStickH+2, th.text, Middle)
 		return
 	}
+	doc.checkContrast(st, fill, col, fmt.Sprintf("participant %q", a.id))
 	b.path(rectPath(x-w/2, y, w, h, 3), Paint{Fill: fill, Stroke: stroke, Width: strokeThin})
 	b.text(name, x, y+h/2-name.h/2, col, Middle)
 }

@@ -149,7 +149,7 @@ func parseSequence(doc *document) (*sequence, error) {
 			f := strings.Fields(s)
 			if len(f) >= 3 {
 				if a, ok := sq.byID[f[1]]; ok {
-					a.style = a.style.merge(parseCSS(afterWords(s, 2)))
+					a.style = a.style.merge(parseCSS(afterWords(s, 2), ln.num))
 				}
 			}
 			continue

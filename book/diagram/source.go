@@ -2,6 +2,7 @@ package diagram
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -23,6 +24,15 @@ type document struct {
 	accTitle string
 	accDescr string
 	theme    map[string]string // themeVariables from an init directive or front matter
+	warnings []Warning
+}
+
+// warn records a warning about source line line, once.
+func (d *document) warn(line int, msg string) {
+	w := Warning{Line: line, Msg: msg}
+	if !slices.Contains(d.warnings, w) {
+		d.warnings = append(d.warnings, w)
+	}
 }
 
 // Limits on input, so that hostile sources cannot make a layout run away.

@@ -124,7 +124,7 @@ func parseState(doc *document) (*stateDiagram, error) {
 			if len(f) < 3 {
 				return nil, perr("classDef needs a name and styles")
 			}
-			c := parseCSS(afterWords(s, 2))
+			c := parseCSS(afterWords(s, 2), ln.num)
 			for _, name := range strings.Split(f[1], ",") {
 				sd.classDefs[name] = sd.classDefs[name].merge(c)
 			}
@@ -147,7 +147,7 @@ func parseState(doc *document) (*stateDiagram, error) {
 				return nil, perr("style needs a state id and styles")
 			}
 			st := sd.state(f[1], ln.num, cur())
-			st.style = st.style.merge(parseCSS(afterWords(s, 2)))
+			st.style = st.style.merge(parseCSS(afterWords(s, 2), ln.num))
 			continue
 		case keywordIs(s, "note"):
 			if m := stFloatNoteRE.FindStringSubmatch(s); m != nil {

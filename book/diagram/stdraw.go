@@ -467,6 +467,7 @@ func (l *stLayout) paintClusters(b *builder) {
 		if style.color != nil {
 			col = *style.color
 		}
+		l.sd.doc.checkContrast(style, fill, col, fmt.Sprintf("state %q", l.clusterState[ci].id))
 		b.text(tl, (c.x0+c.x1)/2, c.y0+compositePad/2, col, Middle)
 	}
 }
@@ -614,6 +615,7 @@ func (l *stLayout) paintState(b *builder, s *stLaid) {
 		if s.style.color != nil {
 			col = *s.style.color
 		}
+		l.sd.doc.checkContrast(s.style, fill, col, fmt.Sprintf("state %q", s.st.id))
 		b.path(rectPath(x, y, n.w, n.h, 5), paint)
 		if s.desc == nil {
 			b.text(s.name, n.x, n.y-s.name.h/2, col, Middle)

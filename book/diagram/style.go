@@ -79,10 +79,14 @@ type css struct {
 	dash                []float64 // stroke-dasharray; nil: unset
 	bold, italic        bool
 	fontScale           float64 // font-size relative to the default; 0: unset
+	line                int     // the source line that last set fill or color
 }
 
 // merge lays o over c.
 func (c css) merge(o css) css {
+	if o.fill != nil || o.fillNone || o.color != nil {
+		c.line = o.line
+	}
 	if o.fill != nil || o.fillNone {
 		c.fill, c.fillNone = o.fill, o.fillNone
 	}
@@ -107,9 +111,10 @@ func (c css) merge(o css) css {
 }
 
 // parseCSS reads "fill:#f9f,stroke:#333,stroke-width:4px" (commas or
-// semicolons between properties). Unknown properties are ignored.
-func parseCSS(s string) css {
-	var c css
+// semicolons between properties), written on source line line. Unknown
+// properties are ignored.
+func parseCSS(s string, line int) css {
+	c := css{line: line}
 	s = strings.TrimSuffix(strings.TrimSpace(s), ";")
 	for _, decl := range splitDecls(s) {
 		k, v, ok := strings.Cut(decl, ":")
@@ -281,6 +286,20 @@ func blend(r, g, b, a float64) *Color {
 		return uint8(math.Round(v*a + 255*(1-a)))
 	}
 	return &Color{f(r), f(g), f(b)}
+}
+
+// minTextContrast is the contrast text needs on its fill (WCAG AA).
+const minTextContrast = 4.5
+
+// checkContrast warns when an author's style puts text on a fill it does not
+// contrast with. what names the styled thing: node "A", state "Idle".
+func (d *document) checkContrast(st css, fill *Color, text Color, what string) {
+	if st.line <= 0 || fill == nil {
+		return
+	}
+	if c := contrast(text, *fill); c < minTextContrast {
+		d.warn(st.line, fmt.Sprintf("%s: text %s on fill %s has contrast %.1f:1, below %.1f:1", what, text.hex(), fill.hex(), math.Floor(c*10)/10, minTextContrast))
+	}
 }
 
 // luminance is the relative luminance of c (WCAG 2).
