@@ -198,8 +198,6 @@ func (e *UnsupportedError) Unsupported() bool { return true }
 
 // unsupportedKinds are the mermaid diagram keywords recognised but not drawn.
 var unsupportedKinds = map[string]string{
-	"classDiagram":         "class",
-	"classDiagram-v2":      "class",
 	"erDiagram":            "er",
 	"gantt":                "gantt",
 	"pie":                  "pie",
@@ -324,6 +322,12 @@ func render(src string) (*Drawing, error) {
 			return nil, err
 		}
 		return sq.draw(), nil
+	case "classDiagram", "classDiagram-v2":
+		cd, err := parseClass(doc)
+		if err != nil {
+			return nil, err
+		}
+		return cd.draw()
 	}
 	if k, ok := unsupportedKinds[kw]; ok {
 		return nil, &UnsupportedError{Kind: k}

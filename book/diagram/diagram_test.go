@@ -241,13 +241,10 @@ func TestParseErrors(t *testing.T) {
 
 func TestUnsupported(t *testing.T) {
 	for _, src := range []string{
-		"pie title Pets\n \"Dogs\" : 386\n",
-		"classDiagram\n  Animal <|-- Duck\n",
-		"erDiagram\n  CUSTOMER ||--o{ ORDER : places\n",
-		"gantt\n  title A\n",
-		"timeline\n  title History\n",
-		"%%{init: {'theme':'dark'}}%%\njourney\n  title My day\n",
-		"---\ntitle: x\n---\nmindmap\n  root\n",
+		"requirementDiagram\n  requirement r {\n  id: 1\n  }\n",
+		"C4Context\n  title System\n",
+		"%%{init: {'theme':'dark'}}%%\nsankey-beta\n  a,b,1\n",
+		"---\ntitle: x\n---\nblock-beta\n  a b\n",
 	} {
 		_, err := Render(src)
 		var ue *UnsupportedError
