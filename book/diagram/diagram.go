@@ -198,7 +198,6 @@ func (e *UnsupportedError) Unsupported() bool { return true }
 
 // unsupportedKinds are the mermaid diagram keywords recognised but not drawn.
 var unsupportedKinds = map[string]string{
-	"erDiagram":            "er",
 	"gantt":                "gantt",
 	"pie":                  "pie",
 	"timeline":             "timeline",
@@ -322,6 +321,12 @@ func render(src string) (*Drawing, error) {
 			return nil, err
 		}
 		return sq.draw(), nil
+	case "erDiagram":
+		er, err := parseER(doc)
+		if err != nil {
+			return nil, err
+		}
+		return er.draw()
 	case "classDiagram", "classDiagram-v2":
 		cd, err := parseClass(doc)
 		if err != nil {

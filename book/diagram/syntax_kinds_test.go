@@ -63,6 +63,46 @@ var kindSnippets = []string{
   }
   class Empty`,
 	"classDiagram\n  class `Name with spaces`\n  `Name with spaces` <|-- Child\n",
+	// erDiagram
+	`erDiagram
+  CUSTOMER ||--o{ ORDER : places
+  ORDER ||--|{ LINE-ITEM : contains
+  CUSTOMER }|..|{ DELIVERY-ADDRESS : uses`,
+	`erDiagram
+  CAR ||--o{ NAMED-DRIVER : allows
+  CAR {
+    string registrationNumber PK
+    string make
+  }
+  PERSON {
+    string driversLicense PK "The license #"
+    string(99) firstName "Only 99 characters are allowed"
+    int age
+  }
+  NAMED-DRIVER {
+    string carRegistrationNumber PK, FK
+    string driverLicence PK,FK
+  }
+  MANUFACTURER only one to zero or more CAR : makes`,
+	`erDiagram
+  p[Person] {
+    string firstName
+  }
+  a["Customer Account"] {
+    string email
+  }
+  p ||--o| a : has
+  PERSON }o--|| "Named Thing" : is
+  A 1+--0+ B : x
+  C many(0)--many(1) D : y
+  E ||--o{ F : ""`,
+	`erDiagram
+  CUSTOMER {}
+  ORDER { }
+  CUSTOMER:::someclass ||--o{ ORDER : places
+  classDef someclass fill:#f96
+  class ORDER someclass
+  style CUSTOMER fill:#bbf`,
 }
 
 func TestSyntaxKinds(t *testing.T) {
