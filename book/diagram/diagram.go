@@ -198,7 +198,6 @@ func (e *UnsupportedError) Unsupported() bool { return true }
 
 // unsupportedKinds are the mermaid diagram keywords recognised but not drawn.
 var unsupportedKinds = map[string]string{
-	"gantt":                "gantt",
 	"pie":                  "pie",
 	"timeline":             "timeline",
 	"journey":              "journey",
@@ -321,6 +320,12 @@ func render(src string) (*Drawing, error) {
 			return nil, err
 		}
 		return sq.draw(), nil
+	case "gantt":
+		gt, err := parseGantt(doc)
+		if err != nil {
+			return nil, err
+		}
+		return gt.draw()
 	case "erDiagram":
 		er, err := parseER(doc)
 		if err != nil {

@@ -103,6 +103,54 @@ var kindSnippets = []string{
   classDef someclass fill:#f96
   class ORDER someclass
   style CUSTOMER fill:#bbf`,
+	// gantt
+	`gantt
+  title A Gantt Diagram
+  dateFormat YYYY-MM-DD
+  section Section
+    A task          :a1, 2014-01-01, 30d
+    Another task    :after a1, 20d
+  section Another
+    Task in Another :2014-01-12, 12d
+    another task    :24d`,
+	`gantt
+  dateFormat  YYYY-MM-DD
+  axisFormat  %m/%d
+  todayMarker off
+  excludes    weekends, 2022-01-10
+  includes    2022-01-15
+  inclusiveEndDates
+  weekday monday
+  Completed task            :done,    des1, 2022-01-06,2022-01-08
+  Active task               :active,  des2, 2022-01-09, 3d
+  Future task               :         des3, after des2, 5d
+  Future task2              :         des4, after des3, 5d
+  Create tests for parser   :crit, active, 3d
+  Functionality added       :milestone, 2022-01-25, 0d
+  Deadline                  :vert, 2022-01-20, 0d
+  click des1 href "https://example.com"`,
+	`gantt
+  dateFormat X
+  axisFormat %s
+  section Basic Blocks
+    jsx   : 0, 10
+    babel : 10, 20`,
+	`gantt
+  dateFormat HH:mm
+  axisFormat %H:%M
+  Initial milestone : milestone, m1, 17:49, 2m
+  Task A : 10m
+  Task B : 5m
+  Final milestone : milestone, m2, 18:08, 4m`,
+	`gantt
+  title Weekly plan
+  dateFormat YYYY-MM-DD
+  tickInterval 1week
+  topAxis
+  section Work
+  Design :d1, 2024-02-01, 2w
+  Build  :b1, after d1 x9, 3w
+  Ship   :s1, 2024-02-01, until b1`,
 }
 
 func TestSyntaxKinds(t *testing.T) {
