@@ -199,7 +199,6 @@ func (e *UnsupportedError) Unsupported() bool { return true }
 // unsupportedKinds are the mermaid diagram keywords recognised but not drawn.
 var unsupportedKinds = map[string]string{
 	"pie":                  "pie",
-	"timeline":             "timeline",
 	"journey":              "journey",
 	"gitGraph":             "git",
 	"mindmap":              "mindmap",
@@ -320,6 +319,12 @@ func render(src string) (*Drawing, error) {
 			return nil, err
 		}
 		return sq.draw(), nil
+	case "timeline":
+		tl, err := parseTimeline(doc)
+		if err != nil {
+			return nil, err
+		}
+		return tl.draw()
 	case "gantt":
 		gt, err := parseGantt(doc)
 		if err != nil {

@@ -151,6 +151,24 @@ var kindSnippets = []string{
   Design :d1, 2024-02-01, 2w
   Build  :b1, after d1 x9, 3w
   Ship   :s1, 2024-02-01, until b1`,
+	// timeline
+	`timeline
+  title History of Social Media Platform
+  2002 : LinkedIn
+  2004 : Facebook
+       : Google
+  2005 : YouTube
+  2006 : Twitter`,
+	`timeline
+  section Stone Age
+    7600 BC : Britain's oldest known house was built in Orkney, Scotland
+    6000 BC : Sea levels rise and Britain becomes an island.
+  section Bronze Age
+    2300 BC : People arrive from Europe and settle in Britain. <br>They bring farming and metalworking.
+            : New styles of pottery and ways of burying the dead appear.
+  # a comment
+  Early 1900s`,
+	"timeline\n  title Releases\n  v1.0 : 10:30 launch : fixes\n",
 }
 
 func TestSyntaxKinds(t *testing.T) {
