@@ -32,6 +32,13 @@ func browser(t *testing.T) context.Context {
 			t.Skipf("no chromium at %s (apt-get install chromium; BINDERY_REQUIRE_TOOLS=1 makes this a failure)", chromiumPath)
 		}
 	}
+	// A fresh profile; Chromium's helpers may still be writing to it for a
+	// moment after the browser is gone, so it is removed with retries
+	// rather than by t.TempDir.
+	profile, err := os.MkdirTemp("", "bindery-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
 	// Without the flags that stop its background networking, Chromium
 	// hangs on a closed network.
 	opts := []chromedp.ExecAllocatorOption{
@@ -45,15 +52,22 @@ func browser(t *testing.T) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("hide-scrollbars", true),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 	}
 	ctx, cancelTimeout := context.WithTimeout(context.Background(), 5*time.Minute)
 	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	bctx, cancelBrowser := chromedp.NewContext(actx)
 	t.Cleanup(func() {
+		chromedp.Cancel(bctx)
 		cancelBrowser()
 		cancelAlloc()
 		cancelTimeout()
+		for range 20 {
+			if os.RemoveAll(profile) == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
 	})
 	if err := chromedp.Run(bctx, chromedp.Navigate("about:blank"), chromedp.Evaluate(checkTextJS, nil)); err != nil {
 		t.Fatalf("chromium: %v", err)
