@@ -198,7 +198,6 @@ func (e *UnsupportedError) Unsupported() bool { return true }
 
 // unsupportedKinds are the mermaid diagram keywords recognised but not drawn.
 var unsupportedKinds = map[string]string{
-	"pie":                  "pie",
 	"journey":              "journey",
 	"gitGraph":             "git",
 	"mindmap":              "mindmap",
@@ -319,6 +318,12 @@ func render(src string) (*Drawing, error) {
 			return nil, err
 		}
 		return sq.draw(), nil
+	case "pie":
+		p, err := parsePie(doc)
+		if err != nil {
+			return nil, err
+		}
+		return p.draw()
 	case "timeline":
 		tl, err := parseTimeline(doc)
 		if err != nil {

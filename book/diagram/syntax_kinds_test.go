@@ -169,6 +169,11 @@ var kindSnippets = []string{
   # a comment
   Early 1900s`,
 	"timeline\n  title Releases\n  v1.0 : 10:30 launch : fixes\n",
+	// pie
+	"pie\n  \"Dogs\" : 386\n  \"Cats\" : 85\n  \"Rats\" : 15\n",
+	"pie showData title Key elements\n  \"Calcium\" : 42.96\n  \"Iron\" :  5\n  \"Zero\" : 0\n",
+	"pie\n  title Only one\n  showData\n  \"All\" : 1\n",
+	"pie\n",
 }
 
 func TestSyntaxKinds(t *testing.T) {
