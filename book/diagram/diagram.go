@@ -200,7 +200,6 @@ func (e *UnsupportedError) Unsupported() bool { return true }
 var unsupportedKinds = map[string]string{
 	"journey":              "journey",
 	"gitGraph":             "git",
-	"mindmap":              "mindmap",
 	"quadrantChart":        "quadrant",
 	"requirementDiagram":   "requirement",
 	"C4Context":            "C4",
@@ -318,6 +317,12 @@ func render(src string) (*Drawing, error) {
 			return nil, err
 		}
 		return sq.draw(), nil
+	case "mindmap":
+		mm, err := parseMindmap(doc)
+		if err != nil {
+			return nil, err
+		}
+		return mm.draw()
 	case "pie":
 		p, err := parsePie(doc)
 		if err != nil {

@@ -9,8 +9,9 @@ import (
 // srcLine is one meaningful line of a diagram's source: trimmed, with its
 // 1-based line number within the source given to Render.
 type srcLine struct {
-	num  int
-	text string
+	num    int
+	text   string
+	indent int // columns of leading white space, a tab counting four
 }
 
 // document is a diagram's source with comments, directives, front matter
@@ -110,7 +111,9 @@ func preprocess(src string) (*document, error) {
 	inAccDescr := false
 	var descr []string
 	for ; i < len(raw); i++ {
-		t := strings.TrimSpace(strings.ReplaceAll(raw[i], "\t", "    "))
+		expanded := strings.ReplaceAll(raw[i], "\t", "    ")
+		t := strings.TrimSpace(expanded)
+		indent := len(expanded) - len(strings.TrimLeft(expanded, " "))
 		if inAccDescr {
 			if k := strings.IndexByte(t, '}'); k >= 0 {
 				descr = append(descr, strings.TrimSpace(t[:k]))
@@ -150,7 +153,7 @@ func preprocess(src string) (*document, error) {
 		if d.header < 0 {
 			d.header = len(d.lines)
 		}
-		d.lines = append(d.lines, srcLine{num: i + 1, text: t})
+		d.lines = append(d.lines, srcLine{num: i + 1, text: t, indent: indent})
 	}
 	return d, nil
 }

@@ -320,6 +320,15 @@ func contrast(a, b Color) float64 {
 	return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
 }
 
+// darkenTo returns c darkened, keeping its hue, until it has contrast
+// ratio at least against white.
+func darkenTo(c Color, ratio float64) Color {
+	for k := 0; k < 100 && contrast(c, colWhite) < ratio; k++ {
+		c = Color{uint8(float64(c.R) * 0.95), uint8(float64(c.G) * 0.95), uint8(float64(c.B) * 0.95)}
+	}
+	return c
+}
+
 // hex returns the colour as #rrggbb.
 func (c Color) hex() string { return fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B) }
 

@@ -174,6 +174,21 @@ var kindSnippets = []string{
 	"pie showData title Key elements\n  \"Calcium\" : 42.96\n  \"Iron\" :  5\n  \"Zero\" : 0\n",
 	"pie\n  title Only one\n  showData\n  \"All\" : 1\n",
 	"pie\n",
+	// mindmap
+	`mindmap
+  root((mindmap))
+    Origins
+      Long history
+      ::icon(fa fa-book)
+    Research
+      On effectiveness<br/>and features`,
+	`mindmap
+    Root
+        A[A square]
+        B(Rounded):::urgent
+            C
+	    D`,
+	"mindmap\n  id1[\"`**Root** with\na second line of text`\"]\n    id2[\"`The dog in **the** hog... a *very long text* that wraps to a new line`\"]\n    id3[Regular labels still works]\n",
 }
 
 func TestSyntaxKinds(t *testing.T) {
