@@ -198,7 +198,6 @@ func (e *UnsupportedError) Unsupported() bool { return true }
 
 // unsupportedKinds are the mermaid diagram keywords recognised but not drawn.
 var unsupportedKinds = map[string]string{
-	"journey":              "journey",
 	"gitGraph":             "git",
 	"quadrantChart":        "quadrant",
 	"requirementDiagram":   "requirement",
@@ -317,6 +316,12 @@ func render(src string) (*Drawing, error) {
 			return nil, err
 		}
 		return sq.draw(), nil
+	case "journey":
+		j, err := parseJourney(doc)
+		if err != nil {
+			return nil, err
+		}
+		return j.draw()
 	case "mindmap":
 		mm, err := parseMindmap(doc)
 		if err != nil {

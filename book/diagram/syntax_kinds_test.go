@@ -188,6 +188,17 @@ var kindSnippets = []string{
         B(Rounded):::urgent
             C
 	    D`,
+	// journey
+	`journey
+  title My working day
+  section Go to work
+    Make tea: 5: Me
+    Go upstairs: 3: Me
+    Do work: 1: Me, Cat
+  section Go home
+    Go downstairs: 5: Me
+    Sit down: 5: Me`,
+	"journey\n  Lonely task: 4\n",
 	"mindmap\n  id1[\"`**Root** with\na second line of text`\"]\n    id2[\"`The dog in **the** hog... a *very long text* that wraps to a new line`\"]\n    id3[Regular labels still works]\n",
 }
 
