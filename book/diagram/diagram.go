@@ -198,7 +198,6 @@ func (e *UnsupportedError) Unsupported() bool { return true }
 
 // unsupportedKinds are the mermaid diagram keywords recognised but not drawn.
 var unsupportedKinds = map[string]string{
-	"gitGraph":             "git",
 	"quadrantChart":        "quadrant",
 	"requirementDiagram":   "requirement",
 	"C4Context":            "C4",
@@ -316,6 +315,12 @@ func render(src string) (*Drawing, error) {
 			return nil, err
 		}
 		return sq.draw(), nil
+	case "gitGraph", "gitGraph:":
+		gg, err := parseGitGraph(doc)
+		if err != nil {
+			return nil, err
+		}
+		return gg.draw()
 	case "journey":
 		j, err := parseJourney(doc)
 		if err != nil {

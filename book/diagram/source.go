@@ -25,6 +25,7 @@ type document struct {
 	accTitle string
 	accDescr string
 	theme    map[string]string // themeVariables from an init directive or front matter
+	config   string            // the text of init directives and front matter, for settings of one kind
 	warnings []Warning
 }
 
@@ -175,6 +176,7 @@ func stripTrailingComment(t string) string {
 
 // directive reads the theme variables of a %%{init: ...}%% directive.
 func (d *document) directive(t string) {
+	d.config += t + "\n"
 	k := strings.Index(t, "themeVariables")
 	if k < 0 {
 		return
@@ -193,6 +195,7 @@ func (d *document) themeVars(s string) {
 
 // frontMatter reads the title and theme variables of YAML front matter.
 func (d *document) frontMatter(lines []string) {
+	d.config += strings.Join(lines, "\n") + "\n"
 	inVars := false
 	varIndent := 0
 	for _, l := range lines {

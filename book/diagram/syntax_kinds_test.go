@@ -188,6 +188,40 @@ var kindSnippets = []string{
         B(Rounded):::urgent
             C
 	    D`,
+	// gitGraph
+	`gitGraph
+  commit
+  commit
+  branch develop
+  checkout develop
+  commit
+  commit
+  checkout main
+  merge develop
+  commit
+  commit`,
+	`gitGraph LR:
+  commit id: "ZERO"
+  branch develop
+  commit id:"A"
+  checkout main
+  commit id:"ONE"
+  checkout develop
+  commit id:"B"
+  checkout main
+  commit id:"TWO"
+  cherry-pick id:"A" tag: "cp"
+  commit id:"THREE"
+  switch develop
+  commit id:"C"`,
+	`gitGraph BT:
+  commit "Ability to add a message"
+  branch "feature/x" order: 1
+  commit type: HIGHLIGHT tag: "t1" tag: "t2"
+  checkout main
+  merge "feature/x" type: REVERSE`,
+	`gitGraph:
+  commit`,
 	// journey
 	`journey
   title My working day
