@@ -198,7 +198,6 @@ func (e *UnsupportedError) Unsupported() bool { return true }
 
 // unsupportedKinds are the mermaid diagram keywords recognised but not drawn.
 var unsupportedKinds = map[string]string{
-	"quadrantChart":        "quadrant",
 	"requirementDiagram":   "requirement",
 	"C4Context":            "C4",
 	"C4Container":          "C4",
@@ -321,6 +320,12 @@ func render(src string) (*Drawing, error) {
 			return nil, err
 		}
 		return gg.draw()
+	case "quadrantChart":
+		q, err := parseQuadrant(doc)
+		if err != nil {
+			return nil, err
+		}
+		return q.draw()
 	case "journey":
 		j, err := parseJourney(doc)
 		if err != nil {

@@ -222,6 +222,22 @@ var kindSnippets = []string{
   merge "feature/x" type: REVERSE`,
 	`gitGraph:
   commit`,
+	// quadrantChart
+	`quadrantChart
+  x-axis Urgent --> Not Urgent
+  y-axis Not Important --> "Important ❤"
+  quadrant-1 Plan
+  quadrant-2 Do
+  quadrant-3 Delegate
+  quadrant-4 Delete
+  A: [0.2, 0.8]
+  "B with spaces": [1, 0]`,
+	`quadrantChart
+  title Only one axis label
+  x-axis Effort
+  y-axis Value
+  Point A:::hot: [0.5, 0.5]
+  classDef hot color: red, stroke-width: 1px`,
 	// journey
 	`journey
   title My working day
