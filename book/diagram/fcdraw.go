@@ -272,7 +272,9 @@ func (s *fcScope) addBox(sub *fcSub) {
 // addEdges gives dot the edges between the scope's nodes, clusters and boxes.
 func (s *fcScope) addEdges() {
 	for i, e := range s.fc.edges {
-		if s.fc.scopeOfEnd(e.from) != s.root || s.fc.scopeOfEnd(e.to) != s.root {
+		// An edge is drawn where its ends are: for a boxed subgraph, in
+		// its parent's scope.
+		if s.fc.scopeOf(e.from) != s.root || s.fc.scopeOf(e.to) != s.root {
 			continue
 		}
 		st := s.fc.linkAll
@@ -300,10 +302,6 @@ func (s *fcScope) addEdges() {
 		s.g.edges = append(s.g.edges, ge)
 	}
 }
-
-// scopeOfEnd is the scope an edge end is drawn in: for a boxed subgraph,
-// its parent's.
-func (fc *flowchart) scopeOfEnd(id string) *fcSub { return fc.scopeOf(id) }
 
 // end returns an edge end as a node, or as a cluster.
 func (s *fcScope) end(id string) (node, cluster int) {

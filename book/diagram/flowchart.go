@@ -232,6 +232,22 @@ func (fc *flowchart) statement(st statement, stack *[]*fcSub) error {
 			fc.dir = d
 		}
 		return nil
+	case keywordIs(s, "style"), keywordIs(s, "classDef"), keywordIs(s, "class"), keywordIs(s, "linkStyle"):
+		return fc.styling(st)
+	case keywordIs(s, "click"), keywordIs(s, "callback"), keywordIs(s, "href"):
+		return nil
+	}
+	p := &fcParser{s: s, line: st.num, fc: fc, sub: cur()}
+	return p.chain()
+}
+
+// styling reads style, classDef, class and linkStyle statements.
+func (fc *flowchart) styling(st statement) error {
+	s := st.text
+	perr := func(format string, args ...any) error {
+		return &ParseError{Line: st.num, Msg: fmt.Sprintf(format, args...)}
+	}
+	switch {
 	case keywordIs(s, "style"):
 		f := strings.Fields(s)
 		if len(f) < 2 {
@@ -302,11 +318,8 @@ func (fc *flowchart) statement(st statement, stack *[]*fcSub) error {
 			fc.linkStyle[i] = fc.linkStyle[i].merge(c)
 		}
 		return nil
-	case keywordIs(s, "click"), keywordIs(s, "callback"), keywordIs(s, "href"):
-		return nil
 	}
-	p := &fcParser{s: s, line: st.num, fc: fc, sub: cur()}
-	return p.chain()
+	return nil
 }
 
 // subgraph reads "id[Title]", "id [Title]", `"Title"` or "Title words".
@@ -691,106 +704,136 @@ func (p *fcParser) link() (*fcEdge, bool, error) {
 	if i >= len(s) {
 		return nil, false, nil
 	}
-	head := func(c byte) int {
-		return map[byte]int{'>': markArrow, 'x': markCross, 'o': markCircle}[c]
-	}
+	var err error
 	switch {
 	case strings.HasPrefix(s[i:], "~~~"):
 		for i < len(s) && s[i] == '~' {
 			i++
 		}
 		e.stroke = strokeInvisible
-		p.i = i
 	case strings.HasPrefix(s[i:], "--") || strings.HasPrefix(s[i:], "=="):
-		c := s[i]
-		if c == '=' {
-			e.stroke = strokeThick
-		}
-		n := 0
-		for i < len(s) && s[i] == c {
-			i++
-			n++
-		}
-		switch {
-		case i < len(s) && s[i] == '>':
-			e.head, e.length = markArrow, n-1
-			i++
-		case i < len(s) && (s[i] == 'x' || s[i] == 'o') && (i+1 == len(s) || !isIDByte(s[i+1])):
-			e.head, e.length = head(s[i]), n-1
-			i++
-		case n >= 3:
-			e.length = n - 2
-		default:
-			// "-- text -->": a label, then the rest of the link.
-			text, closeEnd, hd, length, ok := labelledLink(s, i, c)
-			if !ok {
-				return nil, false, p.errf("unfinished link: expected %c%c> after %q", c, c, snippet(strings.TrimSpace(s[i:])))
-			}
-			e.text, e.head, e.length = text, hd, length
-			i = closeEnd
-		}
-		p.i = i
+		i, err = p.solidLink(e, i)
 	case strings.HasPrefix(s[i:], "-.") || strings.HasPrefix(s[i:], "."):
-		e.stroke = strokeDotted
-		if s[i] == '-' {
-			i++
+		var ok bool
+		i, ok, err = p.dottedLink(e, i)
+		if !ok {
+			return nil, false, err
 		}
-		dots := 0
-		for i < len(s) && s[i] == '.' {
-			i++
-			dots++
-		}
-		if dots == 0 {
-			return nil, false, nil
-		}
-		if i < len(s) && s[i] == '-' {
-			i++
-			e.length = dots
-			if i < len(s) && (s[i] == '>' || (s[i] == 'x' || s[i] == 'o') && (i+1 == len(s) || !isIDByte(s[i+1]))) {
-				e.head = head(s[i])
-				i++
-			}
-		} else {
-			text, closeEnd, hd, ok := labelledDotted(s, i)
-			if !ok {
-				return nil, false, p.errf("unfinished dotted link: expected .-> after %q", snippet(strings.TrimSpace(s[i:])))
-			}
-			e.text, e.head = text, hd
-			i = closeEnd
-		}
-		p.i = i
 	default:
 		return nil, false, nil
 	}
+	if err != nil {
+		return nil, false, err
+	}
+	p.i = i
 	e.length = min(max(e.length, 1), 8)
-	// |label|
-	p.skipSpace()
-	if p.i < len(p.s) && p.s[p.i] == '|' {
-		k := p.i + 1
-		for k < len(p.s) && p.s[k] == ' ' {
-			k++
-		}
-		if k < len(p.s) && p.s[k] == '"' {
-			if end := strings.IndexByte(p.s[k+1:], '"'); end >= 0 {
-				j := k + 1 + end + 1
-				for j < len(p.s) && p.s[j] == ' ' {
-					j++
-				}
-				if j < len(p.s) && p.s[j] == '|' {
-					e.text = p.s[k+1 : k+1+end]
-					p.i = j + 1
-					return e, true, nil
-				}
-			}
-		}
-		end := strings.IndexByte(p.s[p.i+1:], '|')
-		if end < 0 {
-			return nil, false, p.errf("unclosed link label: missing |")
-		}
-		e.text = strings.TrimSpace(p.s[p.i+1 : p.i+1+end])
-		p.i += end + 2
+	if err := p.pipeLabel(e); err != nil {
+		return nil, false, err
 	}
 	return e, true, nil
+}
+
+// headMark returns the marker an arrow's end character draws.
+func headMark(c byte) int {
+	return map[byte]int{'>': markArrow, 'x': markCross, 'o': markCircle}[c]
+}
+
+// solidLink reads --> --- ==> and "-- text -->" from i, the first dash or
+// equals sign, and returns the index after it.
+func (p *fcParser) solidLink(e *fcEdge, i int) (int, error) {
+	s := p.s
+	c := s[i]
+	if c == '=' {
+		e.stroke = strokeThick
+	}
+	n := 0
+	for i < len(s) && s[i] == c {
+		i++
+		n++
+	}
+	switch {
+	case i < len(s) && s[i] == '>':
+		e.head, e.length = markArrow, n-1
+		return i + 1, nil
+	case i < len(s) && (s[i] == 'x' || s[i] == 'o') && (i+1 == len(s) || !isIDByte(s[i+1])):
+		e.head, e.length = headMark(s[i]), n-1
+		return i + 1, nil
+	case n >= 3:
+		e.length = n - 2
+		return i, nil
+	}
+	// "-- text -->": a label, then the rest of the link.
+	text, closeEnd, hd, length, ok := labelledLink(s, i, c)
+	if !ok {
+		return i, p.errf("unfinished link: expected %c%c> after %q", c, c, snippet(strings.TrimSpace(s[i:])))
+	}
+	e.text, e.head, e.length = text, hd, length
+	return closeEnd, nil
+}
+
+// dottedLink reads -.-> -.- and "-. text .->" from i; ok is false when
+// there is no link there.
+func (p *fcParser) dottedLink(e *fcEdge, i int) (int, bool, error) {
+	s := p.s
+	e.stroke = strokeDotted
+	if s[i] == '-' {
+		i++
+	}
+	dots := 0
+	for i < len(s) && s[i] == '.' {
+		i++
+		dots++
+	}
+	if dots == 0 {
+		return i, false, nil
+	}
+	if i < len(s) && s[i] == '-' {
+		i++
+		e.length = dots
+		if i < len(s) && (s[i] == '>' || (s[i] == 'x' || s[i] == 'o') && (i+1 == len(s) || !isIDByte(s[i+1]))) {
+			e.head = headMark(s[i])
+			i++
+		}
+		return i, true, nil
+	}
+	text, closeEnd, hd, ok := labelledDotted(s, i)
+	if !ok {
+		return i, false, p.errf("unfinished dotted link: expected .-> after %q", snippet(strings.TrimSpace(s[i:])))
+	}
+	e.text, e.head = text, hd
+	return closeEnd, true, nil
+}
+
+// pipeLabel reads a |label| after a link, quoted or not.
+func (p *fcParser) pipeLabel(e *fcEdge) error {
+	p.skipSpace()
+	if p.i >= len(p.s) || p.s[p.i] != '|' {
+		return nil
+	}
+	k := p.i + 1
+	for k < len(p.s) && p.s[k] == ' ' {
+		k++
+	}
+	if k < len(p.s) && p.s[k] == '"' {
+		if end := strings.IndexByte(p.s[k+1:], '"'); end >= 0 {
+			j := k + 1 + end + 1
+			for j < len(p.s) && p.s[j] == ' ' {
+				j++
+			}
+			if j < len(p.s) && p.s[j] == '|' {
+				e.text = p.s[k+1 : k+1+end]
+				p.i = j + 1
+				return nil
+			}
+		}
+	}
+	end := strings.IndexByte(p.s[p.i+1:], '|')
+	if end < 0 {
+		return p.errf("unclosed link label: missing |")
+	}
+	e.text = strings.TrimSpace(p.s[p.i+1 : p.i+1+end])
+	p.i += end + 2
+	return nil
 }
 
 // labelledLink finds the end of "-- text -->" starting after the opening

@@ -89,7 +89,7 @@ type seqReq struct {
 	d    float64
 }
 
-func (sq *sequence) draw() *Drawing {
+func (sq *sequence) draw() (*Drawing, error) {
 	doc := sq.doc
 	if sq.title != "" && doc.title == "" {
 		doc.title = sq.title
@@ -97,7 +97,7 @@ func (sq *sequence) draw() *Drawing {
 	if len(sq.actors) == 0 {
 		d := finish(&builder{}, 40, 20, doc, "sequence")
 		d.Alt = altText(doc, "Sequence diagram", nil)
-		return d
+		return d, nil
 	}
 	l := &seqLayout{sq: sq, th: newTheme(doc.theme), n: len(sq.actors), labels: map[*seqEvent]*label{}, step: 1}
 	l.measureActors()
@@ -118,7 +118,7 @@ func (sq *sequence) draw() *Drawing {
 	b.translate(-l.minX, 0)
 	d := finish(b, l.maxX-l.minX, bottom+l.actorH, doc, "sequence")
 	d.Alt = sq.alt(l.names, l.labels)
-	return d
+	return d, nil
 }
 
 // measureActors measures the participants' names and boxes.
