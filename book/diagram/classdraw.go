@@ -47,11 +47,12 @@ type cdLayout struct {
 
 func (cd *classDiagram) draw() (*Drawing, error) {
 	th := newTheme(cd.doc.theme)
-	cd.dir = betterDirection(cd.dir, classMember, func(dir string) (float64, float64) {
-		l := cd.newLayout(dir, th)
-		return l.g.estimate(dir)
-	})
 	l := cd.newLayout(cd.dir, th)
+	dir := betterDirection(cd.dir, classMember, l.g.estimate)
+	if dir != cd.dir {
+		cd.dir = dir
+		l = cd.newLayout(dir, th)
+	}
 	if err := l.g.layout(); err != nil {
 		return nil, err
 	}

@@ -48,10 +48,12 @@ type erLayout struct {
 
 func (er *erDiagram) draw() (*Drawing, error) {
 	th := newTheme(er.doc.theme)
-	er.dir = betterDirection(er.dir, erAttrSize, func(dir string) (float64, float64) {
-		return er.newLayout(dir, th).g.estimate(dir)
-	})
 	l := er.newLayout(er.dir, th)
+	dir := betterDirection(er.dir, erAttrSize, l.g.estimate)
+	if dir != er.dir {
+		er.dir = dir
+		l = er.newLayout(dir, th)
+	}
 	if err := l.g.layout(); err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package diagram
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/bindery-books/bindery/book/font"
@@ -63,13 +64,16 @@ type fcBox struct {
 
 func (fc *flowchart) draw() (*Drawing, error) {
 	th := newTheme(fc.doc.theme)
-	fc.dir = betterDirection(fc.dir, fontSize, func(dir string) (float64, float64) {
-		s := fc.newScope(nil, dir, th)
-		s.addEdges()
-		return s.g.estimate(dir)
-	})
-	fc.chooseBoxes()
+	// The chart as one scope, to estimate its size; it serves for the
+	// layout too when the direction stays and no subgraph is laid out apart.
 	s := fc.newScope(nil, fc.dir, th)
+	s.addEdges()
+	dir := betterDirection(fc.dir, fontSize, s.g.estimate)
+	fc.dir = dir
+	fc.chooseBoxes()
+	if dir != s.dir || slices.ContainsFunc(fc.subs, func(sub *fcSub) bool { return sub.boxed }) {
+		s = fc.newScope(nil, fc.dir, th)
+	}
 	b, err := s.lay()
 	if err != nil {
 		return nil, err
@@ -90,7 +94,9 @@ func (s *fcScope) lay() (*builder, error) {
 		n := s.g.nodes[bx.node]
 		n.w, n.h = bx.scope.g.width, bx.scope.g.height
 	}
-	s.addEdges()
+	if s.edges == nil {
+		s.addEdges()
+	}
 	if err := s.g.layout(); err != nil {
 		return nil, err
 	}

@@ -308,7 +308,7 @@ func (w *dotWriter) header() {
 		b.WriteString(", mclimit=0.1, nslimit=1, nslimit1=1, searchsize=10")
 	}
 	b.WriteString("];\n")
-	fmt.Fprintf(b, "node [label=\"\", fixedsize=true, shape=box, margin=0, fontname=Courier, fontsize=%g];\n", labelFontSize)
+	fmt.Fprintf(b, "node [label=\" \", fixedsize=true, shape=box, margin=0, fontname=Courier, fontsize=%g];\n", labelFontSize)
 	fmt.Fprintf(b, "edge [dir=none, arrowsize=%g, fontname=Courier, fontsize=%g];\n", arrowLen/10, labelFontSize)
 }
 

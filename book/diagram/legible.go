@@ -24,7 +24,8 @@ func perpendicular(dir string) string {
 // author's, unless its text would be too small to read once the drawing is
 // scaled to the page and the direction across it would make the text
 // clearly larger. estimate gives the size a layout in a direction is likely
-// to have; size is the size of the graph's text.
+// to have (its nodes and labels are the same either way); size is the size
+// of the graph's text.
 func betterDirection(dir string, size float64, estimate func(dir string) (w, h float64)) string {
 	w, h := estimate(dir)
 	s := pageScale(w, h)

@@ -162,7 +162,9 @@ var (
 // splitBreaks splits label text into lines at <br> and at the newlines of
 // a label quoted over several lines.
 func splitBreaks(s string) []string {
-	s = brRE.ReplaceAllString(s, "\n")
+	if strings.IndexByte(s, '<') >= 0 {
+		s = brRE.ReplaceAllString(s, "\n")
+	}
 	lines := strings.Split(s, "\n")
 	for i := range lines {
 		lines[i] = strings.TrimSpace(lines[i])
@@ -180,8 +182,36 @@ func splitBreaks(s string) []string {
 // cleanText decodes entities, turns the emphasis tags into markdown
 // markers, drops other known HTML tags and icons, and keeps runes drawable.
 func cleanText(s string) string {
-	s = faIconRE.ReplaceAllString(s, "")
-	s = htmlTagRE.ReplaceAllStringFunc(s, func(tag string) string {
+	// Most labels hold none of what is cleaned: skip the expressions then.
+	if strings.Contains(s, ":fa-") {
+		s = faIconRE.ReplaceAllString(s, "")
+	}
+	if strings.IndexByte(s, '<') >= 0 {
+		s = cleanTags(s)
+	}
+	if strings.IndexByte(s, '#') >= 0 {
+		s = mermaidEnt.ReplaceAllStringFunc(s, func(e string) string {
+			name := e[1 : len(e)-1]
+			if name[0] >= '0' && name[0] <= '9' {
+				return "&#" + name + ";"
+			}
+			return "&" + name + ";"
+		})
+	}
+	if strings.IndexByte(s, '&') >= 0 {
+		s = html.UnescapeString(s)
+	}
+	s = drawable(s)
+	if strings.Contains(s, "  ") {
+		s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == ' ' }), " ")
+	}
+	return s
+}
+
+// cleanTags turns the emphasis tags into markers and drops the other
+// known tags.
+func cleanTags(s string) string {
+	return htmlTagRE.ReplaceAllStringFunc(s, func(tag string) string {
 		m := htmlTagRE.FindStringSubmatch(tag)
 		name := strings.ToLower(m[1])
 		if !strippedTag[name] {
@@ -195,19 +225,6 @@ func cleanText(s string) string {
 		}
 		return ""
 	})
-	s = mermaidEnt.ReplaceAllStringFunc(s, func(e string) string {
-		name := e[1 : len(e)-1]
-		if name[0] >= '0' && name[0] <= '9' {
-			return "&#" + name + ";"
-		}
-		return "&" + name + ";"
-	})
-	s = html.UnescapeString(s)
-	s = drawable(s)
-	if strings.Contains(s, "  ") {
-		s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == ' ' }), " ")
-	}
-	return s
 }
 
 // emojiMap gives drawable stand-ins for symbols DejaVu Sans lacks.
