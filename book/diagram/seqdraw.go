@@ -68,6 +68,8 @@ type seqLayout struct {
 	actorH float64
 	xs     []float64 // lifeline positions
 	labels map[*seqEvent]*label
+	wrap   float64 // messages and notes wrap here; 0: they do not
+	height float64
 
 	actorTop   float64
 	y          float64 // the top of the next row
@@ -99,7 +101,31 @@ func (sq *sequence) draw() (*Drawing, error) {
 		d.Alt = altText(doc, "Sequence diagram", nil)
 		return d, nil
 	}
-	l := &seqLayout{sq: sq, th: newTheme(doc.theme), n: len(sq.actors), labels: map[*seqEvent]*label{}, step: 1}
+	th := newTheme(doc.theme)
+	l, b := sq.lay(th, 0)
+	// A diagram too wide to read on a page has its messages and notes
+	// wrapped, as narrow as makes its text largest.
+	best := pageScale(l.maxX-l.minX, l.height)
+	if best*seqNoteSize < minLegible {
+		for _, wrap := range seqWraps {
+			wl, wb := sq.lay(th, wrap)
+			if s := pageScale(wl.maxX-wl.minX, wl.height); s > best*1.05 {
+				l, b, best = wl, wb, s
+			}
+		}
+	}
+	d := finish(b, l.maxX-l.minX, l.height, doc, "sequence")
+	d.Alt = sq.alt(l.names, l.labels)
+	return d, nil
+}
+
+// seqWraps are the widths messages and notes may be wrapped at, points.
+var seqWraps = []float64{240, 180, 130}
+
+// lay lays the diagram out with message and note text wrapped at wrap
+// points (0: not wrapped) and draws it.
+func (sq *sequence) lay(th *theme, wrap float64) (*seqLayout, *builder) {
+	l := &seqLayout{sq: sq, th: th, n: len(sq.actors), labels: map[*seqEvent]*label{}, step: 1, wrap: wrap}
 	l.measureActors()
 	l.placeActors(l.measureEvents())
 	l.actorTop = l.boxTitleRoom()
@@ -116,9 +142,8 @@ func (sq *sequence) draw() (*Drawing, error) {
 	}
 	b := l.paint(bottom)
 	b.translate(-l.minX, 0)
-	d := finish(b, l.maxX-l.minX, bottom+l.actorH, doc, "sequence")
-	d.Alt = sq.alt(l.names, l.labels)
-	return d, nil
+	l.height = bottom + l.actorH
+	return l, b
 }
 
 // measureActors measures the participants' names and boxes.
@@ -164,7 +189,7 @@ func (l *seqLayout) measureEvents() []seqReq {
 	for _, ev := range l.sq.events {
 		switch ev.kind {
 		case evMessage:
-			lb := newLabel(ev.text, seqMsgSize, 0)
+			lb := labelOf(ev.text, seqMsgSize, l.wrap, l.wrap > 0)
 			l.labels[ev] = lb
 			w := lb.w + 2*seqActorPadX
 			if l.sq.numbered {
@@ -179,7 +204,7 @@ func (l *seqLayout) measureEvents() []seqReq {
 				reqs = append(reqs, seqReq{ev.to, ev.from, w})
 			}
 		case evNote:
-			lb := newLabel(ev.text, seqNoteSize, 0)
+			lb := labelOf(ev.text, seqNoteSize, l.wrap, l.wrap > 0)
 			l.labels[ev] = lb
 			w := lb.w + 2*seqNotePad
 			a, b := min(ev.from, ev.to), max(ev.from, ev.to)
