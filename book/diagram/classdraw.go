@@ -413,6 +413,8 @@ func (r *cdRelation) describe(name func(string) string) string {
 	}
 	var s string
 	switch {
+	case r.toEnd == relExtension && r.fromEnd == relExtension:
+		s = a + " and " + b + " inherit from each other"
 	case r.toEnd == relExtension && r.dotted:
 		s = a + " implements " + b
 	case r.fromEnd == relExtension && r.dotted:

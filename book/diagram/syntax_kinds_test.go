@@ -63,6 +63,24 @@ var kindSnippets = []string{
   }
   class Empty`,
 	"classDiagram\n  class `Name with spaces`\n  `Name with spaces` <|-- Child\n",
+	`classDiagram
+  class BankAccount
+  BankAccount : +String owner
+  BankAccount : -BigDecimal balance *
+  BankAccount : #deposit(amount)
+  BankAccount : ~withdrawal(amount) $
+  Class11 <|.. Class12
+  Class15 ..> Class16
+  Class19 <--* Class20
+  Driver -- Car : drives >
+  Car *-- Wheel : have 4 >
+  Car -- Person : < owns
+  Animal <|--|> Zebra
+  classC --* classD
+  classE --o classF
+  Object : equals()
+  ArrayList : Object[] elementData
+  class Animal["Animal with a label"]`,
 	// erDiagram
 	`erDiagram
   CUSTOMER ||--o{ ORDER : places
