@@ -3,10 +3,11 @@ package diagram
 import (
 	"errors"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -115,12 +116,7 @@ func TestCorpus(t *testing.T) {
 			}
 		}
 	}
-	var names []string
-	for s := range sections {
-		names = append(names, s)
-	}
-	sort.Strings(names)
-	for _, s := range names {
+	for _, s := range slices.Sorted(maps.Keys(sections)) {
 		c := sections[s]
 		t.Logf("%-90s %3d/%3d drawn (%.1f%%)", s, c.drawn, c.total, 100*float64(c.drawn)/float64(c.total))
 	}

@@ -3,6 +3,7 @@ package diagram
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -341,10 +342,9 @@ func (gt *gantt) skipExcluded(t *ganttTask) {
 
 // excluded reports whether day is an excluded day.
 func (gt *gantt) excluded(day time.Time) bool {
-	for _, d := range gt.includedDays {
-		if sameDay(d, day) {
-			return false
-		}
+	isDay := func(d time.Time) bool { return sameDay(d, day) }
+	if slices.ContainsFunc(gt.includedDays, isDay) {
+		return false
 	}
 	for _, s := range gt.excludes {
 		switch {
@@ -356,12 +356,7 @@ func (gt *gantt) excluded(day time.Time) bool {
 			return true
 		}
 	}
-	for _, d := range gt.excludedDays {
-		if sameDay(d, day) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(gt.excludedDays, isDay)
 }
 
 func sameDay(a, b time.Time) bool {

@@ -1,7 +1,9 @@
 package diagram
 
 import (
+	"cmp"
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -322,15 +324,7 @@ func (b *gitBranch) color() Color {
 
 func (gg *gitGraph) draw() (*Drawing, error) {
 	lanes := slices.Clone(gg.branches)
-	slices.SortStableFunc(lanes, func(a, b *gitBranch) int {
-		switch {
-		case a.order < b.order:
-			return -1
-		case a.order > b.order:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(lanes, func(a, b *gitBranch) int { return cmp.Compare(a.order, b.order) })
 	for i, b := range lanes {
 		b.index = i
 	}
@@ -446,7 +440,7 @@ func (l *gitLayout) paintLanes() {
 	end := 0.0
 	for _, p := range l.pos {
 		if l.vertical {
-			end = max(end, abs(p.Y))
+			end = max(end, math.Abs(p.Y))
 		} else {
 			end = max(end, p.X)
 		}
@@ -474,13 +468,6 @@ func (l *gitLayout) paintLanes() {
 		l.b.path(rectPath(0, across-h/2, w, h, 3), Paint{Fill: ptr(col)})
 		l.b.text(lb, gitLabelPad, across-lb.h/2, colWhite, Start)
 	}
-}
-
-func abs(v float64) float64 {
-	if v < 0 {
-		return -v
-	}
-	return v
 }
 
 // paintEdges paints each commit's links to its parents: straight along a

@@ -2,6 +2,7 @@ package diagram
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -85,10 +86,8 @@ var jActorColors = []Color{
 }
 
 func (j *journey) actorColor(a string) Color {
-	for i, x := range j.actors {
-		if x == a {
-			return darkenTo(jActorColors[i%len(jActorColors)], 3)
-		}
+	if i := slices.Index(j.actors, a); i >= 0 {
+		return darkenTo(jActorColors[i%len(jActorColors)], 3)
 	}
 	return colLine
 }

@@ -359,15 +359,7 @@ func (w *dotWriter) tree() {
 
 // holdsNode reports whether cluster ci or a cluster inside it holds a node.
 func (w *dotWriter) holdsNode(ci int) bool {
-	if len(w.members[ci]) > 0 {
-		return true
-	}
-	for _, k := range w.kids[ci] {
-		if w.holdsNode(k) {
-			return true
-		}
-	}
-	return false
+	return len(w.members[ci]) > 0 || slices.ContainsFunc(w.kids[ci], w.holdsNode)
 }
 
 func (w *dotWriter) node(i int, indent string) {

@@ -1,6 +1,7 @@
 package diagram
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"regexp"
@@ -102,15 +103,7 @@ var pieColors = []Color{
 func (p *pie) draw() (*Drawing, error) {
 	// As mermaid, largest first, clockwise from twelve o'clock.
 	order := slices.Clone(p.slices)
-	slices.SortStableFunc(order, func(a, b pieSlice) int {
-		switch {
-		case a.value > b.value:
-			return -1
-		case a.value < b.value:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(order, func(a, b pieSlice) int { return cmp.Compare(b.value, a.value) })
 	sum := 0.0
 	for _, s := range order {
 		sum += s.value
