@@ -2,6 +2,7 @@ package diagram
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -10,6 +11,7 @@ import (
 
 // flowchart is a parsed graph or flowchart diagram.
 type flowchart struct {
+	edgeIDs   map[string]bool // ids given to edges (A e1@--> B)
 	doc       *document
 	dir       string // TB, BT, LR, RL
 	nodes     []*fcNode
@@ -237,6 +239,9 @@ func (fc *flowchart) statement(st statement, stack *[]*fcSub) error {
 	case keywordIs(s, "click"), keywordIs(s, "callback"), keywordIs(s, "href"):
 		return nil
 	}
+	if m := edgeIDRE.FindStringSubmatch(s); m != nil && fc.edgeIDs[m[1]] && strings.HasPrefix(s[len(m[0]):], "{") {
+		return nil // an edge's properties (animation): nothing to draw
+	}
 	p := &fcParser{s: s, line: st.num, fc: fc, sub: cur()}
 	return p.chain()
 }
@@ -426,6 +431,7 @@ func (p *fcParser) chain() error {
 		if p.eof() {
 			return nil
 		}
+		p.edgeID()
 		lk, ok, err := p.link()
 		if err != nil {
 			return err
@@ -689,6 +695,31 @@ func (p *fcParser) linkAhead() bool {
 
 func isIDByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c >= 0x80
+}
+
+// edgeIDRE matches the id mermaid lets an edge have: A e1@--> B.
+var edgeIDRE = regexp.MustCompile(`^([A-Za-z0-9_]+)@`)
+
+// edgeID skips an edge's id before a link and remembers it: a later
+// "e1@{ animate: true }" is about the edge, not a node.
+func (p *fcParser) edgeID() {
+	m := edgeIDRE.FindStringSubmatch(p.s[p.i:])
+	if m == nil || !p.linkAt(p.i+len(m[0])) {
+		return
+	}
+	if p.fc.edgeIDs == nil {
+		p.fc.edgeIDs = map[string]bool{}
+	}
+	p.fc.edgeIDs[m[1]] = true
+	p.i += len(m[0])
+}
+
+// linkAt reports whether a link starts at i.
+func (p *fcParser) linkAt(i int) bool {
+	save := p.i
+	p.i = i
+	defer func() { p.i = save }()
+	return p.linkAhead() && !strings.HasPrefix(p.s[i:], ":::") && !strings.HasPrefix(p.s[i:], "@{")
 }
 
 // link reads an arrow and its label at the cursor.
