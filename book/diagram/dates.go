@@ -97,7 +97,8 @@ func compileDayjs(format string) *dateLayout {
 	return l
 }
 
-// parseDayjs reads s strictly in a dayjs format.
+// parseDayjs reads s strictly in a dayjs format. It is one case per
+// token, read as a table.
 func parseDayjs(s, format string) (time.Time, bool) {
 	l := compileDayjs(strings.TrimSpace(format))
 	m := l.re.FindStringSubmatch(strings.TrimSpace(s))
@@ -231,7 +232,8 @@ func addDuration(t time.Time, s string) (time.Time, bool) {
 	return t, false
 }
 
-// formatD3 writes t with a d3 time format: %Y-%m-%d, %b %e, %H:%M.
+// formatD3 writes t with a d3 time format: %Y-%m-%d, %b %e, %H:%M. It is
+// one case per directive, read as a table.
 func formatD3(t time.Time, format string) string {
 	var b strings.Builder
 	for i := 0; i < len(format); i++ {

@@ -50,7 +50,7 @@ func dotShape(shape string) string {
 	return "box"
 }
 
-// drawShape draws a node's shape and label.
+// drawShape draws a node's shape and label: one case per shape.
 func drawShape(b *builder, l *fcLaid, th *theme, doc *document) {
 	st := l.style
 	fill, stroke := ptr(th.nodeFill), ptr(th.nodeStroke)
