@@ -1,6 +1,7 @@
 package diagram
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -560,6 +561,7 @@ func finish(b *builder, w, h float64, doc *document, kind string) *Drawing {
 		}
 		b.ops = append(tb.ops, b.ops...)
 	}
+	slices.SortStableFunc(doc.warnings, func(a, b Warning) int { return cmp.Compare(a.Line, b.Line) })
 	return &Drawing{Kind: kind, Width: round2(width), Height: round2(height), Ops: b.ops, Warnings: doc.warnings}
 }
 
