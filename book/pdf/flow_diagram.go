@@ -15,6 +15,11 @@ import (
 func (c *converter) diagram(n *book.Diagram) {
 	d := n.Drawing
 	if d == nil || d.Width <= 0 || d.Height <= 0 {
+		s := c.w.st
+		c.vspace(s.Para)
+		c.setText([]span{{st: style{Face: sansItal, Size: s.Small, Color: grey}, text: n.Note}},
+			lineStyle{X: c.x, Width: c.width, Align: alignLeft, Lead: s.Small * 1.35, Face: sansItal, Size: s.Small}, "note")
+		c.keep = 1
 		c.codeBlock(n.Code.Lang, n.Code.Tokens())
 		return
 	}
