@@ -99,13 +99,15 @@ type Note struct {
 // Op is a drawing operation of an item.
 type Op interface{ dump(*strings.Builder) }
 
-// textOp sets a string in one face, at baseline Y.
+// textOp sets a string in one face, at baseline Y. Scale, when not zero,
+// widens or narrows its glyphs (font expansion in justified lines).
 type textOp struct {
 	X, Y  float64
 	Face  font.Face
 	Size  float64
 	Color rgb
 	S     string
+	Scale float64
 }
 
 // rectOp fills and/or strokes a rectangle.
