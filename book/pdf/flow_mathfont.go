@@ -27,25 +27,25 @@ type mathConstants struct {
 	AccentBaseHeight float64 // σ5, the x-height accents are drawn over
 	XHeight          float64 // σ5
 
-	SubShiftDown       float64 // σ16
-	SubTopMax          float64 // 4/5 σ5
-	SubBaselineDropMin float64 // σ19
-	SupShiftUp         float64 // σ13, σ14
-	SupShiftUpCramped  float64 // σ15
-	SupBottomMin       float64 // 1/4 σ5
-	SupBaselineDropMax float64 // σ18
-	SubSupGapMin       float64 // 4 ξ8
+	SubShiftDown        float64 // σ16
+	SubTopMax           float64 // 4/5 σ5
+	SubBaselineDropMin  float64 // σ19
+	SupShiftUp          float64 // σ13, σ14
+	SupShiftUpCramped   float64 // σ15
+	SupBottomMin        float64 // 1/4 σ5
+	SupBaselineDropMax  float64 // σ18
+	SubSupGapMin        float64 // 4 ξ8
 	SupBottomMaxWithSub float64 // 4/5 σ5
-	SpaceAfterScript   float64 // \scriptspace
+	SpaceAfterScript    float64 // \scriptspace
 
 	UpperLimitGapMin          float64 // ξ9
 	UpperLimitBaselineRiseMin float64 // ξ11
 	LowerLimitGapMin          float64 // ξ10
 	LowerLimitBaselineDropMin float64 // ξ12
 
-	StackTopShiftUp, StackTopDisplayShiftUp         float64 // σ9, σ8
+	StackTopShiftUp, StackTopDisplayShiftUp           float64 // σ9, σ8
 	StackBottomShiftDown, StackBottomDisplayShiftDown float64 // σ12, σ11
-	StackGapMin, StackDisplayGapMin                 float64 // 3 ξ8, 7 ξ8
+	StackGapMin, StackDisplayGapMin                   float64 // 3 ξ8, 7 ξ8
 
 	FracNumShiftUp, FracNumDisplayShiftUp     float64 // σ9, σ8
 	FracDenShiftDown, FracDenDisplayShiftDown float64 // σ12, σ11
