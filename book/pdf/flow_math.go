@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"math"
 	"strings"
 	"unicode"
 
@@ -276,7 +277,7 @@ func (c *converter) mathBlock(n *markup.MathBlock) {
 	c.vspace(s.Para * 1.5)
 	lines := mathDisplay(n.Formula, c.mathFrame(c.width))
 	for i, l := range lines {
-		if l.spans != nil {
+		if l.item == nil {
 			lead := s.Leading * 1.1
 			c.setText(l.spans, lineStyle{X: c.x, Width: c.width, Align: alignCenter, Lead: lead, Face: serif, Size: s.Body}, "math")
 			continue
@@ -317,7 +318,7 @@ type displayLine struct {
 
 // maxMathNodes bounds the nodes of one line of display math set in
 // boxes; a longer line is set as text that breaks.
-const maxMathNodes = 5000
+const maxMathNodes = 20000
 
 // minMathScale is the smallest a line of display math is shrunk to fit
 // the measure; one that would need more is set as text that breaks.
@@ -354,7 +355,7 @@ func mathDisplay(f *tex.Formula, fr displayFrame) []displayLine {
 			rows, sep := ml.tableRows(t, displayStyle)
 			w, tall := 0.0, 0.0
 			for _, r := range rows {
-				w = max(w, r.w)
+				w = max(w, r.w, inkOfOps(r.ops).x1)
 				tall = max(tall, r.h+r.d)
 			}
 			k := fitScale(w, tall, fr)
@@ -366,6 +367,8 @@ func mathDisplay(f *tex.Formula, fr displayFrame) []displayLine {
 				l := displayLine{item: displayItem(r, w, k, fr), text: r.text}
 				if i > 0 {
 					l.space = sep * k
+				} else if len(out) > 0 {
+					l.space = 0.4 * fr.size
 				}
 				out = append(out, l)
 			}
@@ -376,12 +379,19 @@ func mathDisplay(f *tex.Formula, fr displayFrame) []displayLine {
 			continue
 		}
 		b := ml.row(line.Items, displayStyle, false)
-		k := fitScale(b.w, b.h+b.d, fr)
+		ink := inkOfOps(b.ops)
+		k := fitScale(max(b.w, ink.x1)-min(0, ink.x0), b.h+b.d, fr)
 		if k < minMathScale {
 			out = append(out, linear(line))
 			continue
 		}
-		out = append(out, displayLine{item: displayItem(b, b.w, k, fr), text: b.text})
+		l := displayLine{item: displayItem(b, b.w, k, fr), text: b.text}
+		if len(out) > 0 {
+			// Lines broken with \\ stand apart as gather's do: a jot
+			// and a line skip.
+			l.space = 0.4 * fr.size
+		}
+		out = append(out, l)
 	}
 	return out
 }
@@ -407,6 +417,10 @@ func displayItem(b *mbox, w, k float64, fr displayFrame) *Item {
 	desc := fr.lead - asc
 	h, d := max(b.h*k, asc), max(b.d*k, desc)
 	x := (fr.width - w*k) / 2
+	// Keep the ink in the measure: an italic letter may overhang its box.
+	if ink := inkOfOps(b.ops); ink.x1 >= ink.x0 {
+		x = clamp(x, -ink.x0*k, fr.width-ink.x1*k)
+	}
 	for _, op := range b.ops {
 		if k != 1 {
 			scaleOp(op, k)
@@ -414,6 +428,69 @@ func displayItem(b *mbox, w, k float64, fr displayFrame) *Item {
 		shiftOp(op, x, h)
 	}
 	return &Item{H: h + d, Base: h, Kind: "math", Ops: b.ops}
+}
+
+// rect is an extent: x0, y0 top left, x1, y1 bottom right, y down.
+type rect struct{ x0, y0, x1, y1 float64 }
+
+func emptyRect() rect { return rect{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)} }
+
+func (r *rect) grow(x, y float64) {
+	r.x0, r.y0 = min(r.x0, x), min(r.y0, y)
+	r.x1, r.y1 = max(r.x1, x), max(r.y1, y)
+}
+
+func (r rect) union(o rect) rect {
+	r.grow(o.x0, o.y0)
+	r.grow(o.x1, o.y1)
+	return r
+}
+
+func (r rect) cx() float64 { return (r.x0 + r.x1) / 2 }
+
+// inkOfOp returns the extent of what an op of a formula draws: the
+// outlines of its glyphs, the width of its rules.
+func inkOfOp(op Op) rect {
+	r := emptyRect()
+	switch o := op.(type) {
+	case *textOp:
+		x := o.X
+		for _, c := range o.S {
+			g, _ := faceFor(o.Face, c)
+			gi := inkOf(g, c)
+			if gi.x1 > gi.x0 {
+				r.grow(x+gi.x0*o.Size, o.Y-gi.top*o.Size)
+				r.grow(x+gi.x1*o.Size, o.Y-gi.bottom*o.Size)
+			}
+			x += measure(g, o.Size, string(c))
+		}
+	case *lineOp:
+		r.grow(min(o.X1, o.X2), min(o.Y1, o.Y2)-o.W/2)
+		r.grow(max(o.X1, o.X2), max(o.Y1, o.Y2)+o.W/2)
+	case *pathOp:
+		pad := 0.0
+		if o.Stroke != nil {
+			pad = o.LineW / 2
+		}
+		for _, s := range o.Segs {
+			for k := 0; k+1 < len(s.Pts); k += 2 {
+				r.grow(s.Pts[k]-pad, s.Pts[k+1]-pad)
+				r.grow(s.Pts[k]+pad, s.Pts[k+1]+pad)
+			}
+		}
+	}
+	return r
+}
+
+// inkOfOps returns the extent of what ops draw.
+func inkOfOps(ops []Op) rect {
+	r := emptyRect()
+	for _, op := range ops {
+		if k := inkOfOp(op); k.x1 >= k.x0 {
+			r = r.union(k)
+		}
+	}
+	return r
 }
 
 // scaleOp scales an op of a formula about its origin.
