@@ -358,6 +358,9 @@ type mathAtom struct {
 	// encloses; scripts are scripts set on it.
 	delim   string
 	scripts *tex.Scripts
+	// plain is the character of a plain closing delimiter, which may
+	// turn out to be a \right.
+	plain string
 	// side is 1 for a \left and -1 for a \right: with what they enclose
 	// they make an inner atom, spaced as one from what is outside.
 	side int8
@@ -424,7 +427,18 @@ func (ml *mathLayout) row(items []tex.Node, st mstyle, lead bool) *mbox {
 			}
 		}
 		b, c := ml.node(n, st)
-		atoms = append(atoms, mathAtom{box: b, class: c})
+		a := mathAtom{box: b, class: c}
+		switch n := n.(type) {
+		case *tex.Op:
+			if n.Class == tex.Close {
+				a.plain = n.Text
+			}
+		case *tex.Scripts:
+			if o, ok := n.Base.(*tex.Op); ok && o.Class == tex.Close {
+				a.plain, a.scripts = o.Text, n
+			}
+		}
+		atoms = append(atoms, a)
 	}
 	ml.sizeDelimiters(atoms, st)
 
@@ -559,8 +573,8 @@ func (ml *mathLayout) sizeDelimiters(atoms []mathAtom, st mstyle) {
 		case a.class == openAtom:
 			stack = append(stack, &fence{at: i})
 		case a.class == closeAtom && inner:
-			if t.stretchy {
-				a.delim = a.box.text
+			if t.stretchy && a.plain != "" {
+				a.delim = a.plain
 			}
 			end(i)
 		default:

@@ -451,3 +451,45 @@ func TestMathHostile(t *testing.T) {
 		}
 	}
 }
+
+// TestMathFences checks \left and \right: sized to what they enclose,
+// both of a pair alike, also when the parser leaves a \right inside a
+// group as a plain character, with its scripts.
+func TestMathFences(t *testing.T) {
+	for _, src := range []string{
+		`\left(\frac{a}{b}\right)^2`,
+		`e^{\left(\frac{a}{b}\right)^2}`,
+		`\sqrt{\left[\frac{a}{b}\right]}`,
+		`\left. \frac{df}{dx} \right|_{x=0}`,
+		`\left| \frac{a}{b} \right|`,
+	} {
+		b := layoutMath(t, src, displayStyle)
+		paths := opsOf[*pathOp](b)
+		var fences []rect
+		for _, p := range paths {
+			if r := inkOfOp(p); r.y1-r.y0 > 0.5*testSize {
+				fences = append(fences, r)
+			}
+		}
+		want := 2
+		if strings.Contains(src, `\left.`) {
+			want = 1
+		}
+		if strings.Contains(src, `\sqrt`) {
+			want = 3 // and the radical sign
+		}
+		if len(fences) != want {
+			t.Errorf("%s: %d tall delimiters drawn, want %d: %s", src, len(fences), want, dumpOps(b.ops))
+			continue
+		}
+		l, r := fences[max(0, len(fences)-2)], fences[len(fences)-1]
+		if want > 1 && math.Abs((l.y1-l.y0)-(r.y1-r.y0)) > eps {
+			t.Errorf("%s: delimiters %.2f and %.2f high", src, l.y1-l.y0, r.y1-r.y0)
+		}
+		for _, o := range opsOf[*textOp](b) {
+			if strings.ContainsAny(o.S, "()[]|") {
+				t.Errorf("%s: delimiter %q set as text", src, o.S)
+			}
+		}
+	}
+}
