@@ -10,11 +10,13 @@ import (
 	"github.com/bindery-books/bindery/book/tex"
 )
 
-// Math in the PDF is set from the formula's tree the way TeX sets text
-// math: letters in italic, digits, operators and function names upright,
-// space around relations and binary operators, superscripts and
-// subscripts raised and smaller, fractions as a/b. It is no TeX engine,
-// but it reads as mathematics, never as source.
+// Inline math is set from the formula's tree as text, the way TeX sets
+// text math on a line: letters in italic, digits, operators and function
+// names upright, space around relations and binary operators,
+// superscripts and subscripts raised and smaller, fractions as a/b. It
+// breaks with the paragraph. Display math is laid out in boxes in display
+// style, as TeX sets it (flow_mathbox.go), and falls back to this linear
+// setting only for a line too big to lay out.
 
 // mathSpans sets a formula's first line in the style of the text around it.
 func mathSpans(f *tex.Formula, base style) []span {
