@@ -427,6 +427,11 @@ func (ml *mathLayout) row(items []tex.Node, st mstyle, lead bool) *mbox {
 			}
 		}
 		b, c := ml.node(n, st)
+		if _, ok := n.(*tex.Ident); ok && b.glyph {
+			// A letter that leans out of its box keeps its italic
+			// correction: f(x) (rule 17).
+			b.w += b.italic
+		}
 		a := mathAtom{box: b, class: c}
 		switch n := n.(type) {
 		case *tex.Op:
@@ -530,7 +535,7 @@ func (ml *mathLayout) sizeDelimiters(atoms []mathAtom, st mstyle) {
 		a.box = ml.delimiterFor(a.delim, h, d, st)
 		a.side = side
 		if a.scripts != nil {
-			a.box = ml.attach(a.box, a.scripts, st, false)
+			a.box = ml.attach(a.box, a.scripts, st, false, 0)
 		}
 	}
 	// end closes the fence on top with the atom at i, if any, and adds

@@ -360,7 +360,7 @@ var hardFormulas = []string{
 	`A = \begin{bmatrix} a_{11} & a_{12} & a_{13} \\ a_{21} & a_{22} & a_{23} \\ a_{31} & a_{32} & a_{33} \end{bmatrix}`,
 	`|x| = \begin{cases} x & \text{if } x \ge 0 \\ -x & \text{otherwise} \end{cases}`,
 	`\frac{1}{1 + \frac{1}{1 + \frac{1}{x}}} = \sqrt[3]{\frac{a}{b}}`,
-	`\hat{x} + \vec{v} + \overline{AB} + \widehat{xyz} + \tilde{n} + \underline{u} + \binom{n}{k}`,
+	`\hat{x} + \vec{v} + \overline{AB} + \widehat{xyz} + \tilde{n} + \widetilde{abcd} + \vec{AB} + \underline{u} + \binom{n}{k}`,
 	`\left\{ x \in \mathbb{R} : |x| < 1 \right\} \left\langle \frac{a}{b} \right\rangle \left\lfloor \frac{n}{2} \right\rfloor \left. \frac{df}{dx} \right|_{x=0}`,
 	`\det \begin{vmatrix} a & b \\ c & d \end{vmatrix} = \left\lVert \frac{u}{v} \right\rVert \begin{pmatrix} 1 \\ 2 \end{pmatrix}`,
 	`\mathcal{O}(n \log n) \quad \max_{x \in S} f(x) \quad f'(x) \quad \sqrt{\sqrt{\sqrt{x}}}`,

@@ -61,18 +61,24 @@ func (ml *mathLayout) scripts(n *tex.Scripts, st mstyle) (*mbox, atomClass) {
 	if takesLimits(n.Base, st) {
 		return ml.limits(base, n, st), class
 	}
-	char := base.glyph
-	if o, ok := n.Base.(*tex.Op); ok && o.Class == tex.Large {
-		char = false
+	// Italic correction moves a letter's superscript out from under
+	// it; a leaning integral's subscript tucks in (rules 17, 18).
+	char, delta := base.glyph, 0.0
+	if base.glyph {
+		delta = base.italic
 	}
-	return ml.attach(base, n, st, char), class
+	if o, ok := n.Base.(*tex.Op); ok && o.Class == tex.Large {
+		char, delta = false, base.italic
+	}
+	return ml.attach(base, n, st, char, delta), class
 }
 
 // attach sets scripts beside base (The TeXbook, appendix G, rule 18;
 // OpenType's constants). char says base is a single character, whose
 // scripts go at the font's fixed shifts; other bases carry them from their
-// top and bottom.
-func (ml *mathLayout) attach(base *mbox, n *tex.Scripts, st mstyle, char bool) *mbox {
+// top and bottom. The superscript goes delta further right than the
+// subscript.
+func (ml *mathLayout) attach(base *mbox, n *tex.Scripts, st mstyle, char bool, delta float64) *mbox {
 	k, em := ml.k, ml.em(st)
 	var sup, sub *mbox
 	if n.Sup != nil {
@@ -114,10 +120,9 @@ func (ml *mathLayout) attach(base *mbox, n *tex.Scripts, st mstyle, char bool) *
 	b.add(base, 0, 0)
 	end := w
 	if sub != nil {
-		// A leaning integral tucks its subscript in.
-		x := w - base.italic*0.5
-		if char {
-			x = w
+		x := w
+		if !char {
+			x -= delta / 2
 		}
 		b.add(sub, x, v)
 		b.d = max(b.d, v+sub.d)
@@ -125,9 +130,9 @@ func (ml *mathLayout) attach(base *mbox, n *tex.Scripts, st mstyle, char bool) *
 		end = max(end, x+sub.w)
 	}
 	if sup != nil {
-		x := w + base.italic
+		x := w + delta
 		if !char {
-			x = w + base.italic*0.5
+			x -= delta / 2
 		}
 		b.add(sup, x, -u)
 		b.h = max(b.h, u+sup.h)
@@ -386,7 +391,7 @@ func (ml *mathLayout) wideAccent(b *mbox, name string, em float64) {
 				{Op: 'C', Pts: []float64{x0 + w*0.65, yb + hh*0.1, x0 + w*0.8, yb + hh*0.3, x1, yb - hh*0.7}}}
 		}
 		b.ops = append(b.ops, p)
-		b.h = max(b.h, top+hh+0.05*em)
+		b.h = max(b.h, top+1.3*hh+p.LineW/2)
 	case "vec", "overrightarrow":
 		y := -top - 0.1*em
 		head := 0.16 * em
