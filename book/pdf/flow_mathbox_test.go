@@ -493,3 +493,37 @@ func TestMathFences(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkMathDisplay lays out the hard formulas as display math.
+func BenchmarkMathDisplay(b *testing.B) {
+	fr := displayFrame{size: 10.5, lead: 14.5, width: 428, height: 600, color: black}
+	fs := make([]*tex.Formula, len(hardFormulas))
+	for i, src := range hardFormulas {
+		fs[i] = tex.Parse(src, true)
+	}
+	for b.Loop() {
+		for _, f := range fs {
+			mathDisplay(f, fr)
+		}
+	}
+}
+
+// FuzzMathDisplay checks that no formula makes display math panic or
+// draw outside its items.
+func FuzzMathDisplay(f *testing.F) {
+	for _, src := range hardFormulas {
+		f.Add(src)
+	}
+	fr := displayFrame{size: 10.5, lead: 14.5, width: 300, height: 600, color: black}
+	f.Fuzz(func(t *testing.T, src string) {
+		for _, l := range mathDisplay(tex.Parse(src, true), fr) {
+			if l.item == nil {
+				continue
+			}
+			r := inkOfOps(l.item.Ops)
+			if r.x1 >= r.x0 && (r.x0 < -eps || r.x1 > fr.width+eps || r.y0 < -eps || r.y1 > l.item.H+eps) {
+				t.Errorf("ink %.2f,%.2f to %.2f,%.2f outside the item %g×%.2f", r.x0, r.y0, r.x1, r.y1, fr.width, l.item.H)
+			}
+		}
+	})
+}
