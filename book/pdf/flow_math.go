@@ -288,7 +288,10 @@ func (c *converter) mathBlock(n *markup.MathBlock) {
 			shiftOp(op, c.x, 0)
 		}
 		c.vspace(l.space)
-		l.item.Keep = i > 0 && (len(lines) <= 4 || i == 1 || i == len(lines)-1)
+		// A display stays with the line before it, as TeX's
+		// \predisplaypenalty keeps it; a long one may break between its
+		// lines, but not after its first or before its last.
+		l.item.Keep = i == 0 || len(lines) <= 4 || i == 1 || i == len(lines)-1
 		c.emit(l.item)
 	}
 	c.vspace(s.Para * 1.5)
