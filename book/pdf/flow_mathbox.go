@@ -36,11 +36,17 @@ type mbox struct {
 // add places k in b with its origin at x, y of b, and takes its text. It
 // does not change b's dimensions.
 func (b *mbox) add(k *mbox, x, y float64) {
+	b.place(k, x, y)
+	b.text += k.text
+}
+
+// place places k in b as add does, without its text: for a caller that
+// collects the text of many boxes.
+func (b *mbox) place(k *mbox, x, y float64) {
 	for _, op := range k.ops {
 		shiftOp(op, x, y)
 	}
 	b.ops = append(b.ops, k.ops...)
-	b.text += k.text
 	k.ops = nil
 }
 
@@ -477,6 +483,7 @@ func (ml *mathLayout) row(items []tex.Node, st mstyle, lead bool) *mbox {
 		atoms[last].class = ordAtom
 	}
 	b := &mbox{}
+	var text strings.Builder
 	prev := -1 // class of the atom before, -1 at the start
 	if lead {
 		prev = int(ordAtom)
@@ -490,13 +497,15 @@ func (ml *mathLayout) row(items []tex.Node, st mstyle, lead bool) *mbox {
 			}
 			prev = int(a.after())
 		}
-		b.add(a.box, x, 0)
+		b.place(a.box, x, 0)
+		text.WriteString(a.box.text)
 		x += a.box.w
 		b.h = max(b.h, a.box.h)
 		b.d = max(b.d, a.box.d)
 		b.italic = a.box.italic
 	}
 	b.w = x
+	b.text = text.String()
 	if len(atoms) == 1 {
 		b.glyph = atoms[0].box.glyph
 		b.inkL, b.inkR = atoms[0].box.inkL, atoms[0].box.inkR

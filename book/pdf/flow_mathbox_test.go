@@ -430,6 +430,8 @@ func TestMathHostile(t *testing.T) {
 		"tall cases":     `\begin{cases}` + strings.Repeat(`x & y \\`, 400) + `\end{cases}`,
 		"nested tables":  strings.Repeat(`\begin{pmatrix} a & `, 60) + "x" + strings.Repeat(`\end{pmatrix}`, 60),
 		"unbalanced":     `\right) \left( x \right] \middle| \left\langle` + strings.Repeat(`\right)`, 50),
+		"long row":       strings.Repeat(`x_1 + `, 3000) + "y",
+		"long alignment": `\begin{aligned}` + strings.Repeat(`a &= b + c \\`, 2000) + `\end{aligned}`,
 	} {
 		f := tex.Parse(src, true)
 		ops := 0

@@ -1,6 +1,10 @@
 package pdf
 
-import "github.com/bindery-books/bindery/book/tex"
+import (
+	"strings"
+
+	"github.com/bindery-books/bindery/book/tex"
+)
 
 // Matrix-like environments: cells set in the environment's style, in
 // columns aligned as it aligns them, rows a strut apart.
@@ -67,6 +71,7 @@ func (ml *mathLayout) tableRows(t *tex.Table, st mstyle) (rows []*mbox, sep floa
 	strutH, strutD := 0.84*em*ts.stretch, 0.36*em*ts.stretch
 	for i := range cells {
 		row := &mbox{h: strutH, d: strutD}
+		var text strings.Builder
 		x := 0.0
 		for j, c := range cells[i] {
 			if j > 0 {
@@ -80,12 +85,14 @@ func (ml *mathLayout) tableRows(t *tex.Table, st mstyle) (rows []*mbox, sep floa
 				case 'c':
 					dx = (colW[j] - c.w) / 2
 				}
-				row.add(c, x+dx, 0)
+				row.place(c, x+dx, 0)
+				text.WriteString(c.text)
 				row.h, row.d = max(row.h, c.h), max(row.d, c.d)
 			}
 			x += colW[j]
 		}
 		row.w = x
+		row.text = text.String()
 		rows = append(rows, row)
 	}
 	return rows, ts.jot * em
@@ -95,15 +102,18 @@ func (ml *mathLayout) tableRows(t *tex.Table, st mstyle) (rows []*mbox, sep floa
 func (ml *mathLayout) table(t *tex.Table, st mstyle) *mbox {
 	rows, sep := ml.tableRows(t, st)
 	b := &mbox{}
+	var text strings.Builder
 	y := 0.0
 	for i, r := range rows {
 		if i > 0 {
 			y += rows[i-1].d + sep
 		}
 		y += r.h
-		b.add(r, 0, y)
+		b.place(r, 0, y)
+		text.WriteString(r.text)
 		b.w = max(b.w, r.w)
 	}
+	b.text = text.String()
 	total := y
 	if n := len(rows); n > 0 {
 		total += rows[n-1].d
