@@ -278,6 +278,10 @@ func (c *converter) mathBlock(n *markup.MathBlock) {
 	s := c.w.st
 	c.vspace(s.Para * 1.5)
 	lines := mathDisplay(n.Formula, c.mathFrame(c.width))
+	// A display stays with the line of text before it, as TeX's
+	// \predisplaypenalty keeps it, but a page may break between two
+	// displays.
+	afterText := len(c.items) > 0 && c.items[len(c.items)-1].Kind != "math"
 	for i, l := range lines {
 		if l.item == nil {
 			lead := s.Leading * 1.1
@@ -288,10 +292,9 @@ func (c *converter) mathBlock(n *markup.MathBlock) {
 			shiftOp(op, c.x, 0)
 		}
 		c.vspace(l.space)
-		// A display stays with the line before it, as TeX's
-		// \predisplaypenalty keeps it; a long one may break between its
-		// lines, but not after its first or before its last.
-		l.item.Keep = i == 0 || len(lines) <= 4 || i == 1 || i == len(lines)-1
+		// A long display may break between its lines, but not after its
+		// first or before its last.
+		l.item.Keep = i == 0 && afterText || i > 0 && (len(lines) <= 4 || i == 1 || i == len(lines)-1)
 		c.emit(l.item)
 	}
 	c.vspace(s.Para * 1.5)
