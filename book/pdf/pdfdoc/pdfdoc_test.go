@@ -308,3 +308,51 @@ func TestRealCFFFont(t *testing.T) {
 		t.Errorf("qpdf --check:\n%s", check)
 	}
 }
+
+// TestElemIDs checks that Note elements carry their /ID, that the root's
+// /IDTree lists the IDs sorted, the first element of an ID winning, and
+// that a list's numbering is written as a List attribute.
+func TestElemIDs(t *testing.T) {
+	var out bytes.Buffer
+	d, err := New(&out, Config{Tagged: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := d.Elem(nil, "Document")
+	l := d.Elem(doc, "L")
+	l.ListNumbering = "Decimal"
+	p := d.NewPage(595, 842)
+	serif := font.Face{Family: font.Serif}.Font()
+	for i, id := range []string{"fn:b", "fn:a", "fn:a"} {
+		n := d.Elem(doc, "Note")
+		n.ID = id
+		p.BeginTag(n)
+		p.Text(serif, 12, Black, 72, 100+20*float64(i), "Note "+id, font.Typeset)
+		p.EndTag()
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b := out.String()
+	for _, want := range []string{"/ID (fn:b)", "/ID (fn:a)", "/A << /O /List /ListNumbering /Decimal >>"} {
+		if !strings.Contains(b, want) {
+			t.Errorf("no %q in the document", want)
+		}
+	}
+	tree := regexp.MustCompile(`<< /Names \[\(fn:a\) (\d+) 0 R \(fn:b\) (\d+) 0 R\] >>`).FindStringSubmatch(b)
+	if tree == nil {
+		t.Fatalf("no IDTree with fn:a and fn:b in order")
+	}
+	root := regexp.MustCompile(`/Type /StructTreeRoot .*/IDTree (\d+) 0 R`).FindString(b)
+	if root == "" {
+		t.Error("the StructTreeRoot has no /IDTree")
+	}
+	// fn:a is the second Note: the first element with that ID.
+	notes := regexp.MustCompile(`(\d+) 0 obj\n<< /Type /StructElem /S /Note [^\n]*/ID \(fn:a\)`).FindAllStringSubmatch(b, -1)
+	if len(notes) != 2 || notes[0][1] != tree[1] {
+		t.Errorf("IDTree points fn:a to %s, want the first Note with that ID (%v)", tree[1], notes)
+	}
+}

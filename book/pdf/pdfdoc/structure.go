@@ -3,7 +3,9 @@ package pdfdoc
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 )
 
 // Elem is an element of the structure tree of a tagged PDF: a Document,
@@ -20,6 +22,12 @@ type Elem struct {
 	Alt, ActualText, Lang string
 	// Scope is the /Scope of a TH cell: "Row", "Column" or "Both".
 	Scope string
+	// ID identifies the element in the document (PDF/UA wants one on
+	// every Note); the root's /IDTree maps it back. IDs must be unique.
+	ID string
+	// ListNumbering is the numbering of an L element's labels:
+	// "Disc", "Circle", "Square", "Decimal", "UpperRoman", "None"…
+	ListNumbering string
 
 	parent *Elem
 	kids   []elemKid
@@ -224,6 +232,15 @@ func (t *structTree) write() (ref, error) {
 			b = appendName(b, e.Scope)
 			b = append(b, " >>"...)
 		}
+		if e.ListNumbering != "" {
+			b = append(b, " /A << /O /List /ListNumbering "...)
+			b = appendName(b, e.ListNumbering)
+			b = append(b, " >>"...)
+		}
+		if e.ID != "" {
+			b = append(b, " /ID "...)
+			b = appendLiteral(b, e.ID)
+		}
 		b = append(b, " >>"...)
 		d.o.object(e.r, b)
 	}
@@ -259,9 +276,46 @@ func (t *structTree) write() (ref, error) {
 		}
 		b = appendRef(b, e.r)
 	}
-	b = append(b, "] /ParentTree "...)
+	b = append(b, ']')
+	if ids := t.writeIDTree(all); ids != 0 {
+		b = append(b, " /IDTree "...)
+		b = appendRef(b, ids)
+	}
+	b = append(b, " /ParentTree "...)
 	b = appendRef(b, parents)
 	b = fmt.Appendf(b, " /ParentTreeNextKey %d >>", len(t.keys))
 	d.o.object(root, b)
 	return root, nil
+}
+
+// writeIDTree writes the name tree from the IDs of elements to the
+// elements, sorted as the format requires, and returns it; 0 when no
+// element has an ID.
+func (t *structTree) writeIDTree(all []*Elem) ref {
+	var ids []*Elem
+	for _, e := range all {
+		if e.ID != "" {
+			ids = append(ids, e)
+		}
+	}
+	if len(ids) == 0 {
+		return 0
+	}
+	slices.SortStableFunc(ids, func(a, b *Elem) int { return strings.Compare(a.ID, b.ID) })
+	b := []byte("<< /Names [")
+	for i, e := range ids {
+		if i > 0 {
+			if e.ID == ids[i-1].ID {
+				continue // the first element of an ID wins
+			}
+			b = append(b, ' ')
+		}
+		b = appendLiteral(b, e.ID)
+		b = append(b, ' ')
+		b = appendRef(b, e.r)
+	}
+	b = append(b, "] >>"...)
+	r := t.d.o.reserve()
+	t.d.o.object(r, b)
+	return r
 }
