@@ -65,6 +65,10 @@ type Item struct {
 	Base float64
 	// Kind names the item in dumps.
 	Kind string
+	// Tag is the element of the book's structure the item's content
+	// belongs to, in a tagged PDF; an op with a tag of its own belongs
+	// to that one instead.
+	Tag *Tag
 }
 
 // Frame is a box drawn behind a run of items: the tinted box of a code
@@ -94,6 +98,8 @@ type Note struct {
 	Items []*Item
 	// Long notes are set at the end of the chapter instead.
 	Long bool
+	// Tag is the note's Note element.
+	Tag *Tag
 }
 
 // Op is a drawing operation of an item.
@@ -108,6 +114,9 @@ type textOp struct {
 	Color rgb
 	S     string
 	Scale float64
+	// Tag, when set, is the element the text belongs to instead of the
+	// item's: a list label, a table cell, a formula in a line.
+	Tag *Tag
 }
 
 // rectOp fills and/or strokes a rectangle.
@@ -116,6 +125,9 @@ type rectOp struct {
 	Fill       *rgb
 	Stroke     *rgb
 	LineW      float64
+	// Tag, when set, makes the rectangle content of that element (a
+	// task list's box); else it is drawn as an artifact.
+	Tag *Tag
 }
 
 // lineOp strokes a line.
@@ -155,6 +167,10 @@ type pathOp struct {
 	LineW  float64
 	Dash   []float64
 	Close  bool
+	// Tag, when set, makes the path content of that element (a task
+	// list's tick); else it is content of the item's element when that
+	// is a Figure or a Formula, an artifact otherwise.
+	Tag *Tag
 }
 
 // pathSeg is one segment of a path: M (move), L (line), C (cubic curve, three points).

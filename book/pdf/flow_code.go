@@ -73,7 +73,7 @@ func (c *converter) codeBlock(lang string, tokens []chroma.Token) {
 			it := &Item{H: lead, Base: base, Kind: "code"}
 			x := c.x + codePad
 			if i > 0 {
-				it.Ops = append(it.Ops, &textOp{X: x, Y: base, Face: mono, Size: size, Color: lightGrey, S: "↪"})
+				it.Ops = append(it.Ops, &textOp{X: x, Y: base, Face: mono, Size: size, Color: lightGrey, S: "↪", Tag: artifactLayout})
 				x += part.indent
 			}
 			it.Ops = append(it.Ops, cellOps(part.cells, x, base, size, &c.tx)...)
@@ -87,7 +87,7 @@ func (c *converter) codeBlock(lang string, tokens []chroma.Token) {
 		lsize := round2(size * 0.82)
 		lw := measure(sans, lsize, lang)
 		lx := c.x + c.width - codePad - lw
-		label := &textOp{X: lx, Y: lsize, Face: sans, Size: lsize, Color: grey, S: lang}
+		label := &textOp{X: lx, Y: lsize, Face: sans, Size: lsize, Color: grey, S: lang, Tag: artifactLayout}
 		if right := lineRight(items[0]); right < lx-8 {
 			label.Y = base - size*0.05
 			items[0].Ops = append(items[0].Ops, label)
@@ -98,12 +98,14 @@ func (c *converter) codeBlock(lang string, tokens []chroma.Token) {
 		}
 	}
 	n := len(items)
+	code := c.open("Code")
 	for i, it := range items {
 		if i == 1 || i > 0 && i == n-1 {
 			it.Keep = true
 		}
 		c.emit(it)
 	}
+	c.close(code)
 	c.closeFrame()
 	c.vspace(s.Para * 1.3)
 }

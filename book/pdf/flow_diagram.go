@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 
@@ -17,8 +18,10 @@ func (c *converter) diagram(n *book.Diagram) {
 	if d == nil || d.Width <= 0 || d.Height <= 0 {
 		s := c.w.st
 		c.vspace(s.Para)
-		c.setText([]span{{st: style{Face: sansItal, Size: s.Small, Color: grey}, text: n.Note}},
-			lineStyle{X: c.x, Width: c.width, Align: alignLeft, Lead: s.Small * 1.35, Face: sansItal, Size: s.Small}, "note")
+		c.within("P", func() {
+			c.setText([]span{{st: style{Face: sansItal, Size: s.Small, Color: grey}, text: n.Note}},
+				lineStyle{X: c.x, Width: c.width, Align: alignLeft, Lead: s.Small * 1.35, Face: sansItal, Size: s.Small}, "note")
+		})
 		c.keep = 1
 		c.codeBlock(n.Code.Lang, n.Code.Tokens())
 		return
@@ -36,7 +39,10 @@ func (c *converter) diagram(n *book.Diagram) {
 		shiftOp(op, c.x+(c.width-w)/2, 0)
 	}
 	c.vspace(s.Para * 1.6)
+	fig := c.open("Figure")
+	fig.Alt = cmp.Or(d.Alt, "Diagram")
 	c.emit(&Item{H: h, Kind: "diagram", Ops: rec.ops})
+	c.close(fig)
 	c.vspace(s.Para * 1.6)
 }
 

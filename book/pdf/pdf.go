@@ -41,6 +41,9 @@ type Config struct {
 	Progress func(done, total int)
 	// Version is the Bindery version named in the colophon.
 	Version string
+	// Untagged leaves out the structure tree and marked content that
+	// make the PDF accessible (PDF/UA): for measuring what they cost.
+	Untagged bool
 }
 
 // Stats tells what a build did.
@@ -56,6 +59,8 @@ type writer struct {
 	st  Styles
 	// outline maps the headings listed in the contents to their outline level.
 	outline map[*book.Heading]int
+	// tagState is the root of the book's structure and its parts (tags.go).
+	tagState bookTags
 }
 
 // Settings returns the page size, two-sidedness and body size a book is

@@ -23,6 +23,9 @@ type style struct {
 	// Link is the anchor of an internal link, URL the address of an external one.
 	Link string
 	URL  string
+	// Tag is the inline element the text belongs to in a tagged PDF (a
+	// formula), or nil.
+	Tag *Tag
 }
 
 // span is inline text in one style, before it is cut into words.
@@ -625,10 +628,10 @@ func (l *lineSetter) piece(p piece, join bool) {
 		scale = l.scale
 		p.w *= scale
 	}
-	if t, ok := l.lastText(); join && ok && t.Face == p.st.Face && t.Size == p.st.Size && t.Color == p.st.Color && t.Y == y && t.Scale == scale {
+	if t, ok := l.lastText(); join && ok && t.Face == p.st.Face && t.Size == p.st.Size && t.Color == p.st.Color && t.Y == y && t.Scale == scale && t.Tag == p.st.Tag {
 		t.S += p.text
 	} else {
-		l.it.Ops = append(l.it.Ops, &textOp{X: l.x, Y: y, Face: p.st.Face, Size: p.st.Size, Color: p.st.Color, S: p.text, Scale: scale})
+		l.it.Ops = append(l.it.Ops, &textOp{X: l.x, Y: y, Face: p.st.Face, Size: p.st.Size, Color: p.st.Color, S: p.text, Scale: scale, Tag: p.st.Tag})
 	}
 	if p.st.Code {
 		l.under = append(l.under, &rectOp{X: l.x - 1, Y: l.base - 0.8*p.st.Size, W: p.w + 2, H: 1.05 * p.st.Size, Fill: &inlineBg})
