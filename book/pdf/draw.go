@@ -175,7 +175,11 @@ func (d *drawer) op(op Op, left, top float64) {
 	{
 		switch o := op.(type) {
 		case *textOp:
-			d.page.TextScaled(o.Face.Font(), o.Size, pdfColor(o.Color), left+o.X, top+o.Y, o.S, font.FeaturesOf(o.Face), cmp.Or(o.Scale, 1))
+			s := o.S
+			if o.Space {
+				s += " "
+			}
+			d.page.TextScaled(o.Face.Font(), o.Size, pdfColor(o.Color), left+o.X, top+o.Y, s, font.FeaturesOf(o.Face), cmp.Or(o.Scale, 1))
 		case *rectOp:
 			if o.Fill != nil || o.Stroke != nil {
 				d.page.Rect(left+o.X, top+o.Y, o.W, o.H, pdfdoc.Paint{Fill: pdfColorPtr(o.Fill), Stroke: pdfColorPtr(o.Stroke), LineWidth: o.LineW})

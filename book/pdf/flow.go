@@ -117,6 +117,10 @@ type textOp struct {
 	// Tag, when set, is the element the text belongs to instead of the
 	// item's: a list label, a table cell, a formula in a line.
 	Tag *Tag
+	// Space says a space follows the text on its line: it is drawn with
+	// the text, invisible, so that the text extracted from the PDF (and
+	// read aloud from its structure) has its word spaces.
+	Space bool
 }
 
 // rectOp fills and/or strokes a rectangle.

@@ -177,7 +177,7 @@ func (c *converter) opening(label, title, anchor, outline string) {
 	it.H = labelSize * 1.6
 	it.Ops = append(it.Ops, &anchorOp{Key: anchor, Title: outline, Level: w.chapterLevel(c.ch)})
 	if label != "" {
-		it.Ops = append(it.Ops, &textOp{X: 0, Y: labelSize, Face: sansBold, Size: labelSize, Color: linkBlue, S: strings.ToUpper(label)})
+		it.Ops = append(it.Ops, &textOp{X: 0, Y: labelSize, Face: sansBold, Size: labelSize, Color: linkBlue, S: strings.ToUpper(label), Space: true})
 	}
 	c.items = append(c.items, it)
 	ws := c.tx.words([]span{{st: style{Face: sansBold, Size: s.Heads[1], Color: black}, text: title}})

@@ -253,7 +253,8 @@ func cellOps(cells []codeCell, x, base, size float64, tx *typesetter) []Op {
 		if run.Len() > 0 {
 			s := run.String()
 			if strings.TrimSpace(s) != "" {
-				ops = append(ops, &textOp{X: runX, Y: base, Face: runFace, Size: size, Color: runColor, S: strings.TrimRight(s, " ")})
+				t := strings.TrimRight(s, " ")
+				ops = append(ops, &textOp{X: runX, Y: base, Face: runFace, Size: size, Color: runColor, S: t, Space: len(t) < len(s)})
 			}
 			run.Reset()
 		}
@@ -275,6 +276,9 @@ func cellOps(cells []codeCell, x, base, size float64, tx *typesetter) []Op {
 		}
 		if run.Len() == 0 {
 			if unicode.IsSpace(r) {
+				if n := len(ops); n > 0 {
+					ops[n-1].(*textOp).Space = true
+				}
 				x += cl.w
 				continue
 			}

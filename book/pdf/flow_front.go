@@ -288,12 +288,18 @@ func (w *writer) tocLines(tx *typesetter, e tocEntry, first bool, folio string) 
 		if k == 0 {
 			it.Space = space
 			if e.number != "" {
-				it.Ops = append(it.Ops, &textOp{X: indent, Y: it.Base, Face: numFace, Size: st.Size, Color: linkBlue, S: e.number})
+				// First, so the entry reads in order: number, title, page.
+				it.Ops = append([]Op{&textOp{X: indent, Y: it.Base, Face: numFace, Size: st.Size, Color: linkBlue, S: e.number, Space: true}}, it.Ops...)
 			}
 		} else {
 			it.Keep = true
 		}
 		if k == len(lines)-1 {
+			if n := len(it.Ops); n > 0 {
+				if t, ok := it.Ops[n-1].(*textOp); ok {
+					t.Space = true
+				}
+			}
 			end := lineRight(it)
 			px := g.TextW - measure(sans, st.Size, folio)
 			it.Ops = append(it.Ops, &textOp{X: px, Y: it.Base, Face: sans, Size: st.Size, Color: black, S: folio})
@@ -335,7 +341,7 @@ func (w *writer) partPage(tx *typesetter, p *book.Part) []*Item {
 	label := &Item{H: ls * 1.8, Break: Recto, Opening: true, Fixed: 0.3 * g.TextH, Kind: "partlabel", Tag: h1,
 		Ops: []Op{&anchorOp{Key: partAnchor(p), Title: p.Title, Level: p.Depth}}}
 	if l := strings.ToUpper(p.Label()); l != "" {
-		label.Ops = append(label.Ops, &textOp{X: (g.TextW - measure(sansBold, ls, l)) / 2, Y: ls, Face: sansBold, Size: ls, Color: linkBlue, S: l})
+		label.Ops = append(label.Ops, &textOp{X: (g.TextW - measure(sansBold, ls, l)) / 2, Y: ls, Face: sansBold, Size: ls, Color: linkBlue, S: l, Space: true})
 	}
 	b.items = append(b.items, label)
 	size := s.Heads[1] * 1.1

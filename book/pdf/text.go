@@ -533,6 +533,8 @@ func setLine(ws []word, ls lineSpan, st lineStyle) *Item {
 		}
 		if k < len(line)-1 {
 			l.gap(w, ws[ls.from+k+1], stretch)
+		} else if t, ok := l.lastText(); ok && w.hasSpace && !w.addHyphen {
+			t.Space = true // the space at the line's end, for the extracted text
 		}
 	}
 	return l.item()
@@ -662,6 +664,9 @@ func (l *lineSetter) gap(w, next word, stretch float64) {
 	gap := w.space
 	if w.hasSpace {
 		gap += stretch
+		if t, ok := l.lastText(); ok {
+			t.Space = true
+		}
 	}
 	sp := w.spaceSt
 	if sp.Code && len(next.pieces) > 0 && next.pieces[0].st.Code && len(w.pieces) > 0 && w.pieces[len(w.pieces)-1].st.Code {
