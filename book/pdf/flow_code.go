@@ -69,7 +69,8 @@ func (c *converter) codeBlock(lang string, tokens []chroma.Token) {
 	var items []*Item
 	var markW = measure(mono, size, "↪ ")
 	for _, line := range lines {
-		for i, part := range wrapCode(line, inner, markW) {
+		parts := wrapCode(line, inner, markW)
+		for i, part := range parts {
 			it := &Item{H: lead, Base: base, Kind: "code"}
 			x := c.x + codePad
 			if i > 0 {
@@ -77,6 +78,9 @@ func (c *converter) codeBlock(lang string, tokens []chroma.Token) {
 				x += part.indent
 			}
 			it.Ops = append(it.Ops, cellOps(part.cells, x, base, size, &c.tx)...)
+			if t, ok := lastTextOp(it.Ops); ok && i == len(parts)-1 {
+				t.Space = true // the end of the line, read as a space
+			}
 			items = append(items, it)
 		}
 	}
@@ -289,4 +293,13 @@ func cellOps(cells []codeCell, x, base, size float64, tx *typesetter) []Op {
 	}
 	flush()
 	return ops
+}
+
+// lastTextOp returns the last op of ops when it is text.
+func lastTextOp(ops []Op) (*textOp, bool) {
+	if n := len(ops); n > 0 {
+		t, ok := ops[n-1].(*textOp)
+		return t, ok
+	}
+	return nil, false
 }

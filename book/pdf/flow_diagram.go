@@ -37,6 +37,9 @@ func (c *converter) diagram(n *book.Diagram) {
 	for _, op := range rec.ops {
 		transform(op, -x0, -y0, scale)
 		shiftOp(op, c.x+(c.width-w)/2, 0)
+		if t, ok := op.(*textOp); ok {
+			t.Space = true // labels read apart, not run together
+		}
 	}
 	c.vspace(s.Para * 1.6)
 	fig := c.open("Figure")

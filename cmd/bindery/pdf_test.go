@@ -34,6 +34,7 @@ var pdfTools = map[string]string{
 	"qpdf":      "qpdf",
 	"pdffonts":  "poppler-utils",
 	"pdftotext": "poppler-utils",
+	"pdfinfo":   "poppler-utils",
 }
 
 // requirePDFTools skips the test when a validator is missing, or fails it
@@ -203,6 +204,10 @@ func checkPDF(t *testing.T, file string, c pdfCase) {
 		checkOutline(t, entries, info.flatOutline(), labels)
 	})
 	t.Run("fffd", func(t *testing.T) { checkReplacementChar(t, b, pages) })
+	if !c.variant {
+		// The structure does not depend on the geometry.
+		t.Run("tagged", func(t *testing.T) { checkTagged(t, file, b, pages) })
+	}
 }
 
 // --- poppler: fonts and words ---
