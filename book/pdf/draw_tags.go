@@ -204,7 +204,12 @@ func (d *drawer) item(it *Item, repeat bool, left, top float64) {
 			d.anchor(o, top)
 			continue
 		case *linkOp:
-			d.taggedLink(it, o, left, top)
+			if !repeat {
+				// A table's header repeated is an artifact, which
+				// holds no annotation: its links work where it is
+				// first set.
+				d.taggedLink(it, o, left, top)
+			}
 			continue
 		}
 		if repeat {
@@ -327,6 +332,10 @@ func (d *drawer) taggedLink(it *Item, o *linkOp, left, top float64) {
 		if a.note {
 			text = "Footnote " + text
 		}
+	}
+	if elem == nil {
+		// Every annotation has its place in the tree (PDF/UA).
+		elem = tg.doc.Elem(tg.top, "Link")
 	}
 	if text == "" {
 		text = o.URL

@@ -161,6 +161,7 @@ func (c *converter) chapter() []*Item {
 		c.items[0].Ops = append(c.items[0].Ops, &anchorOp{Key: headingAnchor(c.ch, h.ID)})
 	}
 	c.blocks(c.ch.Doc.FirstChild())
+	c.placeNotes(c.tag) // notes cited where no element closed after them
 	c.endnotes()
 	return c.items
 }

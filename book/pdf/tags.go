@@ -45,8 +45,9 @@ type Tag struct {
 	// keep makes the element even when nothing is drawn in it (an
 	// empty table cell).
 	keep bool
-	// notes are footnotes to place after the tag once it is closed.
-	placed bool // a Note attached where it is first cited
+	// placed says a Note has its place in the tree: after the element
+	// that first cites it, or where a long note is set.
+	placed bool
 }
 
 // Artifacts: content that is not part of the text.
@@ -205,16 +206,19 @@ func (c *converter) close(t *Tag) {
 	case "TR", "TH", "TD", "THead", "TBody", "Lbl":
 		return
 	}
+	c.placeNotes(t.Parent)
+}
+
+// placeNotes makes the Notes of the footnotes cited since an element last
+// closed the last kids of parent.
+func (c *converter) placeNotes(parent *Tag) {
 	for _, n := range c.cited {
-		if n.Tag == nil || n.Tag.placed {
+		if n.Tag == nil || n.Tag.placed || parent == nil {
 			continue
 		}
-		n.Tag.Parent = t.Parent
-		if t.Parent != nil {
-			t.Parent.Kids = append(t.Parent.Kids, n.Tag)
-			n.Tag.attached = true
-		}
-		n.Tag.placed = true
+		n.Tag.Parent = parent
+		parent.Kids = append(parent.Kids, n.Tag)
+		n.Tag.attached, n.Tag.placed = true, true
 	}
 	c.cited = c.cited[:0]
 }

@@ -4,6 +4,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/bindery-books/bindery/book"
+	"github.com/bindery-books/bindery/book/pdf"
 )
 
 // golangSection is the corpus section the benchmarks build: 37 chapters,
@@ -41,4 +44,36 @@ func BenchmarkGolangBuild(b *testing.B) {
 // BenchmarkGolangCheck times loading and resolving alone.
 func BenchmarkGolangCheck(b *testing.B) {
 	benchCLI(b, "check", golangSection(b))
+}
+
+// BenchmarkGolangPDFTagging times what BenchmarkGolangPDF does, load and
+// write, with and without the structure tree and marked content of the
+// tagged PDF: the cost of tagging, which is always on.
+func BenchmarkGolangPDFTagging(b *testing.B) {
+	dir := golangSection(b)
+	for _, untagged := range []bool{false, true} {
+		name := "tagged"
+		if untagged {
+			name = "untagged"
+		}
+		b.Run(name, func(b *testing.B) {
+			out := filepath.Join(b.TempDir(), "b.pdf")
+			for b.Loop() {
+				bk, err := book.Load(dir, book.Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				f, err := os.Create(out)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := pdf.Write(f, bk, pdf.Config{Untagged: untagged}); err != nil {
+					b.Fatal(err)
+				}
+				if err := f.Close(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
