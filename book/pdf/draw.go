@@ -194,6 +194,8 @@ func (d *drawer) op(op Op, left, top float64) {
 			d.image(o, left, top)
 		case *pathOp:
 			d.path(o, left, top)
+		case *rotateOp:
+			d.page.Rotated(left+o.CX, top+o.CY, func() { d.ops(o.Ops, left, top) })
 		default:
 			panic(fmt.Sprintf("pdf: unknown op %T", op))
 		}

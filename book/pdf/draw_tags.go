@@ -137,7 +137,7 @@ func content(op Op, c *Tag) bool {
 		return o.Tag != nil || c.Type == "Figure" || c.Type == "Formula"
 	case *pathOp:
 		return o.Tag != nil || c.Type == "Figure" || c.Type == "Formula"
-	case *lineOp:
+	case *lineOp, *rotateOp:
 		return c.Type == "Figure" || c.Type == "Formula"
 	}
 	return false

@@ -33,7 +33,7 @@ const (
 	// narrow (font expansion, as pdfTeX's microtype does it): the line's
 	// spaces then need to stretch less.
 	expandRatio = 0.02
-	linePenalty  = 10
+	linePenalty = 10
 	// tolerance is the largest adjustment ratio tried first; a paragraph with
 	// no set of lines under it is broken again with looseTolerance.
 	tolerance      = 2.5
@@ -181,7 +181,7 @@ type paragraph struct {
 	ws               []word
 	sumW, sumY, sumZ []float64
 	sumG             []float64 // widths of expandable glyphs
-	cuts             []int // cut words before each position
+	cuts             []int     // cut words before each position
 }
 
 func newParagraph(ws []word) *paragraph {

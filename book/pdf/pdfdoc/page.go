@@ -232,6 +232,45 @@ func (p *Page) Glyphs(r Run) {
 	}
 }
 
+// Rotated draws what fn draws on the page turned a quarter turn
+// counterclockwise about (cx, cy), from the page's top left: a drawing too
+// wide for the page is set across it, to be read with the book turned.
+func (p *Page) Rotated(cx, cy float64, fn func()) {
+	p.endText()
+	saved := p.graphicsState()
+	p.c = append(p.c, "q\n"...)
+	// In PDF space the centre is (px, py); the rotation about it maps
+	// (x, y) to (px+py-y, py-px+x).
+	px, py := cx, p.y(cy)
+	p.c = append(p.c, "0 1 -1 0 "...)
+	p.num(px + py)
+	p.num(py - px)
+	p.op("cm")
+	fn()
+	p.endText()
+	p.c = append(p.c, "Q\n"...)
+	p.setGraphicsState(saved) // what Q brings back
+}
+
+// graphicsState is the state a q saves and a Q restores, as the page
+// tracks it.
+type graphicsState struct {
+	font         *docFont
+	size         float64
+	fill, stroke string
+	lineW        float64
+	dash         string
+	cap, join    int
+}
+
+func (p *Page) graphicsState() graphicsState {
+	return graphicsState{p.font, p.size, p.fill, p.stroke, p.lineW, p.dash, p.cap, p.join}
+}
+
+func (p *Page) setGraphicsState(g graphicsState) {
+	p.font, p.size, p.fill, p.stroke, p.lineW, p.dash, p.cap, p.join = g.font, g.size, g.fill, g.stroke, g.lineW, g.dash, g.cap, g.join
+}
+
 // tm sets the text matrix to a translation to (x, y) in PDF space, with a
 // horizontal scale.
 func (p *Page) tm(x, y, scale float64) {
