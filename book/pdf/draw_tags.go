@@ -23,9 +23,6 @@ import (
 type tagger struct {
 	doc *pdfdoc.Document
 	top *pdfdoc.Elem // the Document
-	// elems maps block tags to their elements, inline tags to theirs
-	// once drawn.
-	elems map[*Tag]*pdfdoc.Elem
 	// cur is the marked-content sequence open on the page, if any.
 	cur    mark
 	isOpen bool
@@ -58,14 +55,13 @@ type linkArea struct {
 // newTagger makes the structure elements of the block tags with content
 // on the pages, in the book's order.
 func newTagger(doc *pdfdoc.Document, root *Tag, pages []*Page) *tagger {
-	tg := &tagger{doc: doc, elems: map[*Tag]*pdfdoc.Elem{}}
-	used := map[*Tag]bool{}
+	tg := &tagger{doc: doc}
 	// use marks t and its ancestors as used, and attaches the roots of
 	// chapters, parts and front matter pages in the order their content
 	// first appears.
 	use := func(t *Tag) {
-		for ; t != nil && t != root && !used[t]; t = t.Parent {
-			used[t] = true
+		for ; t != nil && t != root && !t.used; t = t.Parent {
+			t.used = true
 			if !t.attached {
 				if t.Parent == nil {
 					t.Parent = root // a tag the flow left without a place
@@ -98,17 +94,17 @@ func newTagger(doc *pdfdoc.Document, root *Tag, pages []*Page) *tagger {
 	var build func(t *Tag, parent *pdfdoc.Elem)
 	build = func(t *Tag, parent *pdfdoc.Elem) {
 		for _, k := range t.Kids {
-			if k.Inline || !used[k] && !(k.keep && used[t]) {
+			if k.Inline || !k.used && !(k.keep && t.used) {
 				continue
 			}
 			e := doc.Elem(parent, k.Type)
 			e.Alt, e.ActualText, e.Lang, e.Scope, e.ID, e.ListNumbering = k.Alt, k.ActualText, k.Lang, k.Scope, k.ID, k.Numbering
-			tg.elems[k] = e
+			k.elem = e
 			build(k, e)
 		}
 	}
 	tg.top = doc.Elem(nil, "Document")
-	tg.elems[root] = tg.top
+	root.elem = tg.top
 	build(root, tg.top)
 	return tg
 }
@@ -241,12 +237,12 @@ func cmpTag(t, def *Tag) *Tag {
 // elemFor returns the element an op's content goes into: its container's
 // element, or a link's inside it, or an inline element inside either.
 func (tg *tagger) elemFor(it *Item, op Op, c *Tag) *pdfdoc.Elem {
-	e := tg.elems[c]
+	e := c.elem
 	if e == nil {
 		// Content of a tag the pages did not show before: cannot happen
 		// when newTagger saw the same pages; keep it in the tree anyway.
 		e = tg.doc.Elem(tg.top, c.Type)
-		tg.elems[c] = e
+		c.elem = e
 	}
 	if t, ok := op.(*textOp); ok {
 		if a := tg.areaOf(t); a != nil {
@@ -296,15 +292,15 @@ func (tg *tagger) linkElem(a *linkArea, parent *pdfdoc.Elem) *pdfdoc.Elem {
 // inlineElem returns the element of an inline tag, made inside base (with
 // the inline tags around it) the first time its content is drawn.
 func (tg *tagger) inlineElem(t *Tag, base *pdfdoc.Elem) *pdfdoc.Elem {
-	if e, ok := tg.elems[t]; ok {
-		return e
+	if t.elem != nil {
+		return t.elem
 	}
 	if t.Parent != nil && t.Parent.Inline {
 		base = tg.inlineElem(t.Parent, base)
 	}
 	e := tg.doc.Elem(base, t.Type)
 	e.Alt, e.ActualText, e.Lang = t.Alt, t.ActualText, t.Lang
-	tg.elems[t] = e
+	t.elem = e
 	return e
 }
 
@@ -324,8 +320,8 @@ func (d *drawer) taggedLink(it *Item, o *linkOp, left, top float64) {
 		text = strings.Join(strings.Fields(a.text.String()), " ")
 		if a.elem == nil {
 			// A link over no text: its element holds the annotation alone.
-			if c := it.Tag; c != nil && c.Artifact == "" && tg.elems[c] != nil {
-				tg.linkElem(a, tg.elems[c])
+			if c := it.Tag; c != nil && c.Artifact == "" && c.elem != nil {
+				tg.linkElem(a, c.elem)
 			}
 		}
 		elem = a.elem

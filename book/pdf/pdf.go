@@ -13,7 +13,11 @@
 //     and placed by glyph id (kerning, ligatures) in embedded font subsets
 //     that copy back as the source text, rules and boxes, pictures,
 //     diagrams as vectors, links, the outline and the page labels; each page
-//     is written out as it is finished.
+//     is written out as it is finished. The PDF is tagged (PDF/UA-1): the
+//     flow gives every item the element of the book's structure it belongs
+//     to (tags.go), and the draw stage builds the structure tree in the
+//     book's order and marks everything it draws as that element's content
+//     or as an artifact (draw_tags.go).
 //
 // Everything the PDF shares with the EPUB (link targets, pictures,
 // diagrams, highlighted code, formulas, raw HTML) was decided when the book

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/bindery-books/bindery/book"
+	"github.com/bindery-books/bindery/book/pdf/pdfdoc"
 )
 
 // The structure of a tagged PDF (PDF/UA) is decided where the book's
@@ -48,6 +49,11 @@ type Tag struct {
 	// placed says a Note has its place in the tree: after the element
 	// that first cites it, or where a long note is set.
 	placed bool
+	// used and elem are the draw stage's: the tag has content on the
+	// pages, and its structure element once made. The shared artifact
+	// tags never get either.
+	used bool
+	elem *pdfdoc.Elem
 }
 
 // Artifacts: content that is not part of the text.
