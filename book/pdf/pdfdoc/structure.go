@@ -242,7 +242,7 @@ func (t *structTree) write() (ref, error) {
 			b = appendLiteral(b, e.ID)
 		}
 		b = append(b, " >>"...)
-		d.o.object(e.r, b)
+		d.o.packed(e.r, b)
 	}
 	// The parent tree: a flat number tree, keys in order.
 	parents := d.o.reserve()
@@ -267,7 +267,7 @@ func (t *structTree) write() (ref, error) {
 		b = append(b, ']')
 	}
 	b = append(b, "] >>"...)
-	d.o.object(parents, b)
+	d.o.packed(parents, b)
 
 	b = append(b[:0], "<< /Type /StructTreeRoot /K ["...)
 	for i, e := range t.top {
@@ -284,7 +284,7 @@ func (t *structTree) write() (ref, error) {
 	b = append(b, " /ParentTree "...)
 	b = appendRef(b, parents)
 	b = fmt.Appendf(b, " /ParentTreeNextKey %d >>", len(t.keys))
-	d.o.object(root, b)
+	d.o.packed(root, b)
 	return root, nil
 }
 
@@ -316,6 +316,6 @@ func (t *structTree) writeIDTree(all []*Elem) ref {
 	}
 	b = append(b, "] >>"...)
 	r := t.d.o.reserve()
-	t.d.o.object(r, b)
+	t.d.o.packed(r, b)
 	return r
 }
