@@ -179,6 +179,10 @@ func (d *drawer) op(op Op, left, top float64) {
 			if o.Space {
 				s += " "
 			}
+			if o.Hyphen && d.tg != nil && strings.HasSuffix(s, "-") {
+				d.hyphenated(o, left, top)
+				return
+			}
 			d.page.TextScaled(o.Face.Font(), o.Size, pdfColor(o.Color), left+o.X, top+o.Y, s, font.FeaturesOf(o.Face), cmp.Or(o.Scale, 1))
 		case *rectOp:
 			if o.Fill != nil || o.Stroke != nil {

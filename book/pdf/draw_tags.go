@@ -1,8 +1,10 @@
 package pdf
 
 import (
+	"cmp"
 	"strings"
 
+	"github.com/bindery-books/bindery/book/font"
 	"github.com/bindery-books/bindery/book/pdf/pdfdoc"
 )
 
@@ -340,4 +342,39 @@ func (d *drawer) taggedLink(it *Item, o *linkOp, left, top float64) {
 		}
 	}
 	d.linkWith(o, left, top, text, elem)
+}
+
+// hyphenated draws text that ends with a hyphen the line break added, the
+// hyphen in a Span whose actual text is a soft hyphen: a screen reader
+// reads the word whole across the line. The glyphs are placed as in one
+// run.
+func (d *drawer) hyphenated(o *textOp, left, top float64) {
+	f := o.Face.Font()
+	gs := f.Shape(o.S, o.Size, font.FeaturesOf(o.Face))
+	scale := cmp.Or(o.Scale, 1)
+	cut := len(gs)
+	for cut > 0 && gs[cut-1].Start >= len(o.S)-1 {
+		cut--
+	}
+	run := pdfdoc.Run{Font: f, Size: o.Size, Color: pdfColor(o.Color), X: left + o.X, Y: top + o.Y, Text: o.S, Scale: scale}
+	run.Glyphs = gs[:cut]
+	d.page.Glyphs(run)
+	for _, g := range gs[:cut] {
+		run.X += g.Advance * scale
+	}
+	run.Glyphs = gs[cut:]
+	// The hyphen is a Span of the element the text is in, whose
+	// /ActualText is a soft hyphen, as PDF 14.8.2.4.3 has a hyphen added
+	// at a line break; the element's content goes on after it.
+	tg := d.tg
+	if tg.isOpen && tg.cur.elem != nil {
+		span := tg.doc.Elem(tg.cur.elem, "Span")
+		span.ActualText = "\u00ad"
+		tg.begin(d.page, mark{elem: span})
+		d.page.Glyphs(run)
+		d.page.EndTag()
+		tg.isOpen = false
+		return
+	}
+	d.page.Glyphs(run)
 }

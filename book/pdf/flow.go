@@ -121,6 +121,9 @@ type textOp struct {
 	// the text, invisible, so that the text extracted from the PDF (and
 	// read aloud from its structure) has its word spaces.
 	Space bool
+	// Hyphen says the text ends with a hyphen the line break added: a
+	// tagged PDF reads the word without it.
+	Hyphen bool
 }
 
 // rectOp fills and/or strokes a rectangle.

@@ -609,3 +609,56 @@ func TestTagsAcrossPages(t *testing.T) {
 		t.Errorf("the header is shown %d times and read %d times, want it shown on every page and read once", shown, strings.Count(tbl.Text, "Header A"))
 	}
 }
+
+// TestTagsHyphens checks that a hyphen a line break adds is a Span of its
+// paragraph whose /ActualText is a soft hyphen (PDF 14.8.2.4.3), so that
+// the word reads whole, and that the paragraph's text goes on after it.
+func TestTagsHyphens(t *testing.T) {
+	words := "Internationalization responsibilities characteristically misunderstanding incomprehensibility telecommunications "
+	b := golden.MustLoad(t, map[string]string{
+		"input.md": "---\ntitle: Hyphens\n---\n" + strings.Repeat(words, 12) + "end.\n",
+	})
+	if !b.Meta.Hyphenate {
+		t.Fatal("the book does not hyphenate")
+	}
+	pdf := writePDF(t, b)
+	checkMarked(t, pdf)
+	q := readQPDF(t, pdf)
+	top := q.tree(t)
+	structText(t, pdf, top)
+	checkParentTree(t, q, top)
+	spans := 0
+	for _, e := range top {
+		e.walk(func(e *sElem, path []*sElem) {
+			if e.Type != "Span" {
+				return
+			}
+			spans++
+			if !slices.Contains(e.Attrs, `ActualText="\u00ad"`) || e.Text != "-" || path[len(path)-1].Type != "P" {
+				t.Errorf("a Span %v with text %q in a %s, want a soft hyphen's ActualText on a hyphen in a P", e.Attrs, e.Text, path[len(path)-1].Type)
+			}
+		}, nil)
+	}
+	if spans == 0 {
+		t.Fatal("no hyphen Spans: the paragraph was not hyphenated")
+	}
+	var para *sElem
+	for _, e := range top {
+		e.walk(func(e *sElem, _ []*sElem) {
+			if e.Type == "P" && strings.Contains(e.Text, "end.") {
+				para = e
+			}
+		}, nil)
+	}
+	if para == nil || strings.Count(para.Text, "Internationalization")+strings.Count(para.Text, "Interna-tionalization") == 0 {
+		t.Fatal("the paragraph's text is not in one P")
+	}
+	// pdftotext reads the soft hyphen: a hyphenated word comes out whole.
+	text := strings.Join(strings.Fields(pdfTool(t, pdf, "pdftotext", "FILE", "-")), " ")
+	for _, w := range strings.Fields(words) {
+		if got := strings.Count(text, w); got != 12 {
+			t.Errorf("pdftotext reads %q %d times, want 12:\n%s", w, got, text)
+		}
+	}
+	t.Logf("%d hyphens added at line breaks", spans)
+}

@@ -525,6 +525,9 @@ func setLine(ws []word, ls lineSpan, st lineStyle) *Item {
 		if k == len(line)-1 && w.addHyphen {
 			last := w.pieces[len(w.pieces)-1]
 			l.piece(piece{st: last.st, text: "-", w: w.hyphenW}, true)
+			if t, ok := l.lastText(); ok {
+				t.Hyphen = true
+			}
 		}
 		for _, n := range w.notes {
 			if !slices.Contains(l.it.Notes, n) {
