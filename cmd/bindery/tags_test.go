@@ -4,13 +4,17 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"unicode"
 
 	"github.com/bindery-books/bindery/book"
+	"github.com/bindery-books/bindery/book/pdf"
 	"github.com/yuin/goldmark/ast"
 	extast "github.com/yuin/goldmark/extension/ast"
 )
@@ -43,7 +47,7 @@ func (e *tElem) walk(fn func(e *tElem, parent *tElem)) {
 }
 
 // checkTagged runs the tagged PDF's checks on one built PDF.
-func checkTagged(t *testing.T, file string, b *book.Book, pages []pdfPage) {
+func checkTagged(t testing.TB, file string, b *book.Book, pages []pdfPage) {
 	info, err := exec.Command("pdfinfo", file).Output()
 	if err != nil || !bytes.Contains(info, []byte("\nTagged:          yes")) {
 		t.Errorf("pdfinfo does not say Tagged: yes (%v):\n%s", err, info)
@@ -281,5 +285,131 @@ func checkTagged(t *testing.T, file string, b *book.Book, pages []pdfPage) {
 		len(all), count["H1"], count["P"], count["Figure"], count["Table"], count["TH"], count["Link"], count["Note"], count["Formula"], covered, total, 100*share)
 	if share < minCoverage {
 		t.Errorf("the structure tree's text covers %.2f%% of the words on the pages, want %.0f%%; some left out: %q", 100*share, 100*minCoverage, missed)
+	}
+}
+
+// tbRecorder is a testing.TB that keeps what a check reports instead of
+// failing, to show that the check fails where it should.
+type tbRecorder struct {
+	testing.TB
+	errs []string
+}
+
+func (r *tbRecorder) Helper()             {}
+func (r *tbRecorder) Log(...any)          {}
+func (r *tbRecorder) Logf(string, ...any) {}
+func (r *tbRecorder) Error(a ...any)      { r.errs = append(r.errs, fmt.Sprint(a...)) }
+func (r *tbRecorder) Errorf(f string, a ...any) {
+	r.errs = append(r.errs, fmt.Sprintf(f, a...))
+}
+func (r *tbRecorder) Fatal(a ...any) { r.Error(a...); runtime.Goexit() }
+func (r *tbRecorder) Fatalf(f string, a ...any) {
+	r.Errorf(f, a...)
+	runtime.Goexit()
+}
+
+// recordCheck runs check with a tbRecorder and returns what it reported.
+func recordCheck(t *testing.T, check func(tb testing.TB)) []string {
+	r := &tbRecorder{TB: t}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		check(r)
+	}()
+	<-done
+	return r.errs
+}
+
+// TestTaggedChecksFail holds checkTagged to what it is for: it passes a
+// small tagged book, and fails the same book built untagged and, one
+// fault at a time, the tagged file with a part of its tagging broken
+// (edited in qpdf's QDF form, where every stream is plain text, without
+// changing any object's length).
+func TestTaggedChecksFail(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	requirePDFTools(t)
+	t.Setenv("SOURCE_DATE_EPOCH", "1767225600")
+	dir := writeBook(t, map[string]string{
+		"_index.md": "---\ntitle: Checked\nlanguage: en\n---\n- [One](one.md)\n- [Two](two.md)\n",
+		"one.md": "---\ntitle: The First Chapter\n---\nA paragraph that links to [the second chapter](two.md) and cites a note.[^n]\n\n" +
+			"| Name | Value |\n|------|-------|\n| one  | 1     |\n| two  | 2     |\n\n" +
+			"```mermaid\nflowchart LR\n    A[Request] --> B[Reply]\n```\n\n[^n]: The note.\n",
+		"two.md": "---\ntitle: The Second Chapter\n---\n## A Section\n\nMore words in a paragraph, with `code` in it.\n\n" +
+			"```go\nfunc main() {}\n```\n",
+	})
+	b, err := book.Load(dir, book.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	tagged := filepath.Join(out, "tagged.pdf")
+	if code, _, errOut := runCLI("pdf", "-q", "-o", tagged, dir); code != 0 {
+		t.Fatalf("bindery pdf: exit %d\n%s", code, errOut)
+	}
+	check := func(file string) []string {
+		pages := pdfWords(t, file)
+		return recordCheck(t, func(tb testing.TB) { checkTagged(tb, file, b, pages) })
+	}
+	if errs := check(tagged); len(errs) > 0 {
+		t.Fatalf("the tagged book fails the checks:\n%s", strings.Join(errs, "\n"))
+	}
+
+	expect := func(t *testing.T, file string, want ...string) {
+		errs := check(file)
+		all := strings.Join(errs, "\n")
+		for _, w := range want {
+			if !strings.Contains(all, w) {
+				t.Errorf("the checks do not report %q; they report:\n%s", w, all)
+			}
+		}
+	}
+	t.Run("untagged", func(t *testing.T) {
+		file := filepath.Join(out, "untagged.pdf")
+		f, err := os.Create(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := pdf.Write(f, b, pdf.Config{Untagged: true}); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+		expect(t, file, "Tagged: yes", "pdfuaid:part", "/MarkInfo", "/Tabs", "no /StructTreeRoot")
+	})
+
+	qdf := filepath.Join(out, "qdf.pdf")
+	if msg, err := exec.Command("qpdf", "--qdf", "--object-streams=disable", tagged, qdf).CombinedOutput(); err != nil {
+		t.Fatalf("qpdf --qdf: %v\n%s", err, msg)
+	}
+	plain, err := os.ReadFile(qdf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []struct{ name, from, to, want string }{
+		{"no-h1", "/S /H1", "/S /P ", "no H1 holds the title"},
+		{"no-alt", "/Alt", "/Xlt", "a Figure without /Alt"},
+		{"no-scope", "/Scope", "/Xcope", "a header cell tagged TH"},
+		{"td-header", "/S /TH\n", "/S /TD\n", "a header cell tagged TD"},
+		{"no-marked", "/Marked true", "/Xarked true", "/MarkInfo"},
+		{"no-title", "/DisplayDocTitle", "/XisplayDocTitle", "/DisplayDocTitle"},
+		{"no-lang", "/Lang", "/Xang", "no /Lang"},
+		{"tabs", "/Tabs /S", "/Tabs /R", "/Tabs /R, want /S"},
+		{"pdfua", "<pdfuaid:part>1<", "<pdfuaid:part>2<", "pdfuaid:part"},
+		{"no-structparent", "/StructParent ", "/XtructParent ", "without /Contents or /StructParent"},
+		{"no-mcid", "/MCID", "/XCID", "the structure tree's text covers"},
+	} {
+		t.Run(m.name, func(t *testing.T) {
+			if !bytes.Contains(plain, []byte(m.from)) {
+				t.Fatalf("the QDF file holds no %q", m.from)
+			}
+			file := filepath.Join(out, m.name+".pdf")
+			if err := os.WriteFile(file, bytes.ReplaceAll(plain, []byte(m.from), []byte(m.to)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			expect(t, file, m.want)
+		})
 	}
 }
