@@ -17,6 +17,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -196,8 +197,10 @@ type server struct {
 	done     chan struct{} // closed at shutdown
 	doneOnce sync.Once
 	// buildHook, when set, is called after each build with the site;
-	// tests and benchmarks wait on it.
+	// tests and benchmarks wait on it. testLoad, when set, loads the book
+	// instead of the Reloader.
 	buildHook func(*site)
+	testLoad  func() (*book.Book, error)
 }
 
 // newServer loads the book for the first time and starts watching it. A
@@ -331,8 +334,28 @@ func (s *server) loop(ctx context.Context) {
 // pages.
 func (s *server) build() {
 	start := time.Now()
-	b, err := s.reloader.Load()
 	last := s.current()
+	defer func() {
+		// A bug met on some input must not take the preview down: the
+		// build fails, the last good pages stay, and the next build
+		// starts afresh.
+		if r := recover(); r != nil {
+			s.logf("internal error: %v\n%s", r, debug.Stack())
+			s.reloader = &book.Reloader{Dir: s.reloader.Dir, Options: s.reloader.Options}
+			s.builds++
+			st := failed(last, fmt.Errorf("internal error: %v (please report it)", r), s.rootDisplay(last), s.builds)
+			s.site.Store(st)
+			s.events.publish(st.message())
+			if s.buildHook != nil {
+				s.buildHook(st)
+			}
+		}
+	}()
+	load := s.reloader.Load
+	if s.testLoad != nil {
+		load = s.testLoad
+	}
+	b, err := load()
 	s.builds++
 	var st *site
 	if b == nil {

@@ -181,7 +181,7 @@ func newSite(last *site, b *book.Book, loadErr error, revs map[string]int, build
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			pg, err := u.render()
+			pg, err := renderSafely(u.render)
 			if err == nil {
 				p.doc, p.resources = pg.Data, pg.Resources
 				return
@@ -208,6 +208,17 @@ func newSite(last *site, b *book.Book, loadErr error, revs map[string]int, build
 	st.assemble(last)
 	st.fingerprint = st.fingerprintOf(b)
 	return st
+}
+
+// renderSafely renders a page; a bug met on some input is an error of
+// that page, not the end of the preview.
+func renderSafely(render func() (epub.Page, error)) (pg epub.Page, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error: %v (please report it)", r)
+		}
+	}()
+	return render()
 }
 
 func (st *site) pageOrNil(path string) *sitePage {

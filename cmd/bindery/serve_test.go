@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/xml"
 	"flag"
 	"fmt"
 	"image"
@@ -19,6 +20,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -82,6 +84,13 @@ func (b *syncBuffer) String() string {
 // startPreview serves the book in dir until the test ends.
 func startPreview(t testing.TB, dir string, edit func(*serveConfig)) *preview {
 	t.Helper()
+	return startPreviewWith(t, dir, edit, nil)
+}
+
+// startPreviewWith is startPreview with setup called on the server before
+// it serves.
+func startPreviewWith(t testing.TB, dir string, edit func(*serveConfig), setup func(*server)) *preview {
+	t.Helper()
 	cfg := serveConfig{dir: dir, addr: "127.0.0.1:0", debounce: debounce, pollEvery: pollEvery}
 	cfg.quiet = true
 	if edit != nil {
@@ -94,6 +103,9 @@ func startPreview(t testing.TB, dir string, edit func(*serveConfig)) *preview {
 	}
 	p := &preview{t: t, s: s, sites: make(chan *site, 100), log: log}
 	s.buildHook = func(st *site) { p.sites <- st }
+	if setup != nil {
+		setup(s)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -844,5 +856,85 @@ func TestServeREADME(t *testing.T) {
 	})
 	if !strings.Contains(section, defaultAddr) {
 		t.Errorf("README does not give the default address %s", defaultAddr)
+	}
+}
+
+// TestServePanic checks that a build that panics is a failed build: the
+// preview stays up with the last good pages, and the next build works.
+func TestServePanic(t *testing.T) {
+	_, dir := newTestBook(t)
+	var armed atomic.Bool
+	armed.Store(true)
+	p := startPreviewWith(t, dir, nil, func(s *server) {
+		s.testLoad = func() (*book.Book, error) {
+			if armed.CompareAndSwap(true, false) {
+				panic("a bug")
+			}
+			return s.reloader.Load()
+		}
+	})
+	edit(t, dir, "one.md", "The first words.", "The first words, changed.")
+	st := p.wait("that panicked", func(st *site) bool { return len(st.failure) > 0 })
+	if !st.has("/one.xhtml", "internal error: a bug") || !st.has("/one.xhtml", "The first words.") {
+		t.Errorf("/one.xhtml:\n%s", st.pages["/one.xhtml"].data)
+	}
+	edit(t, dir, "one.md", "The first words, changed.", "The first words, changed again.")
+	p.wait("after the panic", holds("/one.xhtml", "changed again."))
+	if !strings.Contains(p.log.String(), "internal error: a bug") {
+		t.Errorf("the panic was not logged:\n%s", p.log)
+	}
+}
+
+// TestServeBooks serves the content book and every corpus section and
+// follows every link of every page: each page is served, well-formed, and
+// every picture, diagram, stylesheet and page it refers to is there.
+func TestServeBooks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	ref := regexp.MustCompile(`(?:src|href)="([^"#?]*)[^"]*"`)
+	for name, dir := range books(t) {
+		t.Run(name, func(t *testing.T) {
+			if _, err := os.Stat(filepath.Join(dir, "_index.md")); err != nil {
+				t.Skipf("%s has no _index.md", dir)
+			}
+			p := startPreview(t, dir, nil)
+			st := p.s.current()
+			if len(st.failure) > 0 {
+				t.Fatalf("the book does not build: %v", st.failure)
+			}
+			checked := map[string]bool{}
+			for path := range st.pages {
+				body := p.page(path)
+				d := xml.NewDecoder(strings.NewReader(body))
+				d.Strict = true
+				for {
+					if _, err := d.Token(); err == io.EOF {
+						break
+					} else if err != nil {
+						t.Fatalf("%s is not well-formed: %v", path, err)
+					}
+				}
+				for _, m := range ref.FindAllStringSubmatch(body, -1) {
+					target := m[1]
+					if target == "" || strings.HasPrefix(target, "http:") || strings.HasPrefix(target, "https:") || strings.HasPrefix(target, "mailto:") {
+						continue
+					}
+					if !strings.HasPrefix(target, "/") {
+						target = "/" + target // pages are at the root
+					}
+					if checked[target] || strings.HasPrefix(target, downloadPrefix) {
+						continue
+					}
+					checked[target] = true
+					if code, _ := p.get(target); code != http.StatusOK {
+						t.Errorf("%s refers to %s: %d", path, target, code)
+					}
+				}
+			}
+			if len(checked) < len(st.pages) {
+				t.Errorf("%d targets checked for %d pages", len(checked), len(st.pages))
+			}
+		})
 	}
 }
