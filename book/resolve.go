@@ -34,7 +34,8 @@ type resolver struct {
 	// drawn and asCode count the chapter's diagrams.
 	drawn, asCode int
 	// record, when set, keeps each link and image resolved, so that a
-	// Reloader can resolve them again without parsing (see reload.go).
+	// Reloader can resolve them again without parsing (see reload.go):
+	// every Link and Image of a chapter must come from link and image.
 	record *resolution
 }
 
