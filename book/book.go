@@ -3,6 +3,7 @@ package book
 import (
 	"bytes"
 	"io/fs"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -132,6 +133,8 @@ type Chapter struct {
 	TitleHeading *Heading
 	// notes is the number of the chapter's footnotes.
 	notes int
+	// lines finds the line of an offset into Source.
+	lines lineIndex
 }
 
 // Label returns the label set above a chapter's title: "Chapter 3".
@@ -160,8 +163,31 @@ func (c *Chapter) Heading(id string) *Heading {
 
 // Line returns the file line of a byte offset into Source.
 func (c *Chapter) Line(offset int) int {
-	offset = min(max(offset, 0), len(c.Source))
-	return c.BodyLine + bytes.Count(c.Source[:offset], []byte{'\n'})
+	return c.BodyLine + c.lines.count(c.Source, offset)
+}
+
+// lineIndex counts the lines before an offset of a text in time
+// logarithmic in its length: a chapter asks once for each of its nodes.
+// It is safe for concurrent use, and indexes the text on first use.
+type lineIndex struct {
+	once     sync.Once
+	newlines []int // offsets of the newlines, in order
+}
+
+// count returns the number of newlines in text before offset.
+func (x *lineIndex) count(text []byte, offset int) int {
+	x.once.Do(func() {
+		for i := 0; ; {
+			j := bytes.IndexByte(text[i:], '\n')
+			if j < 0 {
+				break
+			}
+			x.newlines = append(x.newlines, i+j)
+			i += j + 1
+		}
+	})
+	n, _ := slices.BinarySearch(x.newlines, offset)
+	return n
 }
 
 // NodeLine returns the file line where n starts, or the chapter's first body

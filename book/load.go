@@ -154,6 +154,7 @@ type page struct {
 	bodyLine int
 	b        *Book
 	doc      ast.Node // index pages only, parsed on first use
+	lines    lineIndex
 }
 
 type loader struct {
@@ -267,7 +268,7 @@ func (p *page) listItems(l *ast.List) []indexItem {
 					continue
 				}
 				if off, ok := markup.Offset(c); ok {
-					it.line = p.bodyLine + strings.Count(string(p.body[:off]), "\n")
+					it.line = p.bodyLine + p.lines.count(p.body, off)
 				}
 				_ = ast.Walk(c, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 					if lk, ok := n.(*ast.Link); ok && entering {

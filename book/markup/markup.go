@@ -17,6 +17,8 @@ package markup
 import (
 	"bytes"
 	"cmp"
+	"fmt"
+	"reflect"
 	"slices"
 
 	"github.com/yuin/goldmark"
@@ -52,9 +54,52 @@ func (dialect) Extend(m goldmark.Markdown) {
 // serves concurrent parses.
 func New() goldmark.Markdown {
 	return goldmark.New(
+		goldmark.WithParser(newParser()),
 		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.Typographer, Dialect),
 		goldmark.WithParserOptions(parser.WithAttribute()),
 	)
+}
+
+// newParser returns goldmark's default parser with its lists and block
+// quotes bounded in depth (see shallow).
+func newParser() parser.Parser {
+	blocks := parser.DefaultBlockParsers()
+	for i, b := range blocks {
+		switch bp := b.Value.(parser.BlockParser); reflect.TypeOf(bp) {
+		case reflect.TypeOf(parser.NewListParser()), reflect.TypeOf(parser.NewBlockquoteParser()):
+			blocks[i].Value = shallow{bp}
+		}
+	}
+	return parser.NewParser(parser.WithBlockParsers(blocks...),
+		parser.WithInlineParsers(parser.DefaultInlineParsers()...),
+		parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
+	)
+}
+
+// shallow is a parser of container blocks (lists, block quotes) that opens
+// none deeper than maxNesting: the line stays text of the block that holds
+// it. Every line is shown to every open block, and goldmark's list parser
+// reads a line's indentation each time, so a list nested as deep as its
+// lines are long would cost time cubic in the depth; bounded here, it costs
+// time linear in the input.
+type shallow struct{ parser.BlockParser }
+
+var deepKey = parser.NewContextKey()
+
+func (s shallow) Open(parent ast.Node, reader text.Reader, pc parser.Context) (ast.Node, parser.State) {
+	depth := 0
+	for n := parent; n != nil && n.Kind() != ast.KindDocument; n = n.Parent() {
+		depth++
+	}
+	if depth >= maxNesting {
+		if pc.Get(deepKey) == nil {
+			pc.Set(deepKey, true)
+			_, seg := reader.PeekLine()
+			addProblem(pc, seg.Start, fmt.Sprintf("blocks nested more than %d deep: the deeper levels are set as plain text", maxNesting))
+		}
+		return nil, parser.NoChildren
+	}
+	return s.BlockParser.Open(parent, reader, pc)
 }
 
 var markdown = New()
