@@ -24,7 +24,9 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 )
@@ -55,7 +57,9 @@ func (dialect) Extend(m goldmark.Markdown) {
 func New() goldmark.Markdown {
 	return goldmark.New(
 		goldmark.WithParser(newParser()),
-		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.Typographer, Dialect),
+		// GFM: goldmark's, with task lists as GitHub reads them.
+		goldmark.WithExtensions(extension.Linkify, extension.Table, extension.Strikethrough, taskList{},
+			extension.Footnote, extension.Typographer, Dialect),
 		goldmark.WithParserOptions(parser.WithAttribute()),
 	)
 }
@@ -74,6 +78,45 @@ func newParser() parser.Parser {
 		parser.WithInlineParsers(parser.DefaultInlineParsers()...),
 		parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
 	)
+}
+
+// taskList is GFM's task lists: a list item that opens with "[ ]" or
+// "[x]" and white space starts with a check box. goldmark's own takes
+// "[x](x.md)", a link whose text is x, for a check box followed by text.
+type taskList struct{}
+
+func (taskList) Extend(m goldmark.Markdown) {
+	m.Parser().AddOptions(parser.WithInlineParsers(util.Prioritized(taskCheckBoxParser{}, 0)))
+	m.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(extension.NewTaskCheckBoxHTMLRenderer(), 500)))
+}
+
+type taskCheckBoxParser struct{}
+
+func (taskCheckBoxParser) Trigger() []byte { return []byte{'['} }
+
+func (taskCheckBoxParser) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
+	// The first inline of the first block of a list item.
+	if _, ok := parent.Parent().(*ast.ListItem); !ok || parent.Parent().FirstChild() != parent || parent.HasChildren() {
+		return nil
+	}
+	line, _ := block.PeekLine()
+	if len(line) < 3 || line[0] != '[' || line[2] != ']' || len(line) > 3 && !util.IsSpace(line[3]) {
+		return nil
+	}
+	var checked bool
+	switch line[1] {
+	case 'x', 'X':
+		checked = true
+	case ' ', '\t':
+	default:
+		return nil
+	}
+	n := 3
+	for n < len(line) && (line[n] == ' ' || line[n] == '\t') {
+		n++
+	}
+	block.Advance(n)
+	return extast.NewTaskCheckBox(checked)
 }
 
 // shallow is a parser of container blocks (lists, block quotes) that opens

@@ -3,10 +3,12 @@ package markup
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/yuin/goldmark/ast"
+	extast "github.com/yuin/goldmark/extension/ast"
 )
 
 // kinds lists the kinds of the blocks under n, depth first, indented.
@@ -155,5 +157,28 @@ func TestRefInLink(t *testing.T) {
 	})
 	if dest != "other.md" || bytes.Count(src, []byte("\n")) != 2 {
 		t.Errorf("destination %q, source %q", dest, src)
+	}
+}
+
+// TestTaskList: a check box is "[ ]" or "[x]" followed by white space at
+// the start of a list item, as GitHub reads it; "[x](x.md)" is a link.
+func TestTaskList(t *testing.T) {
+	src := []byte("- [x](x.md)\n- [X](y.md)\n- [ ](z.md)\n- [x] [Real](r.md)\n- [ ] to do\n- [x]\tdone\n- [ ]\n")
+	doc, _, _ := Parse(src)
+	var got []string
+	for li := doc.FirstChild().FirstChild(); li != nil; li = li.NextSibling() {
+		var kinds []string
+		for c := li.FirstChild().FirstChild(); c != nil; c = c.NextSibling() {
+			k := c.Kind().String()
+			if cb, ok := c.(*extast.TaskCheckBox); ok && cb.IsChecked {
+				k += "(x)"
+			}
+			kinds = append(kinds, k)
+		}
+		got = append(got, strings.Join(kinds, " "))
+	}
+	want := []string{"Link", "Link", "Link", "TaskCheckBox(x) Link", "TaskCheckBox Text Text", "TaskCheckBox(x) Text", "TaskCheckBox"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got  %q\nwant %q", got, want)
 	}
 }
