@@ -49,6 +49,7 @@ type Book struct {
 	picMu     sync.Mutex
 	pictures  map[string]*pictureEntry // by source key
 	config    Config
+	sources   sources
 
 	diagramsDrawn, diagramsAsCode int
 }
@@ -212,6 +213,16 @@ type FrontMatter struct {
 	Date        string   `yaml:"date" toml:"date" json:"date"`
 }
 
+// clean drops from the front matter's text what XML forbids (see xmlText).
+func (fm *FrontMatter) clean() {
+	fm.Title = xmlText(fm.Title)
+	fm.Description = xmlText(fm.Description)
+	fm.Date = xmlText(fm.Date)
+	for i, t := range fm.Tags {
+		fm.Tags[i] = xmlText(t)
+	}
+}
+
 // Meta is the book's metadata: the index's front matter overridden by book.yaml.
 type Meta struct {
 	Title       string
@@ -248,8 +259,10 @@ func (b *Book) Walk(fn func(n Node, depth int)) {
 	walk(b.Contents, 0)
 }
 
-// extraRoot is a folder beside the content root that images may come from.
+// extraRoot is a folder beside the content root that images may come
+// from: Hugo's static/ or assets/. refused says why it is not read.
 type extraRoot struct {
-	name string
-	fsys fs.FS
+	name    string
+	fsys    fs.FS
+	refused error
 }

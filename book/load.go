@@ -58,19 +58,37 @@ func Load(dir string, opts Options) (*Book, error) {
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		return nil, fmt.Errorf("%s: not inside the content root %s", dir, root)
 	}
-	r, err := os.OpenRoot(absRoot)
+	// The site folder holds the content root, and Hugo's static/ and
+	// assets/ with the images pages refer to by site path.
+	site := filepath.Dir(absRoot)
+	r, err := siteRoot(absRoot, site)
 	if err != nil {
 		return nil, err
 	}
-	display := displayPath(absRoot)
-	// Hugo's static/ and assets/ beside the content root hold images that
-	// pages refer to by site path.
-	for _, name := range []string{"static", "assets"} {
-		if r, err := os.OpenRoot(filepath.Join(filepath.Dir(absRoot), name)); err == nil {
-			opts.extra = append(opts.extra, extraRoot{name, r.FS()})
-		}
+	if r == nil {
+		return nil, fmt.Errorf("%s: no such folder", root)
 	}
-	return LoadFS(r.FS(), display, filepath.ToSlash(rel), opts)
+	display := displayPath(absRoot)
+	dirs := map[string]string{"": absRoot}
+	for _, name := range []string{"static", "assets"} {
+		e := extraRoot{name: name}
+		er, err := siteRoot(filepath.Join(site, name), site)
+		switch {
+		case err != nil:
+			e.refused = err
+		case er == nil:
+			continue
+		default:
+			e.fsys = er.FS()
+			dirs[name] = filepath.Join(site, name)
+		}
+		opts.extra = append(opts.extra, e)
+	}
+	b, err := LoadFS(r.FS(), display, filepath.ToSlash(rel), opts)
+	if b != nil {
+		b.sources.dirs = dirs
+	}
+	return b, err
 }
 
 // displayPath returns p relative to the working folder when that is shorter.
@@ -113,8 +131,18 @@ func LoadFS(fsys fs.FS, display, indexDir string, opts Options) (*Book, error) {
 	b.Index = displayJoin(display, indexFile)
 	if !b.isFile(indexFile) {
 		dir := displayJoin(display, indexDir)
+		if _, err := fs.Stat(fsys, indexDir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			msg, _ := fileError(err)
+			return nil, fmt.Errorf("%s: %s", dir, msg)
+		}
 		if b.isFile(path.Join(indexDir, "index.md")) {
 			return nil, fmt.Errorf("%s: no _index.md (index.md makes a page, not a section)", dir)
+		}
+		if _, err := fs.Stat(fsys, indexFile); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			msg, _ := fileError(err)
+			return nil, fmt.Errorf("%s: %s", b.Index, msg)
+		} else if err == nil {
+			return nil, fmt.Errorf("%s: not a regular file", b.Index)
 		}
 		return nil, fmt.Errorf("%s: no _index.md", dir)
 	}
@@ -122,7 +150,7 @@ func LoadFS(fsys fs.FS, display, indexDir string, opts Options) (*Book, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg, _ := readConfig(fsys, indexDir, display, b.Diagnostics)
+	cfg := readConfig(b, indexDir)
 	b.config = cfg
 	b.prefix = commonPrefix(idx.links())
 	ld.stack = []string{indexFile}
@@ -155,6 +183,8 @@ type page struct {
 	b        *Book
 	doc      ast.Node // index pages only, parsed on first use
 	lines    lineIndex
+	// titleLine is the line of the title in the front matter, or 0.
+	titleLine int
 }
 
 type loader struct {
@@ -172,16 +202,21 @@ func (ld *loader) page(file string) (*page, error) {
 		return p, nil
 	}
 	disp := displayJoin(ld.b.root, file)
-	data, err := fs.ReadFile(ld.b.fsys, file)
+	data, err := readFile(ld.b.fsys, file, maxPageSize)
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, Diagnostic{Pos: Pos{File: disp}, Msg: "cannot read: " + err.Error()}
+		msg, _ := fileError(err)
+		return nil, Diagnostic{Pos: Pos{File: disp}, Msg: msg}
 	}
+	ld.b.sources.add("", file)
 	if err := checkText(data); err != nil {
 		return nil, Diagnostic{Pos: Pos{disp, err.line}, Msg: err.msg}
+	}
+	if line, r, n := cleanControls(data); n > 0 {
+		more := ""
+		if n > 1 {
+			more = fmt.Sprintf(" (and %d more)", n-1)
+		}
+		ld.b.Diagnostics.Warnf(Pos{disp, line}, "control character U+%04X%s: not text; set as a space", r, more)
 	}
 	p := &page{file: file, display: disp, b: ld.b}
 	body, line, errLine, err := parseFrontMatter(data, &p.fm)
@@ -189,8 +224,44 @@ func (ld *loader) page(file string) (*page, error) {
 		return nil, Diagnostic{Pos: Pos{disp, errLine}, Msg: err.Error()}
 	}
 	p.body, p.bodyLine = body, line
+	p.fm.clean()
+	p.titleLine = frontMatterLine(data[:len(data)-len(body)], "title")
+	if n := utf8.RuneCountInString(p.fm.Title); n > maxTitleLen {
+		ld.b.Diagnostics.Errorf(Pos{disp, p.titleLine}, "title of %d characters: longer than the %d a title may be", n, maxTitleLen)
+		p.fm.Title = truncate(p.fm.Title, maxTitleLen)
+	}
+	if n := utf8.RuneCountInString(p.fm.Description); n > maxTextLen {
+		ld.b.Diagnostics.Errorf(Pos{disp, frontMatterLine(data[:len(data)-len(body)], "description")}, "description of %d characters: longer than the %d a description may be", n, maxTextLen)
+		p.fm.Description = truncate(p.fm.Description, maxTextLen)
+	}
 	ld.pages[file] = p
 	return p, nil
+}
+
+// frontMatterLine returns the line of a page's front matter fm on which
+// key is set, or 0.
+func frontMatterLine(fm []byte, key string) int {
+	for i, l := range strings.Split(string(fm), "\n") {
+		l = strings.TrimLeft(l, " \t\"")
+		if rest, ok := strings.CutPrefix(l, key); ok {
+			rest = strings.TrimLeft(rest, " \t\"")
+			if strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, "=") {
+				return i + 1
+			}
+		}
+	}
+	return 0
+}
+
+// truncate returns s cut to n characters.
+func truncate(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
 }
 
 type textError struct {
@@ -384,6 +455,10 @@ func (ld *loader) item(from *page, it indexItem, pos Pos, depth int) Node {
 	}
 	file, ok := ld.b.resolveFile(from.file, it.dest, true)
 	if !ok {
+		if why := ld.b.whyNoFile(from.file, it.dest); why != "" {
+			ld.b.Diagnostics.Errorf(pos, "no chapter at %s: %s", it.dest, why)
+			return nil
+		}
 		ld.b.Diagnostics.Errorf(pos, "no chapter at %s", it.dest)
 		return nil
 	}
@@ -654,9 +729,9 @@ func (b *Book) meta(idx *page, cfg Config) Meta {
 	}
 	if cfg.Cover != "" {
 		file := path.Join(b.indexDir, cfg.Cover)
-		at := Pos{File: displayJoin(b.root, path.Join(b.indexDir, "book.yaml"))}
-		if path.IsAbs(cfg.Cover) || strings.HasPrefix(file, "../") || !b.isFile(file) {
-			b.Diagnostics.Errorf(at, "cover %q: no such image inside the book's folder", cfg.Cover)
+		at := cfg.at("cover")
+		if path.IsAbs(cfg.Cover) || file == ".." || strings.HasPrefix(file, "../") || strings.ContainsRune(file, 0) {
+			b.Diagnostics.Errorf(at, "cover %q: not inside the book's folder; refused", cfg.Cover)
 		} else if pic, err := b.readCover(file); err != nil {
 			b.Diagnostics.Errorf(at, "cover %q: %v", cfg.Cover, err)
 		} else {
