@@ -36,20 +36,21 @@ type Book struct {
 	// Diagnostics collects the notes, warnings and errors of loading.
 	Diagnostics *Diagnostics
 
-	root      string // display path of the content root
-	prefix    string // common site-path prefix of the index's links, "/a/b/" form
-	indexDir  string // fs path of the index folder within the content root
-	fsys      fs.FS
-	extra     []extraRoot // static/ and assets/ beside the content root
-	fetch     fetcher
-	byFile    map[string]*Chapter // fs path -> chapter
-	mapped    bool                // index links resolved through prefix
-	statMu    sync.Mutex
-	statCache map[string]bool
-	picMu     sync.Mutex
-	pictures  map[string]*pictureEntry // by source key
-	config    Config
-	sources   sources
+	root        string // display path of the content root
+	prefix      string // common site-path prefix of the index's links, "/a/b/" form
+	indexDir    string // fs path of the index folder within the content root
+	fsys        fs.FS
+	extra       []extraRoot // static/ and assets/ beside the content root
+	fetch       fetcher
+	byFile      map[string]*Chapter // fs path -> chapter
+	mapped      bool                // index links resolved through prefix
+	statMu      sync.Mutex
+	statCache   map[string]bool
+	picMu       sync.Mutex
+	pictures    map[string]*pictureEntry // by source key
+	config      Config
+	configLines configLines
+	sources     sources
 
 	diagramsDrawn, diagramsAsCode int
 }

@@ -48,14 +48,16 @@ type Config struct {
 	PageSize    string  `yaml:"page_size"`
 	TwoSide     bool    `yaml:"twoside"`
 	FontSize    float64 `yaml:"font_size"`
+}
 
-	// file and lines say where book.yaml sets each key, for messages.
+// configLines says where book.yaml sets each key, for messages.
+type configLines struct {
 	file  string
 	lines map[string]int
 }
 
 // at returns the position of a key of book.yaml.
-func (c Config) at(key string) Pos { return Pos{c.file, c.lines[key]} }
+func (c configLines) at(key string) Pos { return Pos{c.file, c.lines[key]} }
 
 // Names is a list of names that YAML may also give as one string.
 type Names []string
@@ -126,8 +128,8 @@ func readConfig(b *Book, dir string) Config {
 		ds.Errorf(yamlPos(file, 0, err), "%s", yamlMsg(err))
 		return Config{}
 	}
-	c.file, c.lines = file, lines
-	at := c.at
+	b.configLines = configLines{file, lines}
+	at := b.configLines.at
 	if c.PageSize != "" && !validPageSize(c.PageSize) {
 		ds.Errorf(at("page_size"), "page_size %q: want one of %s", c.PageSize, strings.Join(PageSizes, ", "))
 	}

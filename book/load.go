@@ -729,7 +729,7 @@ func (b *Book) meta(idx *page, cfg Config) Meta {
 	}
 	if cfg.Cover != "" {
 		file := path.Join(b.indexDir, cfg.Cover)
-		at := cfg.at("cover")
+		at := b.configLines.at("cover")
 		if path.IsAbs(cfg.Cover) || file == ".." || strings.HasPrefix(file, "../") || strings.ContainsRune(file, 0) {
 			b.Diagnostics.Errorf(at, "cover %q: not inside the book's folder; refused", cfg.Cover)
 		} else if pic, err := b.readCover(file); err != nil {

@@ -25,6 +25,7 @@ import (
 // what must come of it. Script lines, one command each; # starts a comment:
 //
 //	symlink NAME TARGET    make NAME a symbolic link to TARGET
+//	hardlink NAME TARGET   make NAME a hard link to the file TARGET
 //	mkfifo NAME            make NAME a named pipe
 //	env KEY=VALUE          set an environment variable for what follows
 //	bindery ARGS...        run bindery in the book's folder
@@ -175,6 +176,10 @@ func (s *script) exec(line string) {
 	switch ws[0] {
 	case "symlink":
 		if err := os.Symlink(arg(2), filepath.Join(s.work, arg(1))); err != nil {
+			s.fatalf("%v", err)
+		}
+	case "hardlink":
+		if err := os.Link(filepath.Join(s.work, arg(2)), filepath.Join(s.work, arg(1))); err != nil {
 			s.fatalf("%v", err)
 		}
 	case "mkfifo":

@@ -38,6 +38,7 @@ const (
 func main() {
 	log.SetFlags(0)
 	log.SetPrefix("bindery: ")
+	onSignal()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -246,8 +247,12 @@ func slug(title string) string {
 }
 
 func build(b *book.Book, o options, r *reporter) int {
+	if fi, err := os.Stat(o.out); err == nil && !fi.IsDir() {
+		fmt.Fprintf(r.w, "bindery: %s: not a folder\n", o.out)
+		return exitBook
+	}
 	if err := os.MkdirAll(o.out, 0o755); err != nil {
-		log.Print(err)
+		fmt.Fprintf(r.w, "bindery: %v\n", err)
 		return exitBook
 	}
 	var outs []string
