@@ -33,6 +33,8 @@ import (
 //	stderr 'RE'            stderr matches RE; ! stderr 'RE': it does not
 //	exists NAME            NAME exists; ! exists NAME: it does not
 //	same NAME              NAME still holds what the archive gave it
+//	nothing-new            the folder holds only what the archive and the
+//	                       script made: nothing was written
 //	valid NAME             NAME is an EPUB verify.EPUB accepts, or a PDF
 //	                       qpdf --check accepts
 //	epub NAME has 'RE'     some file of the EPUB NAME matches RE
@@ -79,7 +81,7 @@ func TestHostile(t *testing.T) {
 				written[name] = data
 			}
 			t.Chdir(work)
-			s := &script{t: t, work: work, written: written, file: file}
+			s := &script{t: t, work: work, written: written, made: map[string]bool{}, file: file}
 			for i, line := range strings.Split(string(ar.Comment), "\n") {
 				s.line = i + 1
 				s.exec(line)
@@ -112,6 +114,7 @@ type script struct {
 	file    string
 	line    int
 	written map[string][]byte
+	made    map[string]bool // links and pipes the script made
 	ran     bool
 	// code and stderr are the last run's.
 	code   int
@@ -178,14 +181,17 @@ func (s *script) exec(line string) {
 		if err := os.Symlink(arg(2), filepath.Join(s.work, arg(1))); err != nil {
 			s.fatalf("%v", err)
 		}
+		s.made[arg(1)] = true
 	case "hardlink":
 		if err := os.Link(filepath.Join(s.work, arg(2)), filepath.Join(s.work, arg(1))); err != nil {
 			s.fatalf("%v", err)
 		}
+		s.made[arg(1)] = true
 	case "mkfifo":
 		if err := syscall.Mkfifo(filepath.Join(s.work, arg(1)), 0o644); err != nil {
 			s.fatalf("%v", err)
 		}
+		s.made[arg(1)] = true
 	case "env":
 		k, v, _ := strings.Cut(arg(1), "=")
 		t.Setenv(k, v)
@@ -209,6 +215,21 @@ func (s *script) exec(line string) {
 		if (err == nil) == neg {
 			s.errorf("%s: exists is %v", arg(1), err == nil)
 		}
+	case "nothing-new":
+		_ = filepath.WalkDir(s.work, func(p string, d fs.DirEntry, err error) error {
+			rel, _ := filepath.Rel(s.work, p)
+			rel = filepath.ToSlash(rel)
+			if err != nil || d.IsDir() && !s.made[rel] {
+				return nil
+			}
+			if _, ok := s.written[rel]; !ok && !s.made[rel] {
+				s.errorf("%s was written", rel)
+			}
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		})
 	case "same":
 		got, err := os.ReadFile(filepath.Join(s.work, arg(1)))
 		if err != nil || !bytes.Equal(got, s.written[arg(1)]) {

@@ -135,16 +135,17 @@ func runBook(cmd string, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		if b == nil {
 			printErr(stderr, err)
+		} else if cmd == "check" {
+			// A whole book whose chapters have errors: check reports
+			// what the outputs would add to them too.
+			check(b, o, r)
 		}
 		return exitBook
 	}
 	r.verbosef("%s: %d chapters, %d parts", b.Index, len(b.Chapters), len(b.Parts))
 	switch cmd {
 	case "check":
-		if !o.quiet {
-			fmt.Fprintf(stderr, "%s: %d chapters, links resolved\n", b.Index, len(b.Chapters))
-		}
-		return exitOK
+		return check(b, o, r)
 	case "build":
 		return build(b, o, r)
 	}
@@ -244,6 +245,26 @@ func slug(title string) string {
 		return "book"
 	}
 	return s
+}
+
+// check is a build that writes nothing: both outputs are rendered and
+// thrown away, so every problem a build meets (a character no font has,
+// an SVG the PDF cannot draw) is met here too.
+func check(b *book.Book, o options, r *reporter) int {
+	for _, format := range formats {
+		err := render(b, o, r, format, io.Discard)
+		r.notes(b)
+		r.diagnostics(b)
+		if err != nil {
+			fmt.Fprintf(r.w, "bindery: %s: %v\n", format, err)
+			return exitBook
+		}
+	}
+	if b.Diagnostics.Err() != nil {
+		return exitBook
+	}
+	r.infof("%s: %d chapters, links resolved", b.Index, len(b.Chapters))
+	return exitOK
 }
 
 func build(b *book.Book, o options, r *reporter) int {
