@@ -43,6 +43,8 @@ type Picture struct {
 	Width, Height int
 	// print is Data as a PDF embeds it, when that differs.
 	print []byte
+	// removed names what an SVG's sanitizing removed, for a warning.
+	removed []string
 }
 
 // Print returns the picture as a PDF embeds it, with its format ("JPG" or
@@ -265,6 +267,12 @@ func newPicture(name, mt string, data []byte) (*Picture, error) {
 				return nil, err
 			}
 		}
+	} else {
+		clean, removed, err := sanitizeSVG(data)
+		if err != nil {
+			return nil, err
+		}
+		p.Data, p.removed = clean, removed
 	}
 	sum := sha256.Sum256(p.Data)
 	base := strings.TrimSuffix(name, path.Ext(name))

@@ -164,6 +164,10 @@ func (r *resolver) image(src, alt, title string) *Image {
 		return img
 	}
 	pic, err := r.b.picture(at)
+	if msg, ok := svgProblem(err); ok {
+		r.errorf("image %q: %s", src, msg)
+		return img
+	}
 	if err != nil {
 		if at.url != "" {
 			r.warnf("image %q: %v; shown as a link", src, err)
@@ -172,6 +176,9 @@ func (r *resolver) image(src, alt, title string) *Image {
 		}
 		r.warnf("image %q: %v", src, err)
 		return img
+	}
+	if len(pic.removed) > 0 {
+		r.warnf("image %q: removed what a book does not carry: %s", src, strings.Join(pic.removed, ", "))
 	}
 	img.Picture = pic
 	return img
