@@ -97,8 +97,11 @@ type imageSource struct {
 func (b *Book) findImage(from *Chapter, src string) (imageSource, error) {
 	src = strings.TrimSpace(src)
 	if s, ok := scheme(src); ok {
-		if s != "http" && s != "https" {
-			return imageSource{}, errors.New("a " + cmp.Or(s, "scheme-relative") + " URL is not carried into a book")
+		switch {
+		case len(s) == 1:
+			return imageSource{}, errors.New("a Windows drive path names a file of the machine; not carried into a book")
+		case s != "http" && s != "https":
+			return imageSource{}, errors.New("a " + s + " URL is not carried into a book")
 		}
 		if _, err := externalURL(src); err != nil {
 			return imageSource{}, err

@@ -27,6 +27,7 @@ import (
 //	symlink NAME TARGET    make NAME a symbolic link to TARGET
 //	hardlink NAME TARGET   make NAME a hard link to the file TARGET
 //	mkfifo NAME            make NAME a named pipe
+//	truncate NAME SIZE     make NAME a file of SIZE bytes (sparse: cheap)
 //	env KEY=VALUE          set an environment variable for what follows
 //	bindery ARGS...        run bindery in the book's folder
 //	exit N                 the run's exit status is N
@@ -189,6 +190,24 @@ func (s *script) exec(line string) {
 		s.made[arg(1)] = true
 	case "mkfifo":
 		if err := syscall.Mkfifo(filepath.Join(s.work, arg(1)), 0o644); err != nil {
+			s.fatalf("%v", err)
+		}
+		s.made[arg(1)] = true
+	case "truncate":
+		n, err := strconv.ParseInt(arg(2), 10, 64)
+		if err != nil {
+			s.fatalf("%v", err)
+		}
+		p := filepath.Join(s.work, arg(1))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			s.fatalf("%v", err)
+		}
+		f, err := os.Create(p)
+		if err == nil {
+			err = f.Truncate(n)
+			f.Close()
+		}
+		if err != nil {
 			s.fatalf("%v", err)
 		}
 		s.made[arg(1)] = true
