@@ -142,7 +142,11 @@ func readConfig(b *Book, dir string) Config {
 	}
 	if c.BaseURL != "" {
 		if err := checkBaseURL(c.BaseURL); err != nil {
-			ds.Errorf(at("base_url"), "base_url %q: %v", c.BaseURL, err)
+			shown := c.BaseURL
+			if u, perr := url.Parse(shown); perr == nil && u.User != nil {
+				shown = u.Redacted() // a password is not printed in a build log
+			}
+			ds.Errorf(at("base_url"), "base_url %q: %v", shown, err)
 			c.BaseURL = ""
 		}
 	}
@@ -220,7 +224,7 @@ func validPageSize(s string) bool {
 	return false
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?`)
+var yamlLine = regexp.MustCompile(`^yaml: (?:unmarshal errors:\s*)?(?:line (\d+): )?`)
 
 // yamlPos turns a YAML error into a position: line is the file line on which
 // the YAML document starts, less one.
@@ -233,12 +237,19 @@ func yamlPos(file string, offset int, err error) Pos {
 	return Pos{file, offset + 1}
 }
 
+// yamlMsg returns the message of a YAML error without its position: the
+// first of a list of errors, with how many more there are.
 func yamlMsg(err error) string {
-	s := err.Error()
-	s = yamlLine.ReplaceAllString(s, "")
+	s := yamlLine.ReplaceAllString(err.Error(), "")
 	s = strings.TrimPrefix(s, "yaml: ")
-	s = strings.ReplaceAll(s, "\n ", "")
-	return "front matter: " + strings.TrimSpace(s)
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	msg := strings.TrimSpace(regexp.MustCompile(`^\s*line \d+: `).ReplaceAllString(lines[0], ""))
+	if n := len(lines) - 1; n > 0 && strings.HasPrefix(strings.TrimSpace(lines[1]), "line ") {
+		msg += fmt.Sprintf(" (and %d more)", n)
+	} else if n > 0 {
+		msg = strings.Join(strings.Fields(s), " ")
+	}
+	return msg
 }
 
 // parseFrontMatter reads a page's front matter (YAML between ---, TOML
@@ -253,7 +264,7 @@ func parseFrontMatter(data []byte, fm *FrontMatter) (body []byte, bodyLine int, 
 	rest, err := frontmatter.Parse(bytes.NewReader(data), fm)
 	if err != nil {
 		p := yamlPos("", max(open, 1), err)
-		return nil, 0, p.Line, errors.New(yamlMsg(err))
+		return nil, 0, p.Line, errors.New("front matter: " + yamlMsg(err))
 	}
 	consumed := len(data) - len(rest)
 	return rest, 1 + bytes.Count(data[:consumed], []byte{'\n'}), 0, nil

@@ -127,6 +127,28 @@ func (ds *Diagnostics) Sorted() []Diagnostic {
 	return l
 }
 
+// errors returns the number of errors so far.
+func (ds *Diagnostics) errors() int {
+	ds.mu.Lock()
+	defer ds.mu.Unlock()
+	n := 0
+	for _, d := range ds.list {
+		if d.Level == LevelError {
+			n++
+		}
+	}
+	return n
+}
+
+// all joins the warnings and errors into one error, or returns nil.
+func (ds *Diagnostics) all() error {
+	var errs []error
+	for _, d := range ds.Sorted() {
+		errs = append(errs, d)
+	}
+	return errors.Join(errs...)
+}
+
 // Err joins the errors (not the warnings) into one error, or returns nil.
 func (ds *Diagnostics) Err() error {
 	var errs []error

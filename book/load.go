@@ -152,19 +152,22 @@ func LoadFS(fsys fs.FS, display, indexDir string, opts Options) (*Book, error) {
 	}
 	cfg := readConfig(b, indexDir)
 	b.config = cfg
+	b.Meta = b.meta(idx, cfg)
 	b.prefix = commonPrefix(idx.links())
 	ld.stack = []string{indexFile}
+	before := b.Diagnostics.errors()
 	b.Contents = ld.contentsOf(idx, 0)
 	b.Contents = prune(b.Contents)
-	if err := b.Diagnostics.Err(); err != nil {
-		return nil, err
+	if b.Diagnostics.errors() > before {
+		// No book: the error carries the warnings too, or no one
+		// would see them.
+		return nil, b.Diagnostics.all()
 	}
 	b.number()
 	if len(b.Chapters) == 0 {
 		return nil, fmt.Errorf("%s: the book has no chapters", b.Index)
 	}
 	b.parseChapters()
-	b.Meta = b.meta(idx, cfg)
 	b.Modified = b.modified(ld)
 	b.resolveChapters()
 	// A book whose chapters have problems is whole: return it with the
