@@ -431,6 +431,10 @@ func (ld *loader) expand(from *page, items []indexItem, depth int) []Node {
 	var bare *Part // a list item without a link starts a part holding what follows
 	for _, it := range items {
 		pos := Pos{from.display, it.line}
+		if n := utf8.RuneCountInString(it.title); n > maxTitleLen {
+			ld.b.Diagnostics.Errorf(pos, "entry of %d characters: longer than the %d a title may be", n, maxTitleLen)
+			it.title = truncate(it.title, maxTitleLen)
+		}
 		if it.dest == "" && !it.nested {
 			bare = ld.newPart(it.title, pos)
 			out = append(out, bare)

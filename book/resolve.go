@@ -110,7 +110,7 @@ func (r *resolver) node(n ast.Node) {
 		r.children(n)
 	case *ast.Link:
 		l := r.link(string(n.Destination))
-		l.Title = string(n.Title)
+		l.Title = Unescape(n.Title)
 		l.SetPos(n.Pos())
 		for c := n.FirstChild(); c != nil; {
 			next := c.NextSibling()
@@ -129,7 +129,7 @@ func (r *resolver) node(n ast.Node) {
 		l.AppendChild(l, ast.NewString(n.Label(r.src)))
 		parent.ReplaceChild(parent, n, l)
 	case *ast.Image:
-		img := r.image(string(n.Destination), PlainText(n, r.src), string(n.Title))
+		img := r.image(string(n.Destination), PlainText(n, r.src), Unescape(n.Title))
 		img.SetPos(n.Pos())
 		parent.ReplaceChild(parent, n, img)
 	default:
@@ -186,7 +186,7 @@ func (r *resolver) image(src, alt, title string) *Image {
 
 // figure resolves a paragraph that is one image alone.
 func (r *resolver) figure(n *ast.Image) *Figure {
-	img := r.image(string(n.Destination), PlainText(n, r.src), string(n.Title))
+	img := r.image(string(n.Destination), PlainText(n, r.src), Unescape(n.Title))
 	img.SetPos(n.Pos())
 	f := &Figure{Caption: cmp.Or(img.Title, img.Alt)}
 	f.SetPos(n.Pos())

@@ -40,6 +40,7 @@ import (
 //	                       qpdf --check accepts
 //	epub NAME has 'RE'     some file of the EPUB NAME matches RE
 //	epub NAME lacks 'RE'   no file of the EPUB NAME matches RE
+//	                       (NAME:ENTRY: the file ENTRY of the EPUB only)
 //	pdf NAME lacks 'RE'    the PDF NAME does not match RE
 //
 // $WORK in arguments is the book's folder. A file's text may hold
@@ -343,13 +344,18 @@ func (s *script) valid(name string) {
 }
 
 // grepEPUB returns the first match of re in a file of the EPUB, or "".
+// NAME:ENTRY looks in one file of the EPUB only.
 func (s *script) grepEPUB(name string, re *regexp.Regexp) string {
+	name, entry, _ := strings.Cut(name, ":")
 	zr, err := zip.OpenReader(filepath.Join(s.work, name))
 	if err != nil {
 		s.fatalf("%v", err)
 	}
 	defer zr.Close()
 	for _, f := range zr.File {
+		if entry != "" && f.Name != entry {
+			continue
+		}
 		rc, err := f.Open()
 		if err != nil {
 			s.fatalf("%v", err)
