@@ -1,6 +1,7 @@
 package book
 
 import (
+	"bytes"
 	"cmp"
 	"crypto/sha1"
 	"errors"
@@ -186,8 +187,9 @@ type page struct {
 	b        *Book
 	doc      ast.Node // index pages only, parsed on first use
 	lines    lineIndex
-	// titleLine is the line of the title in the front matter, or 0.
-	titleLine int
+	// titleLine and dateLine are the lines of the title and the date in
+	// the front matter, or 0.
+	titleLine, dateLine int
 }
 
 type loader struct {
@@ -211,6 +213,8 @@ func (ld *loader) page(file string) (*page, error) {
 		return nil, Diagnostic{Pos: Pos{File: disp}, Msg: msg}
 	}
 	ld.b.sources.add("", file)
+	// A byte order mark is not text: editors on Windows write one.
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
 	if err := checkText(data); err != nil {
 		return nil, Diagnostic{Pos: Pos{disp, err.line}, Msg: err.msg}
 	}
@@ -229,6 +233,7 @@ func (ld *loader) page(file string) (*page, error) {
 	p.body, p.bodyLine = body, line
 	p.fm.clean()
 	p.titleLine = frontMatterLine(data[:len(data)-len(body)], "title")
+	p.dateLine = frontMatterLine(data[:len(data)-len(body)], "date")
 	if n := utf8.RuneCountInString(p.fm.Title); n > maxTitleLen {
 		ld.b.Diagnostics.Errorf(Pos{disp, p.titleLine}, "title of %d characters: longer than the %d a title may be", n, maxTitleLen)
 		p.fm.Title = truncate(p.fm.Title, maxTitleLen)
@@ -770,24 +775,48 @@ var dateLayouts = []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:0
 // else the Unix epoch: never the clock.
 func (b *Book) modified(ld *loader) time.Time {
 	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
-		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-			return time.Unix(n, 0).UTC()
+		n, err := strconv.ParseInt(s, 10, 64)
+		switch t := time.Unix(n, 0).UTC(); {
+		case err != nil:
+			b.Diagnostics.Warnf(Pos{}, "SOURCE_DATE_EPOCH=%q is not a number of seconds; ignored", s)
+		case !datable(t):
+			b.Diagnostics.Warnf(Pos{}, "SOURCE_DATE_EPOCH=%q is %s, outside the years 1970 to 2107 a book can be dated in; ignored", s, t.Format("2006-01-02"))
+		default:
+			return t
 		}
-		b.Diagnostics.Warnf(Pos{}, "SOURCE_DATE_EPOCH=%q is not a number of seconds; ignored", s)
 	}
 	var newest time.Time
-	for _, p := range ld.pages {
+	var files []string
+	for f := range ld.pages {
+		files = append(files, f)
+	}
+	slices.Sort(files)
+	for _, f := range files {
+		p := ld.pages[f]
 		for _, l := range dateLayouts {
-			if t, err := time.Parse(l, strings.TrimSpace(p.fm.Date)); err == nil {
-				if t.After(newest) {
-					newest = t
-				}
+			t, err := time.Parse(l, strings.TrimSpace(p.fm.Date))
+			if err != nil {
+				continue
+			}
+			if !datable(t) {
+				b.Diagnostics.Warnf(Pos{p.display, p.dateLine}, "date %s: outside the years 1970 to 2107 a book can be dated in; ignored", strings.TrimSpace(p.fm.Date))
 				break
 			}
+			if t.After(newest) {
+				newest = t
+			}
+			break
 		}
 	}
 	if newest.IsZero() {
 		return time.Unix(0, 0).UTC()
 	}
 	return newest.UTC()
+}
+
+// datable reports whether a book can be dated t: in the years the EPUB's
+// ZIP entries (1980 to 2107, earlier dates are stamped 1980) and the
+// metadata's four-digit years can hold.
+func datable(t time.Time) bool {
+	return t.Year() >= 1970 && t.Year() <= 2107
 }
