@@ -11,6 +11,7 @@ import (
 	"github.com/bindery-books/bindery/book/diagram"
 	"github.com/bindery-books/bindery/book/markup"
 	"github.com/yuin/goldmark/ast"
+	extast "github.com/yuin/goldmark/extension/ast"
 )
 
 // Resolution is the last stage of loading. Every chapter is parsed and its
@@ -128,6 +129,11 @@ func (r *resolver) node(n ast.Node) {
 		l.SetPos(n.Pos())
 		l.AppendChild(l, ast.NewString(n.Label(r.src)))
 		parent.ReplaceChild(parent, n, l)
+	case *extast.Table:
+		if cols, rows := len(n.Alignments), n.ChildCount(); cols > maxTableColumns || rows > maxTableRows {
+			r.errorf("table of %s and %s: larger than the %d columns and %d rows a table may have", plural(cols, "column"), plural(rows, "row"), maxTableColumns, maxTableRows)
+		}
+		r.children(n)
 	case *ast.Image:
 		img := r.image(string(n.Destination), PlainText(n, r.src), Unescape(n.Title))
 		img.SetPos(n.Pos())
@@ -243,6 +249,14 @@ func (r *resolver) diagramProblem(first Pos, err error) {
 	default:
 		r.diags = append(r.diags, r.b.Diagnostics.warning(first, "mermaid: "+err.Error()+"; shown as code"))
 	}
+}
+
+// plural returns n and a noun, in the plural unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // markupProblems reports the problems the dialect met parsing a chapter.

@@ -15,6 +15,10 @@ const (
 	maxTitleLen = 1000
 	// maxTextLen bounds, in characters, a book's description or rights.
 	maxTextLen = 100_000
+	// maxTableColumns and maxTableRows bound a table: a page cannot
+	// show more columns legibly, and more rows are a data file.
+	maxTableColumns = 100
+	maxTableRows    = 10_000
 )
 
 // xmlChar reports whether XML 1.0 allows the character r in a document:
