@@ -301,10 +301,9 @@ func (b *Book) link(from *Chapter, dest string) (Target, string) {
 	}
 	t := Target{Kind: Outside}
 	if b.Meta.BaseURL != "" {
-		t.URL = b.Meta.BaseURL + site
-		if frag != "" {
-			t.URL += "#" + frag
-		}
+		// The path and fragment as written may hold anything: they are
+		// escaped, so the URL is one.
+		t.URL = b.Meta.BaseURL + (&url.URL{Path: site, Fragment: frag}).String()
 		if ok {
 			return t, ""
 		}
