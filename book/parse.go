@@ -201,6 +201,9 @@ func (ch *Chapter) collectHeadings(ds *Diagnostics) ([]*Heading, []Diagnostic) {
 			}
 			used[id]++
 		}
+		// An {attribute} on a heading sets its ID, nothing else: a class
+		// or a style would let a chapter dress up or hide text.
+		h.RemoveAttributes()
 		h.SetAttributeString("id", []byte(id))
 		hs = append(hs, &Heading{Level: h.Level, Text: txt, ID: id, Node: h})
 		return ast.WalkSkipChildren, nil
