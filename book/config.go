@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"net/url"
 	"path"
 	"regexp"
@@ -27,6 +28,10 @@ type Options struct {
 	Strict bool
 	// FetchRemote allows fetching remote (http, https) images into the book.
 	FetchRemote bool
+	// HTTPClient fetches them; nil means a client that fetches directly,
+	// and never from the build machine or its networks (loopback, private
+	// and link-local addresses).
+	HTTPClient *http.Client
 
 	extra []extraRoot // Hugo's static/ and assets/, found by Load
 }

@@ -126,7 +126,7 @@ func LoadFS(fsys fs.FS, display, indexDir string, opts Options) (*Book, error) {
 		pictures:    map[string]*pictureEntry{},
 		extra:       opts.extra,
 	}
-	b.fetch.enabled = opts.FetchRemote
+	b.fetch.enabled, b.fetch.client = opts.FetchRemote, opts.HTTPClient
 	ld := &loader{b: b, opts: opts, pages: map[string]*page{}, listed: map[string]Pos{}}
 	indexFile := path.Join(indexDir, "_index.md")
 	b.Index = displayJoin(display, indexFile)

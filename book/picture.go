@@ -15,11 +15,14 @@ import (
 	"image/png"
 	"io"
 	"io/fs"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"path"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -370,19 +373,59 @@ func (b *Book) readCover(file string) (*Picture, error) {
 // fetcher fetches remote images when the user asks for it (--fetch-remote).
 type fetcher struct {
 	enabled bool
+	client  *http.Client // nil: httpClient
 }
 
 // maxFetch bounds the size of a fetched image.
 const maxFetch = 32 << 20
 
-var httpClient = &http.Client{Timeout: 30 * time.Second}
+// httpClient fetches remote pictures: directly, never from an address of
+// the build machine or its networks (loopback, private, link-local: a
+// cloud's metadata service at 169.254.169.254), at most five redirects.
+var httpClient = &http.Client{
+	Timeout: 30 * time.Second,
+	Transport: &http.Transport{
+		DialContext:         (&net.Dialer{Timeout: 10 * time.Second, Control: publicOnly}).DialContext,
+		TLSHandshakeTimeout: 10 * time.Second,
+	},
+	CheckRedirect: func(req *http.Request, via []*http.Request) error {
+		if len(via) >= 5 {
+			return errors.New("more than 5 redirects")
+		}
+		return nil
+	},
+}
+
+// errLocal is the problem of a fetch from the build machine's networks.
+var errLocal = errors.New("a local or private network address; refused")
+
+// publicOnly refuses connections to addresses that are not public.
+func publicOnly(network, address string, _ syscall.RawConn) error {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return err
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return err
+	}
+	ip = ip.Unmap()
+	cgnat := netip.MustParsePrefix("100.64.0.0/10")
+	if !ip.IsGlobalUnicast() || ip.IsPrivate() || cgnat.Contains(ip) {
+		return errLocal
+	}
+	return nil
+}
 
 // get downloads a remote image; it fails unless fetching is enabled.
 func (f *fetcher) get(url string) ([]byte, error) {
 	if !f.enabled {
 		return nil, errors.New("remote images are not fetched without --fetch-remote")
 	}
-	resp, err := httpClient.Get(url)
+	resp, err := cmp.Or(f.client, httpClient).Get(url)
+	if errors.Is(err, errLocal) {
+		return nil, fmt.Errorf("fetch: %w", errLocal)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -83,6 +84,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return exitUsage
 }
 
+// httpClient fetches remote pictures; nil is the book package's, which
+// fetches only from public addresses. Tests set it to reach their server.
+var httpClient *http.Client
+
 // buildVersion is the release version, stamped in by the release build
 // with -ldflags "-X main.buildVersion=v1.2.3".
 var buildVersion string
@@ -127,7 +132,7 @@ func runBook(cmd string, args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	r := &reporter{w: stderr, quiet: o.quiet, verbose: o.verbose, tty: isTerminal(stderr)}
-	b, err := book.Load(dir, book.Options{Root: o.root, Drafts: o.drafts, Strict: o.strict, FetchRemote: o.fetchRemote})
+	b, err := book.Load(dir, book.Options{Root: o.root, Drafts: o.drafts, Strict: o.strict, FetchRemote: o.fetchRemote, HTTPClient: httpClient})
 	if b != nil {
 		r.notes(b)
 		r.diagnostics(b)
@@ -203,8 +208,8 @@ func flagSet(cmd string, o *options, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.root, "root", "", "content root that site-absolute links resolve against (default: nearest folder named content)")
 	fs.BoolVar(&o.drafts, "drafts", false, "include pages marked draft: true")
 	fs.BoolVar(&o.strict, "strict", false, "treat warnings as errors")
+	fs.BoolVar(&o.fetchRemote, "fetch-remote", false, "download remote (http, https) images into the book")
 	if cmd != "check" {
-		fs.BoolVar(&o.fetchRemote, "fetch-remote", false, "download remote (http, https) images into the book")
 		fs.BoolVar(&o.quiet, "q", false, "print errors only")
 		fs.BoolVar(&o.verbose, "v", false, "print every step")
 	}
