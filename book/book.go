@@ -137,6 +137,9 @@ type Chapter struct {
 	notes int
 	// lines finds the line of an offset into Source.
 	lines lineIndex
+	// headingByID finds a heading by its ID, once Headings is final.
+	headingsOnce sync.Once
+	headingByID  map[string]*Heading
 }
 
 // Label returns the label set above a chapter's title: "Chapter 3".
@@ -153,14 +156,19 @@ type Heading struct {
 	Node  *ast.Heading
 }
 
-// Heading returns the heading whose ID is id, or nil.
+// Heading returns the heading whose ID is id, or nil. It looks it up in
+// a map made on first use: a chapter may hold thousands of links to its
+// thousands of headings.
 func (c *Chapter) Heading(id string) *Heading {
-	for _, h := range c.Headings {
-		if h.ID == id {
-			return h
+	c.headingsOnce.Do(func() {
+		c.headingByID = make(map[string]*Heading, len(c.Headings))
+		for _, h := range c.Headings {
+			if _, dup := c.headingByID[h.ID]; !dup {
+				c.headingByID[h.ID] = h
+			}
 		}
-	}
-	return nil
+	})
+	return c.headingByID[id]
 }
 
 // Line returns the file line of a byte offset into Source.
