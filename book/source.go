@@ -114,8 +114,9 @@ func siteRoot(dir, site string) (*os.Root, error) {
 	if fi.Mode()&fs.ModeSymlink != 0 {
 		real, err := filepath.EvalSymlinks(dir)
 		if err != nil {
-			return nil, fmt.Errorf("%s: a symbolic link that leads nowhere: %v", displayPath(dir), err)
+			return nil, fmt.Errorf("%s: a symbolic link that leads nowhere", printable(displayPath(dir)))
 		}
+		real = printable(real)
 		realSite, err := filepath.EvalSymlinks(site)
 		if err != nil {
 			return nil, err

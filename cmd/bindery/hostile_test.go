@@ -27,6 +27,7 @@ import (
 //	symlink NAME TARGET    make NAME a symbolic link to TARGET
 //	hardlink NAME TARGET   make NAME a hard link to the file TARGET
 //	mkfifo NAME            make NAME a named pipe
+//	rename NAME "NEW"      rename NAME to NEW, a Go string (any byte)
 //	truncate NAME SIZE     make NAME a file of SIZE bytes (sparse: cheap)
 //	env KEY=VALUE          set an environment variable for what follows
 //	bindery ARGS...        run bindery in the book's folder
@@ -194,6 +195,16 @@ func (s *script) exec(line string) {
 			s.fatalf("%v", err)
 		}
 		s.made[arg(1)] = true
+	case "rename":
+		to, err := strconv.Unquote(arg(2))
+		if err != nil {
+			s.fatalf("rename: %v", err)
+		}
+		if err := os.Rename(filepath.Join(s.work, arg(1)), filepath.Join(s.work, to)); err != nil {
+			s.fatalf("%v", err)
+		}
+		delete(s.written, arg(1))
+		s.made[filepath.ToSlash(to)] = true
 	case "truncate":
 		n, err := strconv.ParseInt(arg(2), 10, 64)
 		if err != nil {
