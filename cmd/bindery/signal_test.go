@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 import (
@@ -11,16 +13,6 @@ import (
 	"testing"
 	"time"
 )
-
-// TestMain runs bindery's own main when BINDERY_TEST_MAIN is set, so tests
-// can run the command as a process of its own and signal it.
-func TestMain(m *testing.M) {
-	if os.Getenv("BINDERY_TEST_MAIN") == "1" {
-		main()
-		return
-	}
-	os.Exit(m.Run())
-}
 
 // TestInterrupt stops builds with SIGINT and SIGTERM once their temporary
 // file exists: the process exits with 130 or 143 and leaves no file
