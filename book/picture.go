@@ -103,13 +103,14 @@ func (b *Book) findImage(from *Chapter, src string) (imageSource, error) {
 		switch {
 		case len(s) == 1:
 			return imageSource{}, errors.New("a Windows drive path names a file of the machine; not carried into a book")
-		case s != "http" && s != "https":
+		case s != "" && s != "http" && s != "https":
 			return imageSource{}, errors.New("a " + s + " URL is not carried into a book")
 		}
-		if _, err := externalURL(src); err != nil {
+		u, err := externalURL(src)
+		if err != nil {
 			return imageSource{}, err
 		}
-		return imageSource{url: src, key: src}, nil
+		return imageSource{url: u, key: u}, nil
 	}
 	p := splitDest(src)
 	if p == "" {

@@ -64,7 +64,7 @@ func xmlText(s string) string {
 
 // cleanControls replaces, in place, the characters of a source that are
 // not text in any output with ones of the same length: C0 controls other
-// than tab, line feed, carriage return and form feed by a space, and
+// than tab, line feed and carriage return by a space, and
 // U+FFFE and U+FFFF by U+FFFD. It returns the line and character of the
 // first, and how many there were.
 func cleanControls(data []byte) (line int, first rune, n int) {
@@ -74,7 +74,7 @@ func cleanControls(data []byte) (line int, first rune, n int) {
 		switch {
 		case c == '\n':
 			l++
-		case c < 0x20 && c != '\t' && c != '\r' && c != '\f':
+		case c < 0x20 && c != '\t' && c != '\r':
 			if n == 0 {
 				line, first = l, rune(c)
 			}
