@@ -54,7 +54,7 @@ Commands:
 	epub     write an EPUB 3 (default: <slug>.epub)
 	pdf      write a print PDF (default: <slug>.pdf)
 	build    write every format into a folder (default: dist)
-	check    load the book, resolve every link, report; write nothing
+	check    meet every problem a build meets; write nothing
 	new      start a new book in DIR (default: the working folder)
 	version  print the version
 
