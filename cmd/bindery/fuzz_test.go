@@ -43,11 +43,22 @@ func baseBook() fuzzBook {
 		// the rest of the build.
 		config:  "title: Fuzz\nauthors: [A, B]\nlanguage: en\nbase_url: https://example.com\ncover: cover.png\n",
 		picture: basePicture,
+		svg:     []byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 2 2"><circle cx="1" cy="1" r="1"/></svg>`),
 	}
 }
 
-// build loads and writes the book, and checks both outputs.
-func (fb fuzzBook) build(t *testing.T) {
+// TestFuzzBookBase checks that the fixed book builds cleanly: each target
+// fuzzes one source of a book that is otherwise right, or it would fuzz
+// nothing but the first error.
+func TestFuzzBookBase(t *testing.T) {
+	if errs := baseBook().build(t); errs != "" {
+		t.Fatalf("the base book does not load cleanly:\n%s", errs)
+	}
+}
+
+// build loads and writes the book, and checks both outputs. It returns
+// the problems of loading, if any.
+func (fb fuzzBook) build(t *testing.T) string {
 	fsys := fstest.MapFS{
 		"_index.md": {Data: []byte(fb.index)},
 		"a.md":      {Data: []byte(fb.frontMatter + fb.body)},
@@ -84,7 +95,7 @@ func (fb fuzzBook) build(t *testing.T) {
 				t.Fatalf("an error that names no file: %q", line)
 			}
 		}
-		return
+		return loadErr.Error()
 	}
 	if epubErr != nil {
 		t.Fatalf("epub: %v", epubErr)
@@ -102,6 +113,7 @@ func (fb fuzzBook) build(t *testing.T) {
 	if _, err := verify.PDF(file); err != nil {
 		t.Fatalf("PDF: %v", err)
 	}
+	return ""
 }
 
 // hostileSources returns the files of the hostile-input suite whose names
