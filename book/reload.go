@@ -113,7 +113,7 @@ type reuse struct {
 	// Of the last load that returned a book.
 	chapters map[string]*cachedChapter // by chapter file
 	pictures map[string]*pictureEntry  // by source key
-	picFiles map[string]readFile       // the file each picture was read from
+	picFiles map[string]fileRead       // the file each picture was read from
 	changed  map[*Chapter]bool
 	stats    ReloadStats
 	files    []string
@@ -278,7 +278,7 @@ func (u *reuse) finish(b *Book) {
 		c.reused = false
 	}
 	u.pictures = map[string]*pictureEntry{}
-	u.picFiles = map[string]readFile{}
+	u.picFiles = map[string]fileRead{}
 	b.picMu.Lock()
 	for key, e := range b.pictures {
 		if strings.Contains(key, "://") {
@@ -288,7 +288,7 @@ func (u *reuse) finish(b *Book) {
 		for _, k := range pictureFiles(key) {
 			if sig, ok := log.read[k]; ok {
 				u.pictures[key] = e
-				u.picFiles[key] = readFile{fileKey: k, sig: sig}
+				u.picFiles[key] = fileRead{fileKey: k, sig: sig}
 				break
 			}
 		}
@@ -523,7 +523,7 @@ func sigOf(fi fs.FileInfo) fileSig {
 // read again next time (git calls this "racily clean").
 const racy = 2 * time.Second
 
-type readFile struct {
+type fileRead struct {
 	fileKey
 	sig fileSig
 }
@@ -583,9 +583,18 @@ type recordFS struct {
 	log  *readLog
 }
 
+// Open records a regular file as read, with its signature from just
+// before: loading reads files through Open (see readFile).
 func (f *recordFS) Open(name string) (fs.File, error) {
-	f.log.look(f.root, name)
-	return f.fsys.Open(name)
+	fi, statErr := fs.Stat(f.fsys, name)
+	file, err := f.fsys.Open(name)
+	f.log.mu.Lock()
+	f.log.looked[fileKey{f.root, name}] = true
+	if err == nil && statErr == nil && fi.Mode().IsRegular() && time.Since(fi.ModTime()) > racy {
+		f.log.read[fileKey{f.root, name}] = sigOf(fi)
+	}
+	f.log.mu.Unlock()
+	return file, err
 }
 
 func (f *recordFS) Stat(name string) (fs.FileInfo, error) {
