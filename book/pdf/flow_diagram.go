@@ -31,7 +31,7 @@ func (c *converter) diagram(n *book.Diagram) {
 		shiftOp(op, c.x+(c.width-w)/2, 0)
 	}
 	c.vspace(s.Para * 1.6)
-	c.emit(&Item{H: h, Kind: "diagram", Ops: rec.ops})
+	c.emit(&Item{H: h, Kind: "diagram", Float: c.floatable(), Ops: rec.ops})
 	c.vspace(s.Para * 1.6)
 }
 
