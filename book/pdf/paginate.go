@@ -135,6 +135,8 @@ func paginate(items []*Item, g Geometry, st Styles, start int) []*Page {
 		}
 		if k == p.first {
 			k = i // the run fills the page: break it where it overflows
+		} else if p.bottomBefore(k) < 0.75*p.g.TextH {
+			k = p.looser(k, i)
 		}
 		p.truncate(k)
 		p.newPage()
@@ -145,6 +147,41 @@ func paginate(items []*Item, g Geometry, st Styles, start int) []*Page {
 		p.pages = p.pages[:len(p.pages)-1]
 	}
 	return p.pages
+}
+
+// looser returns where to break a page whose run of kept items from k to
+// i does not fit, when breaking before k would leave more than a quarter
+// of the page empty: rather than such a hole, a paragraph may leave one
+// line at the foot of the page or, failing that, one line at the head of
+// the next. It never parts a heading, a caption or a table's head from
+// what follows them. It returns k when no such break fills the page.
+func (p *paginator) looser(k, i int) int {
+	line := func(j int) bool { return p.items[j].Kind == "line" }
+	last := func(j int) bool { return j+1 >= len(p.items) || !line(j+1) || p.items[j+1].Space != 0 }
+	for _, widows := range []bool{false, true} {
+		for j := i; j > k; j-- {
+			if !line(j) || !line(j-1) || p.items[j].Space != 0 || !widows && last(j) || !p.onPage(j-1) {
+				continue
+			}
+			if p.bottomBefore(j) >= 0.75*p.g.TextH {
+				return j
+			}
+			break // breaking earlier empties the page further
+		}
+	}
+	return k
+}
+
+// bottomBefore returns how far down the current page its items before
+// flow index k reach.
+func (p *paginator) bottomBefore(k int) float64 {
+	bottom := 0.0
+	for _, pl := range p.cur.items {
+		if pl.float || pl.index >= 0 && pl.index < k {
+			bottom = max(bottom, pl.y+pl.it.H)
+		}
+	}
+	return bottom
 }
 
 // keeps reports whether a page may not break before flow item i. Nothing
@@ -216,13 +253,7 @@ func (p *paginator) closer(f figure) (int, bool) {
 	if k <= p.first || !p.onPage(k) {
 		return 0, false
 	}
-	bottom := 0.0
-	for _, pl := range p.cur.items {
-		if pl.float || pl.index >= 0 && pl.index < k {
-			bottom = max(bottom, pl.y+pl.it.H)
-		}
-	}
-	return k, bottom >= 0.75*p.g.TextH
+	return k, p.bottomBefore(k) >= 0.75*p.g.TextH
 }
 
 // fitsNextPage reports whether figure f fits at the top of the next page,

@@ -65,7 +65,7 @@ func (b *flowBuilder) para(n int, notes ...*Note) {
 
 // heading adds a heading kept with the next two items.
 func (b *flowBuilder) heading() {
-	b.add(&Item{H: 16, Space: 20, Kind: "heading"})
+	b.add(&Item{H: 18, Space: 28, Kind: "heading"})
 	b.keep = 2
 }
 
@@ -512,5 +512,41 @@ func TestFloatRandom(t *testing.T) {
 				t.Errorf("page %d is %.0f%% full in the middle of a chapter\n%s", n+1, 100*full, l.dump())
 			}
 		})
+	}
+}
+
+// TestLooserKeeps checks that a run of kept items (two headings and a
+// paragraph of three lines) that does not fit at the foot of a page
+// leaves a line of the paragraph there or on the next page rather than a
+// hole of more than a quarter of the page, and never leaves a heading
+// last on a page.
+func TestLooserKeeps(t *testing.T) {
+	split := 0
+	for fill := 10; fill < 30; fill++ {
+		b := newFlowBuilder("a5")
+		b.chapter("One")
+		b.para(fill)
+		b.heading()
+		b.heading()
+		first := len(b.items)
+		b.para(3)
+		b.figure(0.4*b.g.TextH, 1)
+		b.para(40)
+		l := b.paginate(t)
+		if l.page[first] != l.page[first+2] {
+			split++
+		}
+		for n, p := range l.pages[:len(l.pages)-1] {
+			last := p.items[len(p.items)-1]
+			if last.it.Kind == "heading" {
+				t.Errorf("fill %d: page %d ends with a heading\n%s", fill, n+1, l.dump())
+			}
+			if full := l.bottom(n) / b.g.TextH; full < 0.75 {
+				t.Errorf("fill %d: page %d is %.0f%% full\n%s", fill, n+1, 100*full, l.dump())
+			}
+		}
+	}
+	if split == 0 {
+		t.Error("no fill parted the three-line paragraph: the test tries no case where keeping it whole leaves a hole")
 	}
 }
