@@ -28,6 +28,9 @@ type Book struct {
 	// set, else the newest date found in the sources' front matter, else a
 	// fixed epoch. It is never the clock.
 	Modified time.Time
+	// Dated says Modified comes from SOURCE_DATE_EPOCH or the sources: a
+	// book that is not dated shows no date to its readers.
+	Dated bool
 
 	// Cover is the cover picture book.yaml names, or nil: outputs then
 	// draw one from the title.

@@ -138,6 +138,7 @@ func LoadFS(fsys fs.FS, display, indexDir string, opts Options) (*Book, error) {
 	b.parseChapters()
 	b.Meta = b.meta(idx, cfg)
 	b.Modified = b.modified(ld)
+	b.Dated = b.Modified.Unix() != 0
 	b.resolveChapters()
 	// A book whose chapters have problems is whole: return it with the
 	// error, so a caller can print every diagnostic (and tests can render

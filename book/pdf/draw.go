@@ -160,7 +160,7 @@ func (d *drawer) ops(ops []Op, left, top float64) {
 	for _, op := range ops {
 		switch o := op.(type) {
 		case *textOp:
-			d.page.Text(o.Face.Font(), o.Size, pdfColor(o.Color), left+o.X, top+o.Y, o.S, font.FeaturesOf(o.Face))
+			d.page.TextScaled(o.Face.Font(), o.Size, pdfColor(o.Color), left+o.X, top+o.Y, o.S, font.FeaturesOf(o.Face), cmp.Or(o.Scale, 1))
 		case *rectOp:
 			if o.Fill != nil || o.Stroke != nil {
 				d.page.Rect(left+o.X, top+o.Y, o.W, o.H, pdfdoc.Paint{Fill: pdfColorPtr(o.Fill), Stroke: pdfColorPtr(o.Stroke), LineWidth: o.LineW})
@@ -175,6 +175,8 @@ func (d *drawer) ops(ops []Op, left, top float64) {
 			d.image(o, left, top)
 		case *pathOp:
 			d.path(o, left, top)
+		case *rotateOp:
+			d.page.Rotated(left+o.CX, top+o.CY, func() { d.ops(o.Ops, left, top) })
 		default:
 			panic(fmt.Sprintf("pdf: unknown op %T", op))
 		}

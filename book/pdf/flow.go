@@ -105,13 +105,15 @@ type Note struct {
 // Op is a drawing operation of an item.
 type Op interface{ dump(*strings.Builder) }
 
-// textOp sets a string in one face, at baseline Y.
+// textOp sets a string in one face, at baseline Y. Scale, when not zero,
+// widens or narrows its glyphs (font expansion in justified lines).
 type textOp struct {
 	X, Y  float64
 	Face  font.Face
 	Size  float64
 	Color rgb
 	S     string
+	Scale float64
 }
 
 // rectOp fills and/or strokes a rectangle.
@@ -151,6 +153,13 @@ type imageOp struct {
 	Pic        *book.Picture
 }
 
+// rotateOp draws its ops turned a quarter turn counterclockwise about
+// (CX, CY): a drawing too wide for the page, set across it.
+type rotateOp struct {
+	CX, CY float64
+	Ops    []Op
+}
+
 // pathOp fills and/or strokes a path (diagrams).
 type pathOp struct {
 	Segs   []pathSeg
@@ -184,6 +193,9 @@ func (o *imageOp) dump(b *strings.Builder) {
 	fmt.Fprintf(b, " image(%s %.0fx%.0f)", o.Pic.Name, o.W, o.H)
 }
 func (o *pathOp) dump(b *strings.Builder) { fmt.Fprintf(b, " path(%d)", len(o.Segs)) }
+func (o *rotateOp) dump(b *strings.Builder) {
+	fmt.Fprintf(b, " rotate(%d ops)", len(o.Ops))
+}
 
 // faceTag is a short name of a face and size for dumps: "serif-b 10.5".
 func faceTag(f font.Face, size float64) string {

@@ -616,6 +616,12 @@ func shiftOp(op Op, dx, dy float64) {
 	case *imageOp:
 		o.X += dx
 		o.Y += dy
+	case *rotateOp:
+		o.CX += dx
+		o.CY += dy
+		for _, in := range o.Ops {
+			shiftOp(in, dx, dy)
+		}
 	case *pathOp:
 		for i := range o.Segs {
 			for k := 0; k+1 < len(o.Segs[i].Pts); k += 2 {

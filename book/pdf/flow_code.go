@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"cmp"
 	"strings"
 	"sync"
 	"unicode"
@@ -112,7 +113,7 @@ func lineRight(it *Item) float64 {
 	r := 0.0
 	for _, op := range it.Ops {
 		if t, ok := op.(*textOp); ok {
-			r = max(r, t.X+measure(t.Face, t.Size, t.S))
+			r = max(r, t.X+measure(t.Face, t.Size, t.S)*cmp.Or(t.Scale, 1))
 		}
 	}
 	return r

@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/bindery-books/bindery/book/hyphen"
@@ -15,7 +16,8 @@ import (
 // so a paragraph's spacing is even from line to line instead of one very
 // loose line after several tight ones, which is what first-fit gives.
 //
-// Spaces stretch by up to half their width and shrink by up to a quarter.
+// Spaces stretch by up to half their width and shrink by up to a third,
+// as TeX's do.
 // Words may be hyphenated (package hyphen, in the chapter's language) at a
 // cost that keeps it rare, never more than two lines in a row and the
 // penultimate line dearer; a word with a hyphen of its own may break after
@@ -26,8 +28,12 @@ import (
 
 const (
 	stretchRatio = 0.5
-	shrinkRatio  = 0.25
-	linePenalty  = 10
+	shrinkRatio  = 1.0 / 3
+	// expandRatio is how much the glyphs of a justified line may widen or
+	// narrow (font expansion, as pdfTeX's microtype does it): the line's
+	// spaces then need to stretch less.
+	expandRatio = 0.02
+	linePenalty = 10
 	// tolerance is the largest adjustment ratio tried first; a paragraph with
 	// no set of lines under it is broken again with looseTolerance.
 	tolerance      = 2.5
@@ -169,16 +175,19 @@ func totalFit(ws []word, width, tol float64) ([]lineSpan, bool) {
 
 // paragraph holds the prefix sums of a paragraph's natural widths, stretch
 // and shrink, so any line's measures cost two subtractions. The space after
-// word i counts only when a line goes on past it.
+// word i counts only when a line goes on past it; the glyphs of text (not
+// code) add their expansion to the stretch and shrink.
 type paragraph struct {
 	ws               []word
 	sumW, sumY, sumZ []float64
-	cuts             []int // cut words before each position
+	sumG             []float64 // widths of expandable glyphs
+	cuts             []int     // cut words before each position
 }
 
 func newParagraph(ws []word) *paragraph {
 	n := len(ws)
-	p := &paragraph{ws: ws, sumW: make([]float64, n+1), sumY: make([]float64, n+1), sumZ: make([]float64, n+1), cuts: make([]int, n+1)}
+	p := &paragraph{ws: ws, sumW: make([]float64, n+1), sumY: make([]float64, n+1), sumZ: make([]float64, n+1),
+		sumG: make([]float64, n+1), cuts: make([]int, n+1)}
 	for i, w := range ws {
 		p.cuts[i+1] = p.cuts[i]
 		if w.cut {
@@ -187,6 +196,7 @@ func newParagraph(ws []word) *paragraph {
 		p.sumW[i+1] = p.sumW[i] + w.w
 		p.sumY[i+1] = p.sumY[i]
 		p.sumZ[i+1] = p.sumZ[i]
+		p.sumG[i+1] = p.sumG[i] + expandable(w)
 		if i < n-1 {
 			p.sumW[i+1] += w.space
 			if w.hasSpace {
@@ -199,7 +209,7 @@ func newParagraph(ws []word) *paragraph {
 }
 
 // measure returns the natural width of the line of words [a, b), without
-// the space after its last word, and its stretch and shrink.
+// the space after its last word, and the stretch and shrink of its spaces.
 func (p *paragraph) measure(a, b int) (nat, y, z float64) {
 	last := p.ws[b-1]
 	nat = p.sumW[b] - p.sumW[a]
@@ -222,6 +232,12 @@ func (p *paragraph) measure(a, b int) (nat, y, z float64) {
 // much of its stretch (positive) or shrink (negative) it uses.
 func (p *paragraph) ratio(a, b int, width float64, last bool) float64 {
 	nat, y, z := p.measure(a, b)
+	// The glyphs' expansion stretches and shrinks a line that has spaces
+	// too; a line without spaces is not justified.
+	if y > 0 {
+		g := (p.sumG[b] - p.sumG[a]) * expandRatio
+		y, z = y+g, z+g
+	}
 	switch {
 	case nat < width && last:
 		return 0 // the last line (or one ended by a line break) is set ragged
@@ -393,14 +409,21 @@ func breakPoints(w word, h *hyphen.Hyphenator) ([]int, bool) {
 	var points []int
 	switch {
 	case code:
-		// Inline code: after . / _ and :, with three characters on each side.
+		// Inline code: after . / _ : - and a comma (a module's dots, a
+		// path's slashes, an arity's slash), and between the words of a
+		// CamelCase name, with two characters on each side.
 		n := utf8.RuneCountInString(text)
 		k := 0
+		prev := rune(0)
 		for i, r := range text {
 			k++
-			if strings.ContainsRune("./_:", r) && k >= 3 && n-k >= 3 {
+			switch {
+			case strings.ContainsRune("./_:-,", r) && k >= 2 && n-k >= 2 && (r == '/' || r == '.' || unicode.IsLetter(prev) || unicode.IsDigit(prev)):
 				points = append(points, i+utf8.RuneLen(r))
+			case unicode.IsUpper(r) && unicode.IsLower(prev) && k >= 4 && n-k >= 2:
+				points = append(points, i)
 			}
+			prev = r
 		}
 		return points, true
 	case strings.ContainsAny(text, "/@") || strings.Contains(text, "://"):
@@ -453,4 +476,16 @@ func pieceAt(w word, off int) (int, int) {
 		off -= len(p.text)
 	}
 	return len(w.pieces), 0
+}
+
+// expandable returns the width of the pieces of w whose glyphs may widen or
+// narrow: text, not code.
+func expandable(w word) float64 {
+	g := 0.0
+	for _, p := range w.pieces {
+		if !p.st.Code {
+			g += p.w
+		}
+	}
+	return g
 }

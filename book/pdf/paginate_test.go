@@ -24,7 +24,7 @@ func newFlowBuilder(size string) *flowBuilder {
 	if err != nil {
 		panic(err)
 	}
-	return &flowBuilder{st: newStyles(9.5), g: g}
+	return &flowBuilder{st: newStyles(9.5, g.TextW), g: g}
 }
 
 func (b *flowBuilder) add(it *Item) *Item {

@@ -31,7 +31,7 @@ import (
 )
 
 // Config controls the PDF. Its zero value gives the book's own settings
-// (book.yaml), else A4, one-sided, 10.5 pt.
+// (book.yaml), else A4, one-sided, 11 pt (9.5 pt on A5 and 6×9 in).
 type Config struct {
 	// PageSize, TwoSide and FontSize override book.yaml when set.
 	PageSize string
@@ -65,7 +65,7 @@ func Settings(b *book.Book, cfg Config) (size string, twoSide bool, body float64
 	twoSide = cfg.TwoSide || b.Meta.TwoSide
 	body = cmp.Or(cfg.FontSize, b.Meta.FontSize)
 	if body == 0 {
-		body = 10.5
+		body = 11
 		if size == "a5" || size == "6x9in" {
 			body = 9.5
 		}
@@ -93,7 +93,7 @@ func newWriter(b *book.Book, cfg Config) (*writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &writer{b: b, cfg: cfg, g: g, st: newStyles(body), outline: map[*book.Heading]int{}}
+	w := &writer{b: b, cfg: cfg, g: g, st: newStyles(body, g.TextW), outline: map[*book.Heading]int{}}
 	for _, ch := range b.Chapters {
 		var mark func([]*book.Section, int)
 		mark = func(ss []*book.Section, level int) {

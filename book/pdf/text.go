@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"math"
 	"slices"
 	"sync"
 	"unicode"
@@ -510,8 +511,8 @@ func setLine(ws []word, ls lineSpan, st lineStyle) *Item {
 	line := ws[ls.from:ls.to]
 	lead := lineLead(line, st)
 	base := baseline(st.Face, st.Size, lead)
-	x, stretch := lineStart(line, ls.justify, st)
-	l := &lineSetter{it: &Item{H: lead, Kind: "line", Base: base}, x: x, base: base}
+	x, stretch, scale := lineStart(line, ls.justify, st)
+	l := &lineSetter{it: &Item{H: lead, Kind: "line", Base: base}, x: x, base: base, scale: scale}
 	for k, w := range line {
 		for i, p := range w.pieces {
 			// The pieces of a hyphenated word that stay on one line are
@@ -548,39 +549,59 @@ func lineLead(line []word, st lineStyle) float64 {
 	return lead
 }
 
-// lineStart returns where a line starts and the space added to each of its
-// gaps: shrunk to fit, stretched to justify, or moved for centred and
-// right-aligned text.
-func lineStart(line []word, justify bool, st lineStyle) (x, stretch float64) {
-	natural := 0.0
+// maxSpacing is the widest a space of a justified line may be, in natural
+// spaces.
+const maxSpacing = 2.1
+
+// lineStart returns where a line starts, the space added to each of its
+// gaps, and the scale of its glyphs: a justified line shares what it must
+// gain or lose between its spaces and its glyphs' expansion, in the
+// proportions the line breaker weighed them in; a line too loose to
+// justify is set ragged, a centred or right-aligned one is moved.
+func lineStart(line []word, justify bool, st lineStyle) (x, stretch, scale float64) {
+	natural, glyphs, spaces := 0.0, 0.0, 0.0
 	gaps := 0
 	for k, w := range line {
 		natural += w.w
+		glyphs += expandable(w)
 		if k < len(line)-1 {
 			natural += w.space
 			if w.hasSpace {
 				gaps++
+				spaces += w.space
 			}
 		} else if w.addHyphen {
 			natural += w.hyphenW
+			glyphs += w.hyphenW
 		}
 	}
 	extra := st.Width - natural
-	x = st.X
+	x, scale = st.X, 1
 	switch {
-	case extra < 0 && gaps > 0:
-		stretch = extra / float64(gaps) // shrink to fit
-	case st.Align == alignJustify && justify && gaps > 0:
-		stretch = extra / float64(gaps)
-		if stretch > 1.5*st.Size {
-			stretch = 0 // too loose to justify: set it ragged
+	case extra < 0 && gaps > 0, st.Align == alignJustify && justify && gaps > 0:
+		ratio := spaces * stretchRatio
+		if extra < 0 {
+			ratio = spaces * shrinkRatio
+		}
+		e := extra * glyphs * expandRatio / (ratio + glyphs*expandRatio)
+		e = max(-glyphs*expandRatio, min(e, glyphs*expandRatio))
+		if glyphs > 0 {
+			scale = 1 + math.Round(e/glyphs*1000)/1000
+		}
+		stretch = (extra - glyphs*(scale-1)) / float64(gaps)
+		// A line that cannot be justified without gaps of more than
+		// maxSpacing times a space is set with gaps that wide, ragged:
+		// a short line reads better than a river.
+		natural := measure(st.Face, st.Size, " ")
+		if limit := (maxSpacing*natural*float64(gaps) - spaces) / float64(gaps); extra > 0 && stretch > limit {
+			stretch = max(limit, 0)
 		}
 	case st.Align == alignCenter && extra > 0:
 		x += extra / 2
 	case st.Align == alignRight && extra > 0:
 		x += extra
 	}
-	return x, stretch
+	return x, stretch, scale
 }
 
 // lineSetter sets the pieces of a line from left to right: the text, with
@@ -589,6 +610,7 @@ func lineStart(line []word, justify bool, st lineStyle) (x, stretch float64) {
 type lineSetter struct {
 	it          *Item
 	x, base     float64
+	scale       float64 // of the glyphs of text (font expansion)
 	under, over []Op
 	link        struct {
 		key, url string
@@ -598,10 +620,15 @@ type lineSetter struct {
 
 func (l *lineSetter) piece(p piece, join bool) {
 	y := l.base - p.st.Rise
-	if t, ok := l.lastText(); join && ok && t.Face == p.st.Face && t.Size == p.st.Size && t.Color == p.st.Color && t.Y == y {
+	scale := 0.0
+	if l.scale != 1 && !p.st.Code {
+		scale = l.scale
+		p.w *= scale
+	}
+	if t, ok := l.lastText(); join && ok && t.Face == p.st.Face && t.Size == p.st.Size && t.Color == p.st.Color && t.Y == y && t.Scale == scale {
 		t.S += p.text
 	} else {
-		l.it.Ops = append(l.it.Ops, &textOp{X: l.x, Y: y, Face: p.st.Face, Size: p.st.Size, Color: p.st.Color, S: p.text})
+		l.it.Ops = append(l.it.Ops, &textOp{X: l.x, Y: y, Face: p.st.Face, Size: p.st.Size, Color: p.st.Color, S: p.text, Scale: scale})
 	}
 	if p.st.Code {
 		l.under = append(l.under, &rectOp{X: l.x - 1, Y: l.base - 0.8*p.st.Size, W: p.w + 2, H: 1.05 * p.st.Size, Fill: &inlineBg})

@@ -68,7 +68,7 @@ func proseWords(body []byte) int {
 // library must be marked run or norun" and "a module defined in more than
 // one chapter is extended, not redefined". They log while the chapters of
 // the second edition are being edited.
-const editionChecksFail = false
+const editionChecksFail = true
 
 // editionProblems reports the problems of an edition check, one per line,
 // as errors or as log lines according to editionChecksFail.

@@ -88,10 +88,10 @@ func (d *Document) writePNG(img *Image, data []byte) error {
 	b := m.Bounds()
 	w, h := b.Dx(), b.Dy()
 	gray := true
-	switch m.(type) {
+	switch m := m.(type) {
 	case *image.Gray, *image.Gray16:
 	case *image.Paletted:
-		for _, c := range m.(*image.Paletted).Palette {
+		for _, c := range m.Palette {
 			r, g, bl, _ := c.RGBA()
 			gray = gray && r == g && g == bl
 		}

@@ -161,6 +161,9 @@ type Run struct {
 	// Text is the source text the glyphs' Start and End index: copying
 	// the glyphs out of the PDF gives this text.
 	Text string
+	// Scale widens (above 1) or narrows (below) the glyphs and their
+	// advances, as a typesetter's font expansion does; zero means 1.
+	Scale float64
 }
 
 // Glyphs draws a run of glyphs. A glyph's advance may differ from its
@@ -191,20 +194,24 @@ func (p *Page) Glyphs(r Run) {
 	p.setFill(r.Color)
 	k := 1000 / r.Size // points to thousandths of an em
 	x := r.X
+	scale := r.Scale
+	if scale <= 0 {
+		scale = 1
+	}
 	for i := 0; i < len(r.Glyphs); {
 		g := r.Glyphs[i]
 		if g.XOffset != 0 || g.YOffset != 0 {
 			// An offset glyph (a mark): placed on its own.
-			p.tm(x+g.XOffset, p.y(r.Y)+g.YOffset)
+			p.tm(x+g.XOffset*scale, p.y(r.Y)+g.YOffset, scale)
 			p.c = append(p.c, '(')
 			p.c = appendCode(p.c, g.ID)
 			p.op(") Tj")
-			x += g.Advance
+			x += g.Advance * scale
 			i++
 			continue
 		}
 		// A stretch of glyphs without offsets: one TJ.
-		p.tm(x, p.y(r.Y))
+		p.tm(x, p.y(r.Y), scale)
 		p.c = append(p.c, "[("...)
 		ideal, drawn := 0.0, 0.0 // pen positions in thousandths of an em
 		for ; i < len(r.Glyphs) && r.Glyphs[i].XOffset == 0 && r.Glyphs[i].YOffset == 0; i++ {
@@ -219,15 +226,60 @@ func (p *Page) Glyphs(r Run) {
 			p.c = appendCode(p.c, g.ID)
 			drawn += f.width(g.ID)
 			ideal += g.Advance * k
-			x += g.Advance
+			x += g.Advance * scale
 		}
 		p.op(")] TJ")
 	}
 }
 
-// tm sets the text matrix to a translation to (x, y) in PDF space.
-func (p *Page) tm(x, y float64) {
-	p.c = append(p.c, "1 0 0 1 "...)
+// Rotated draws what fn draws on the page turned a quarter turn
+// counterclockwise about (cx, cy), from the page's top left: a drawing too
+// wide for the page is set across it, to be read with the book turned.
+func (p *Page) Rotated(cx, cy float64, fn func()) {
+	p.endText()
+	saved := p.graphicsState()
+	p.c = append(p.c, "q\n"...)
+	// In PDF space the centre is (px, py); the rotation about it maps
+	// (x, y) to (px+py-y, py-px+x).
+	px, py := cx, p.y(cy)
+	p.c = append(p.c, "0 1 -1 0 "...)
+	p.num(px + py)
+	p.num(py - px)
+	p.op("cm")
+	fn()
+	p.endText()
+	p.c = append(p.c, "Q\n"...)
+	p.setGraphicsState(saved) // what Q brings back
+}
+
+// graphicsState is the state a q saves and a Q restores, as the page
+// tracks it.
+type graphicsState struct {
+	font         *docFont
+	size         float64
+	fill, stroke string
+	lineW        float64
+	dash         string
+	cap, join    int
+}
+
+func (p *Page) graphicsState() graphicsState {
+	return graphicsState{p.font, p.size, p.fill, p.stroke, p.lineW, p.dash, p.cap, p.join}
+}
+
+func (p *Page) setGraphicsState(g graphicsState) {
+	p.font, p.size, p.fill, p.stroke, p.lineW, p.dash, p.cap, p.join = g.font, g.size, g.fill, g.stroke, g.lineW, g.dash, g.cap, g.join
+}
+
+// tm sets the text matrix to a translation to (x, y) in PDF space, with a
+// horizontal scale.
+func (p *Page) tm(x, y, scale float64) {
+	if scale == 1 {
+		p.c = append(p.c, "1 0 0 1 "...)
+	} else {
+		p.num(scale)
+		p.c = append(p.c, "0 0 1 "...)
+	}
 	p.num(x)
 	p.num(y)
 	p.op("Tm")
@@ -258,13 +310,19 @@ func appendHex4(b []byte, v uint16) []byte {
 // Text shapes s in f at size points with the given features and draws it
 // with its pen starting at (x, y) on the baseline. It returns the width.
 func (p *Page) Text(f *font.Font, size float64, c Color, x, y float64, s string, feat font.Features) float64 {
+	return p.TextScaled(f, size, c, x, y, s, feat, 1)
+}
+
+// TextScaled is Text with the glyphs widened or narrowed by scale (see
+// Run.Scale).
+func (p *Page) TextScaled(f *font.Font, size float64, c Color, x, y float64, s string, feat font.Features, scale float64) float64 {
 	gs := f.Shape(s, size, feat)
-	p.Glyphs(Run{Font: f, Size: size, Color: c, X: x, Y: y, Glyphs: gs, Text: s})
+	p.Glyphs(Run{Font: f, Size: size, Color: c, X: x, Y: y, Glyphs: gs, Text: s, Scale: scale})
 	w := 0.0
 	for _, g := range gs {
 		w += g.Advance
 	}
-	return w
+	return w * scale
 }
 
 // Path is a path of straight and curved segments, in the coordinates of
