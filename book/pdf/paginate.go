@@ -133,9 +133,13 @@ func paginate(items []*Item, g Geometry, st Styles, start int) []*Page {
 				k = f.from
 			}
 		}
-		if k == p.first {
+		switch {
+		case k == p.first && !p.floatsOnTop():
 			k = i // the run fills the page: break it where it overflows
-		} else if p.bottomBefore(k) < 0.75*p.g.TextH {
+		case !p.fullEnough(p.usedBefore(k)):
+			// When k is the first of the flow on the page, under figures,
+			// the run goes whole to the next page unless a paragraph in it
+			// can break.
 			k = p.looser(k, i)
 		}
 		p.truncate(k)
@@ -163,7 +167,7 @@ func (p *paginator) looser(k, i int) int {
 			if !line(j) || !line(j-1) || p.items[j].Space != 0 || !widows && last(j) || !p.onPage(j-1) {
 				continue
 			}
-			if p.bottomBefore(j) >= 0.75*p.g.TextH {
+			if p.fullEnough(p.usedBefore(j)) {
 				return j
 			}
 			break // breaking earlier empties the page further
@@ -172,14 +176,36 @@ func (p *paginator) looser(k, i int) int {
 	return k
 }
 
-// bottomBefore returns how far down the current page its items before
-// flow index k reach.
-func (p *paginator) bottomBefore(k int) float64 {
+// floatsOnTop reports whether figures moved from earlier pages are on the
+// current page.
+func (p *paginator) floatsOnTop() bool {
+	return len(p.cur.items) > 0 && p.cur.items[0].float
+}
+
+// fullEnough reports whether a page whose items reach bottom is at least
+// three quarters full, with half a line to spare: the ink of the last line
+// ends above the bottom of its item.
+func (p *paginator) fullEnough(bottom float64) bool {
+	return bottom >= 0.75*p.g.TextH+p.st.Leading/2
+}
+
+// usedBefore returns how much of the current page its items before flow
+// index k use, with the footnotes they cite.
+func (p *paginator) usedBefore(k int) float64 {
 	bottom := 0.0
+	var ns []*Note
 	for _, pl := range p.cur.items {
 		if pl.float || pl.index >= 0 && pl.index < k {
 			bottom = max(bottom, pl.y+pl.it.H)
+			for _, n := range pl.it.Notes {
+				if p.noteOn[n] == p.cur && !slices.Contains(ns, n) {
+					ns = append(ns, n)
+				}
+			}
 		}
+	}
+	if h := notesHeight(ns); h > 0 {
+		bottom += h + p.notesGap()
 	}
 	return bottom
 }
@@ -253,7 +279,7 @@ func (p *paginator) closer(f figure) (int, bool) {
 	if k <= p.first || !p.onPage(k) {
 		return 0, false
 	}
-	return k, p.bottomBefore(k) >= 0.75*p.g.TextH
+	return k, p.fullEnough(p.usedBefore(k))
 }
 
 // fitsNextPage reports whether figure f fits at the top of the next page,

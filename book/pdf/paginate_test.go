@@ -63,9 +63,13 @@ func (b *flowBuilder) para(n int, notes ...*Note) {
 	}
 }
 
-// heading adds a heading kept with the next two items.
-func (b *flowBuilder) heading() {
+// heading adds a heading of n lines (one if n is 0), kept with the next
+// two items.
+func (b *flowBuilder) heading(n ...int) {
 	b.add(&Item{H: 18, Space: 28, Kind: "heading"})
+	for i := 1; len(n) > 0 && i < n[0]; i++ {
+		b.add(&Item{H: 18, Keep: true, Kind: "heading"})
+	}
 	b.keep = 2
 }
 
@@ -442,7 +446,7 @@ func TestFloatRandom(t *testing.T) {
 					b.para(1+r.Intn(12), ns...)
 				case k < 6:
 					// A section: its heading, maybe a figure, then text.
-					b.heading()
+					b.heading(1 + r.Intn(3))
 					if r.Intn(3) == 0 {
 						b.figure((0.1+0.7*r.Float64())*b.g.TextH, r.Intn(3))
 					}
@@ -465,6 +469,17 @@ func TestFloatRandom(t *testing.T) {
 					}
 				}
 				return c
+			}
+			for n, p := range l.pages[:len(l.pages)-1] {
+				var end *placed
+				for k := range p.items {
+					if !p.items[k].float {
+						end = &p.items[k]
+					}
+				}
+				if end != nil && (end.it.Kind == "heading" || end.it.Kind == "title" || end.it.Kind == "opening") {
+					t.Errorf("page %d ends with a %s\n%s", n+1, end.it.Kind, l.dump())
+				}
 			}
 			last := -1 // the last figure's first item
 			for i, it := range b.items {
@@ -505,7 +520,11 @@ func TestFloatRandom(t *testing.T) {
 				if !text {
 					continue
 				}
-				full := (l.bottom(n) + notesHeight(p.notes)) / b.g.TextH
+				notes := notesHeight(p.notes)
+				if notes > 0 {
+					notes += b.st.Leading * 1.1 // the gap with the rule above them
+				}
+				full := (l.bottom(n) + notes) / b.g.TextH
 				if full >= 0.75 {
 					continue
 				}
