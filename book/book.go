@@ -52,6 +52,7 @@ type Book struct {
 	picMu     sync.Mutex
 	pictures  map[string]*pictureEntry // by source key
 	config    Config
+	reuse     *reuse // the Reloader's cache during a reload, else nil
 
 	diagramsDrawn, diagramsAsCode int
 }

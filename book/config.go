@@ -27,6 +27,7 @@ type Options struct {
 	FetchRemote bool
 
 	extra []extraRoot // Hugo's static/ and assets/, found by Load
+	reuse *reuse      // set by a Reloader
 }
 
 // Config is book.yaml, beside _index.md. Every field is optional.

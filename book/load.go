@@ -108,6 +108,7 @@ func LoadFS(fsys fs.FS, display, indexDir string, opts Options) (*Book, error) {
 		extra:       opts.extra,
 	}
 	b.fetch.enabled = opts.FetchRemote
+	opts.reuse.begin(b)
 	ld := &loader{b: b, opts: opts, pages: map[string]*page{}, listed: map[string]Pos{}}
 	indexFile := path.Join(indexDir, "_index.md")
 	b.Index = displayJoin(display, indexFile)

@@ -18,8 +18,13 @@ import (
 )
 
 // parseChapters parses every chapter's body, concurrently, with the
-// dialect of package markup, and collects its headings.
+// dialect of package markup, and collects its headings. A Reloader's load
+// parses only the chapters that changed (see reload.go).
 func (b *Book) parseChapters() {
+	if b.reuse != nil {
+		b.reuse.parse(b)
+		return
+	}
 	problems := make([][]Diagnostic, len(b.Chapters))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
@@ -29,21 +34,28 @@ func (b *Book) parseChapters() {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			doc, src, ps := markup.Parse(ch.Source)
-			ch.Doc, ch.Source = doc, src
-			problems[i] = ch.markupProblems(ps, b.Diagnostics)
-			ch.Headings = collectHeadings(ch.Doc, ch.Source)
-			ch.notes = countNotes(ch.Doc)
-			if ch.Title == "" {
-				ch.Title = cmp.Or(firstHeadingText(ch.Doc, ch.Source), chapterStem(ch.File))
-			}
-			ch.takeTitleHeading()
+			problems[i] = b.parseChapter(ch)
 		}()
 	}
 	wg.Wait()
 	for _, ps := range problems {
 		b.Diagnostics.add(ps...)
 	}
+}
+
+// parseChapter parses one chapter's body and collects its headings; it
+// returns the problems the dialect met.
+func (b *Book) parseChapter(ch *Chapter) []Diagnostic {
+	doc, src, ps := markup.Parse(ch.Source)
+	ch.Doc, ch.Source = doc, src
+	problems := ch.markupProblems(ps, b.Diagnostics)
+	ch.Headings = collectHeadings(ch.Doc, ch.Source)
+	ch.notes = countNotes(ch.Doc)
+	if ch.Title == "" {
+		ch.Title = cmp.Or(firstHeadingText(ch.Doc, ch.Source), chapterStem(ch.File))
+	}
+	ch.takeTitleHeading()
+	return problems
 }
 
 // takeTitleHeading takes a # heading that opens the body and repeats the

@@ -33,10 +33,20 @@ type resolver struct {
 	diags []Diagnostic
 	// drawn and asCode count the chapter's diagrams.
 	drawn, asCode int
+	// record, when set, keeps each link and image resolved, so that a
+	// Reloader can resolve them again without parsing (see reload.go):
+	// every Link and Image of a chapter must come from link and image.
+	record *resolution
 }
 
-// resolveChapters resolves every chapter, on all cores.
+// resolveChapters resolves every chapter, on all cores. A Reloader's load
+// resolves again only the links and images of the chapters it reuses (see
+// reload.go).
 func (b *Book) resolveChapters() {
+	if b.reuse != nil {
+		b.reuse.resolve(b)
+		return
+	}
 	rs := make([]*resolver, len(b.Chapters))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
@@ -139,16 +149,27 @@ func (r *resolver) node(n ast.Node) {
 
 // link resolves a link destination of the chapter, reporting its problem.
 func (r *resolver) link(dest string) *Link {
+	from := len(r.diags)
 	t, problem := r.b.link(r.ch, dest)
 	if problem != "" {
 		r.warnf("link to %q: %s", dest, problem)
 	}
-	return &Link{Target: t}
+	l := &Link{Target: t}
+	r.record.link(r, l, dest, from)
+	return l
 }
 
 // image resolves an image of the chapter: finds its file, reads and checks
 // the picture, or reports why it cannot be shown.
 func (r *resolver) image(src, alt, title string) *Image {
+	from := len(r.diags)
+	img := r.resolveImage(src, alt, title)
+	r.record.image(r, img, from)
+	return img
+}
+
+// resolveImage is image without the record.
+func (r *resolver) resolveImage(src, alt, title string) *Image {
 	img := &Image{Src: src, Alt: alt, Title: title}
 	at, err := r.b.findImage(r.ch, src)
 	switch {

@@ -7,6 +7,7 @@
 //	bindery pdf   [-o FILE] [flags] [DIR]
 //	bindery build [-o OUTDIR] [flags] [DIR]
 //	bindery check [--strict] [DIR]
+//	bindery serve [--addr HOST:PORT] [--open] [flags] [DIR]
 //	bindery new   [DIR]
 //	bindery version
 //
@@ -53,6 +54,7 @@ Commands:
 	pdf      write a print PDF (default: <slug>.pdf)
 	build    write every format into a folder (default: dist)
 	check    load the book, resolve every link, report; write nothing
+	serve    preview the book in a browser, rebuilt as its sources change
 	new      start a new book in DIR (default: the working folder)
 	version  print the version
 
@@ -69,6 +71,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "epub", "pdf", "build", "check":
 		return runBook(args[0], args[1:], stdout, stderr)
+	case "serve":
+		return runServe(args[1:], stdout, stderr)
 	case "new":
 		return runNew(args[1:], stdout, stderr)
 	case "version", "-version", "--version":
