@@ -7,8 +7,11 @@
 //     are laid out concurrently; the front matter and part pages too.
 //   - paginate (paginate.go): the flows are stacked onto Pages, honouring
 //     widows, orphans and keeps, with footnotes at the foot of the page that
-//     cites them. The body is paginated first, so the contents, laid out
-//     after it, carry the real page numbers.
+//     cites them. A figure that does not fit what is left of a page floats
+//     to the top of the next while the text after it fills the gap, never
+//     further than a page from its paragraph nor out of its chapter. The
+//     body is paginated first, so the contents, laid out after it, carry
+//     the real page numbers.
 //   - draw (draw.go): the pages are drawn with package pdfdoc: text shaped
 //     and placed by glyph id (kerning, ligatures) in embedded font subsets
 //     that copy back as the source text, rules and boxes, pictures,
