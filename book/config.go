@@ -47,6 +47,8 @@ type Config struct {
 	TwoSide     bool    `yaml:"twoside"`
 	FontSize    float64 `yaml:"font_size"`
 	Hyphenate   *bool   `yaml:"hyphenate"`
+	// Fonts are the typefaces to set the book in (fonts.go).
+	Fonts FontsConfig `yaml:"fonts"`
 }
 
 // Names is a list of names that YAML may also give as one string.
@@ -70,7 +72,7 @@ var configKeys = map[string]bool{
 	"title": true, "subtitle": true, "authors": true, "author": true, "language": true,
 	"identifier": true, "publisher": true, "rights": true, "description": true, "cover": true,
 	"base_url": true, "toc_depth": true, "page_size": true, "twoside": true, "font_size": true,
-	"hyphenate": true,
+	"hyphenate": true, "fonts": true,
 }
 
 // PageSizes lists the page sizes the PDF knows.
@@ -104,6 +106,7 @@ func readConfig(fsys fs.FS, dir, display string, ds *Diagnostics) (Config, bool)
 		ds.Errorf(yamlPos(file, 0, err), "%s", yamlMsg(err))
 		return c, false
 	}
+	c.Fonts.report(file, ds)
 	if c.PageSize != "" && !validPageSize(c.PageSize) {
 		ds.Errorf(Pos{File: file}, "page_size %q: want one of %s", c.PageSize, strings.Join(PageSizes, ", "))
 	}

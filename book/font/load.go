@@ -29,7 +29,7 @@ type Font struct {
 	shapers sync.Pool
 
 	mu    sync.Mutex
-	words [Typeset + 1]map[string][]unitGlyph // shaped words by feature set
+	words [(Typeset | dirFeatures) + 1]map[string][]unitGlyph // shaped words by feature set
 }
 
 // LoadFont parses a font file: TrueType or OpenType with TrueType (glyf)
@@ -152,7 +152,7 @@ var builtin [Math + 1][BoldItalic + 1]func() *Font
 func init() {
 	for fam := Serif; fam <= Math; fam++ {
 		for st := Regular; st <= BoldItalic; st++ {
-			face := Face{fam, st}.normal()
+			face := Face{Family: fam, Style: st}.normal()
 			builtin[fam][st] = sync.OnceValue(func() *Font {
 				f, err := LoadFont(face.TTF(), 0)
 				if err != nil {
@@ -164,12 +164,20 @@ func init() {
 	}
 }
 
-// registry holds the families added with RegisterFamily: Family
-// firstUser+i is families[i].
+// registry holds the families added with RegisterFamily and
+// RegisterMono: Family firstUser+i is families[i].
 var (
 	registryMu sync.RWMutex
-	families   [][BoldItalic + 1]*Font
+	families   []registered
 )
+
+// registered is a family added to the registry.
+type registered struct {
+	faces [BoldItalic + 1]*Font
+	// mono says the family sets code: FeaturesOf gives it no kerning and
+	// no ligatures.
+	mono bool
+}
 
 // firstUser is the first Family value RegisterFamily hands out.
 const firstUser = Math + 1
@@ -182,6 +190,17 @@ const firstUser = Math + 1
 // fonts again returns the same Family, so a long-running process that
 // builds many books does not grow without bound.
 func RegisterFamily(fonts ...*Font) (Family, error) {
+	return register(false, fonts)
+}
+
+// RegisterMono is RegisterFamily for a family that sets code: like Mono,
+// it is shaped without kerning and ligatures (FeaturesOf), so a
+// programming font's ligatures ("->" as an arrow) never reach the page.
+func RegisterMono(fonts ...*Font) (Family, error) {
+	return register(true, fonts)
+}
+
+func register(mono bool, fonts []*Font) (Family, error) {
 	if len(fonts) == 0 || fonts[0] == nil {
 		return 0, errors.New("font: a family needs a regular face")
 	}
@@ -198,17 +217,25 @@ func RegisterFamily(fonts ...*Font) (Family, error) {
 	}
 	registryMu.Lock()
 	defer registryMu.Unlock()
-	for i, fs := range families {
-		same := true
-		for st := range fs {
-			same = same && fs[st].key == set[st].key
+	for i, r := range families {
+		same := r.mono == mono
+		for st := range r.faces {
+			same = same && r.faces[st].key == set[st].key
 		}
 		if same {
 			return firstUser + Family(i), nil
 		}
 	}
-	families = append(families, set)
+	families = append(families, registered{faces: set, mono: mono})
 	return firstUser + Family(len(families)-1), nil
+}
+
+// isMono reports whether a registered family was registered with
+// RegisterMono.
+func isMono(fam Family) bool {
+	registryMu.RLock()
+	defer registryMu.RUnlock()
+	return families[fam-firstUser].mono
 }
 
 // Font returns the loaded font of the face: a DejaVu face for the
@@ -221,7 +248,7 @@ func (f Face) Font() *Font {
 	}
 	registryMu.RLock()
 	defer registryMu.RUnlock()
-	return families[f.Family-firstUser][f.Style&3]
+	return families[f.Family-firstUser].faces[f.Style&3]
 }
 
 // parseSFNT parses face index of data with x/image's sfnt, for Metrics.
