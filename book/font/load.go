@@ -103,6 +103,15 @@ func LoadFont(data []byte, index int) (*Font, error) {
 // Name returns the PostScript name of the font, such as "DejaVuSerif-Bold".
 func (f *Font) Name() string { return f.name }
 
+// FamilyName returns the name of the font's family, such as "DejaVu
+// Serif", or its PostScript name when the font does not say.
+func (f *Font) FamilyName() string {
+	if n := f.face.FamilyName(); n != "" && n != "Unknown" {
+		return n
+	}
+	return f.name
+}
+
 // Data returns the bytes of the font file (the whole collection for a
 // face of a TTC) and the index of the face in it.
 func (f *Font) Data() ([]byte, int) { return f.data, f.index }
