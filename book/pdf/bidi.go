@@ -1,6 +1,9 @@
 package pdf
 
 import (
+	"cmp"
+	"slices"
+
 	"github.com/boxesandglue/textshape/ot"
 	"golang.org/x/text/unicode/bidi"
 )
@@ -275,11 +278,7 @@ func resolveBrackets(runes []rune, idx []int, t, orig []bidi.Class, e, sos bidi.
 		return
 	}
 	// In the order of their openers.
-	for i := 1; i < len(pairs); i++ {
-		for j := i; j > 0 && pairs[j].open < pairs[j-1].open; j-- {
-			pairs[j], pairs[j-1] = pairs[j-1], pairs[j]
-		}
-	}
+	slices.SortFunc(pairs, func(a, b pair) int { return cmp.Compare(a.open, b.open) })
 	dirOf := func(c bidi.Class) bidi.Class {
 		switch c {
 		case bidi.L:
@@ -289,7 +288,16 @@ func resolveBrackets(runes []rune, idx []int, t, orig []bidi.Class, e, sos bidi.
 		}
 		return bidi.ON
 	}
+	// last is the direction of the last strong character before pos, as
+	// the pairs resolved so far have left the types: in one pass, since
+	// the pairs come in the order of their openers.
+	pos, last := 0, sos
 	for _, pr := range pairs {
+		for ; pos < pr.open; pos++ {
+			if d := dirOf(t[pos]); d != bidi.ON {
+				last = d
+			}
+		}
 		found, opposite := false, false
 		for k := pr.open + 1; k < pr.close; k++ {
 			switch d := dirOf(t[k]); {
@@ -304,16 +312,9 @@ func resolveBrackets(runes []rune, idx []int, t, orig []bidi.Class, e, sos bidi.
 		case found:
 			dir = e
 		case opposite:
-			before := sos
-			for k := pr.open - 1; k >= 0; k-- {
-				if d := dirOf(t[k]); d != bidi.ON {
-					before = d
-					break
-				}
-			}
 			dir = e
-			if before != e {
-				dir = before
+			if last != e {
+				dir = last
 			}
 		default:
 			continue

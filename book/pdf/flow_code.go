@@ -272,7 +272,7 @@ func cellOps(cells []codeCell, x, base, size float64, tx *typesetter) []Op {
 				r = sub
 				face, _ = tx.fonts.faceFor(cl.face, r)
 			} else {
-				tx.report("character U+%04X %q is in none of the book's fonts: set as %c", cl.r, string(cl.r), placeholder)
+				tx.reportMissing(cl.r)
 				face, r = mono, placeholder
 			}
 		}

@@ -88,28 +88,31 @@ func keysOfFaces(m map[string]font.Face) []string {
 }
 
 // TestMissingCharacterLine checks that a character no font has is
-// reported at the line of the source it is on.
+// reported at the line of the source it is on, once.
 func TestMissingCharacterLine(t *testing.T) {
 	b := golden.MustLoad(t, map[string]string{"input.md": `---
 title: Input
 ---
 A paragraph
 on three lines
-with a clef 𝄞 here.
+with a clef 𝄞 here, and again 𝄞.
 
 - an item
-- an item with 𝄞
+- an item with 𝄢 and 𝄞
 
-` + "```go\nfunc main() {\n\tx := \"𝄞\"\n}\n```\n"})
+` + "```go\nfunc main() {\n\tx := \"𝄡𝄞\"\n}\n```\n"})
 	chapterFlow(t, b)
 	got := golden.Warnings(b)
 	for _, want := range []string{
 		"content/input.md:6: warning: character U+1D11E",
-		"content/input.md:9: warning: character U+1D11E",
-		"content/input.md:13: warning: character U+1D11E",
+		"content/input.md:9: warning: character U+1D122",
+		"content/input.md:13: warning: character U+1D121",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("no %q in\n%s", want, got)
 		}
+	}
+	if n := strings.Count(got, "U+1D11E"); n != 1 {
+		t.Errorf("U+1D11E reported %d times:\n%s", n, got)
 	}
 }

@@ -27,6 +27,9 @@ func TestHostile(t *testing.T) {
 		"many notes":          strings.Repeat("x[^1] ", 2000) + "\n\n[^1]: " + strings.Repeat("note ", 3000) + "\n",
 		"astral and controls": "😀𝐀\x00\x01\u200b\u200d\ufeff \U0010FFFF \uFFFD",
 		"bad math":            "$$\\frac{\\frac{\\frac{" + strings.Repeat("{", 5000) + "$$\n\n$x^{^{^{$ and $\\sqrt[" + "$\n",
+		"bidi brackets":       "א " + strings.Repeat("(x) ((", 100<<10) + strings.Repeat(")", 200<<10) + "\n",
+		"bidi controls":       strings.Repeat("\u202bא\u202e\u2067b\u200f1\u0661 ", 50<<10) + "\n",
+		"ideographs":          strings.Repeat("漢字。「", 100<<10) + "\n",
 		"raw html":            "<table><tr><td><table><tr><td>" + strings.Repeat("<div>", 5000) + "x</td></tr></table></td></tr></table>\n\n<img src=\"../../../../etc/passwd\">\n",
 	}
 	for name, body := range cases {

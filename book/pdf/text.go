@@ -194,6 +194,10 @@ type typesetter struct {
 	fonts *fontSet
 	// line is the source line of the text being cut, 0 when unknown.
 	line int
+	// missing holds the characters reported missing, each reported once
+	// (at its first line): a book in a script none of its fonts has would
+	// otherwise get a warning for every character.
+	missing map[rune]bool
 }
 
 // report warns about the text being cut, at its line when it is known.
@@ -392,6 +396,19 @@ func (tx *typesetter) levels(spans []span) ([]uint8, uint8) {
 	return bidiLevels(runes)
 }
 
+// reportMissing reports a character none of the book's fonts has, the
+// first time it meets it.
+func (tx *typesetter) reportMissing(r rune) {
+	if tx.missing[r] {
+		return
+	}
+	if tx.missing == nil {
+		tx.missing = map[rune]bool{}
+	}
+	tx.missing[r] = true
+	tx.report("character U+%04X %q is in none of the book's fonts: set as %c", r, string(r), placeholder)
+}
+
 // joiner reports the characters that join or part the letters around
 // them: ZWJ and ZWNJ.
 func joiner(r rune) bool { return r == 0x200c || r == 0x200d }
@@ -428,7 +445,7 @@ func (tx *typesetter) addRune(w *word, st style, r rune, lv uint8, dir font.Dire
 		}
 	}
 	if !ok {
-		tx.report("character U+%04X %q is in none of the book's fonts: set as %c", r, string(r), placeholder)
+		tx.reportMissing(r)
 		f, _ = font.Fallback(font.Face{Family: font.Sans, Style: st.Face.Style, Dir: st.Face.Dir}, placeholder)
 		r = placeholder
 	}
