@@ -116,6 +116,46 @@ func (f *Font) FamilyName() string {
 // face of a TTC) and the index of the face in it.
 func (f *Font) Data() ([]byte, int) { return f.data, f.index }
 
+// SFNT returns the face as a font file of its own: the file's bytes for a
+// TrueType or OpenType file, the face's tables in a file of their own for
+// a face of a collection (which EPUB readers cannot choose a face of).
+func (f *Font) SFNT() ([]byte, error) {
+	d := f.data
+	if len(d) < 4 || string(d[:4]) != "ttcf" {
+		return d, nil
+	}
+	be := binary.BigEndian
+	if len(d) < 16+4*f.index {
+		return nil, errors.New("font: collection header cut short")
+	}
+	off := int(be.Uint32(d[12+4*f.index:]))
+	if off+12 > len(d) {
+		return nil, errors.New("font: face offset out of the file")
+	}
+	n := int(be.Uint16(d[off+4:]))
+	if off+12+16*n > len(d) {
+		return nil, errors.New("font: table directory out of the file")
+	}
+	out := make([]byte, 12+16*n)
+	copy(out, d[off:off+12])
+	for i := range n {
+		rec := d[off+12+16*i : off+28+16*i]
+		start, length := int(be.Uint32(rec[8:])), int(be.Uint32(rec[12:]))
+		if start < 0 || length < 0 || start+length > len(d) {
+			return nil, errors.New("font: table out of the file")
+		}
+		at := out[12+16*i:]
+		copy(at, rec[:8]) // tag and checksum
+		be.PutUint32(at[8:], uint32(len(out)))
+		be.PutUint32(at[12:], uint32(length))
+		out = append(out, d[start:start+length]...)
+		for len(out)%4 != 0 {
+			out = append(out, 0)
+		}
+	}
+	return out, nil
+}
+
 // Key identifies the font by its content: two fonts loaded from the same
 // bytes and index have the same key.
 func (f *Font) Key() [sha256.Size]byte { return f.key }

@@ -1,6 +1,7 @@
 package font
 
 import (
+	"bytes"
 	"encoding/binary"
 	"math"
 	"os"
@@ -368,5 +369,29 @@ func TestShapeDirection(t *testing.T) {
 	// The direction is part of the cache key.
 	if ShapedWidth(Face{Family: Sans, Dir: RTL}, 10, "(a", Typeset|RightToLeft) <= 0 || Shape(sans, 10, "(a", Typeset)[0].ID != id('(') {
 		t.Error("shaping by direction leaks through the cache")
+	}
+}
+
+func TestSFNT(t *testing.T) {
+	ttc := collection(serif.TTF(), sans.TTF())
+	for i, want := range []string{"DejaVuSerif", "DejaVuSans"} {
+		f, err := LoadFont(ttc, i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := f.SFNT()
+		if err != nil {
+			t.Fatal(err)
+		}
+		alone, err := LoadFont(data, 0)
+		if err != nil {
+			t.Fatalf("face %d on its own: %v", i, err)
+		}
+		if alone.Name() != want || alone.Width("office", 10, Typeset) != f.Width("office", 10, Typeset) {
+			t.Errorf("face %d on its own is %s", i, alone.Name())
+		}
+	}
+	if data, _ := sans.Font().SFNT(); !bytes.Equal(data, sans.TTF()) {
+		t.Error("a font file that is not a collection is not returned as it is")
 	}
 }
