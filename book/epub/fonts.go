@@ -16,7 +16,8 @@ import (
 // The fonts book.yaml names (fonts: serif, sans, mono, fallback) go into
 // the package as they go into the PDF: each face a font file under fonts/
 // (a face of a collection as a file of its own, since CSS cannot choose a
-// face of a TTC), declared with @font-face and put at the head of the
+// face of a TTC; a CJK font, tens of megabytes, cut down to the characters
+// of the book), declared with @font-face and put at the head of the
 // font-family lists of the stylesheet, the fallback families before the
 // generic family at their tail. A fallback family goes in only when the
 // book has a character it sets.
@@ -42,6 +43,7 @@ type embeddedFace struct {
 func (p *packager) addFonts() ([]byte, error) {
 	fs := p.b.Fonts
 	var css bytes.Buffer
+	chars := bookChars(p.b)
 	roles := [...]*book.FontFamily{font.Serif: fs.Serif, font.Sans: fs.Sans, font.Mono: fs.Mono}
 	var role [len(roles)]*embeddedFamily
 	var fallback []*embeddedFamily
@@ -50,14 +52,13 @@ func (p *packager) addFonts() ([]byte, error) {
 		if fam == nil {
 			continue
 		}
-		ef, err := p.addFamily("Bindery "+strings.TrimPrefix(fontRole[r], "DejaVu "), fam, used)
+		ef, err := p.addFamily("Bindery "+strings.TrimPrefix(fontRole[r], "DejaVu "), fam, chars, used)
 		if err != nil {
 			return nil, err
 		}
 		role[r] = ef
 	}
 	if len(fs.Fallback) > 0 {
-		chars := bookChars(p.b)
 		body := font.Face{Family: font.Serif}
 		if fs.Serif != nil {
 			body.Family = fs.Serif.Family
@@ -66,7 +67,7 @@ func (p *packager) addFonts() ([]byte, error) {
 			if !setsSome(fam, body, chars) {
 				continue
 			}
-			ef, err := p.addFamily(fmt.Sprintf("Bindery Fallback %d", i+1), fam, used)
+			ef, err := p.addFamily(fmt.Sprintf("Bindery Fallback %d", i+1), fam, chars, used)
 			if err != nil {
 				return nil, err
 			}
@@ -96,14 +97,26 @@ func (p *packager) addFonts() ([]byte, error) {
 	return css.Bytes(), nil
 }
 
-// addFamily adds the files of a family's faces to the package.
-func (p *packager) addFamily(name string, fam *book.FontFamily, used map[string]bool) (*embeddedFamily, error) {
+// addFamily adds the files of a family's faces to the package: a CJK
+// font with the glyphs of the book's characters chars, others whole.
+func (p *packager) addFamily(name string, fam *book.FontFamily, chars map[rune]bool, used map[string]bool) (*embeddedFamily, error) {
 	ef := &embeddedFamily{name: name}
+	var rs []rune
+	for r := range chars {
+		rs = append(rs, r)
+	}
 	for st, f := range fam.Faces {
 		if f == nil {
 			continue
 		}
-		data, err := f.SFNT()
+		var data []byte
+		var err error
+		if f.CIDKeyed() {
+			data, err = f.CharSubset(rs)
+		}
+		if data == nil || err != nil {
+			data, err = f.SFNT()
+		}
 		if err != nil {
 			return nil, fmt.Errorf("epub: font %s: %w", fam.Files[st], err)
 		}

@@ -166,3 +166,46 @@ func epubcheck(t *testing.T, data []byte) {
 		t.Errorf("EPUBCheck: %v\n%s", err, out)
 	}
 }
+
+// TestCJKFontSubset checks that a CJK font, tens of megabytes, goes into
+// the EPUB cut down to the characters of the book.
+func TestCJKFontSubset(t *testing.T) {
+	const path = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
+	ttc, err := os.ReadFile(path)
+	if err != nil {
+		if v := os.Getenv("BINDERY_REQUIRE_TOOLS"); v != "" && v != "0" {
+			t.Fatalf("no %s, and BINDERY_REQUIRE_TOOLS is set", path)
+		}
+		t.Skipf("no %s (apt-get install fonts-noto-cjk)", path)
+	}
+	const text = "日本語の文章は、漢字とひらがな、カタカナを組み合わせて書きます。"
+	fsys := fstest.MapFS{
+		"_index.md":                      {Data: []byte("---\ntitle: CJK\n---\n- [One](one.md)\n")},
+		"one.md":                         {Data: []byte("---\ntitle: One\n---\n" + text + "\n")},
+		"book.yaml":                      {Data: []byte("fonts:\n  fallback: [\"fonts/NotoSerifCJK-Regular.ttc#jp\"]\n")},
+		"fonts/NotoSerifCJK-Regular.ttc": {Data: ttc},
+	}
+	b, err := book.LoadFS(fsys, "content", ".", book.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := build(t, b)
+	files := unzip(t, data)
+	sub := files["OEBPS/fonts/NotoSerifCJK-Regular.otf"]
+	if len(sub) == 0 || len(sub) > 64<<10 {
+		t.Fatalf("the CJK font in the package is %d bytes", len(sub))
+	}
+	f, err := font.LoadFont(sub, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range text {
+		if !f.Has(r) {
+			t.Errorf("the subset lacks %c", r)
+		}
+	}
+	if !strings.Contains(string(files["OEBPS/content.opf"]), `href="fonts/NotoSerifCJK-Regular.otf" media-type="font/otf"`) {
+		t.Error("the subset is not in the manifest as font/otf")
+	}
+	epubcheck(t, data)
+}

@@ -170,8 +170,8 @@ func (df *docFont) write(o *objects) error {
 
 	file := o.reserve()
 	switch {
-	case isCIDKeyed(df.f):
-		cff, err := cidCFF(df.f, df.f.Name(), gids)
+	case df.f.CIDKeyed():
+		cff, err := df.f.CIDCFF(gids, gids)
 		if err != nil {
 			return fmt.Errorf("pdfdoc: subset %s: %w", df.f.Name(), err)
 		}

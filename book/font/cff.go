@@ -1,4 +1,4 @@
-package pdfdoc
+package font
 
 import (
 	"encoding/binary"
@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/bindery-books/bindery/book/font"
 	"github.com/boxesandglue/textshape/ot"
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
@@ -16,18 +15,17 @@ import (
 // CID-keyed CFF fonts (every CJK OpenType font: Noto Sans CJK, Source Han)
 // keep their subroutines and hint settings in one Private dictionary per
 // group of glyphs. textshape's subsetter keeps one Private dictionary for
-// all, which breaks most of their glyphs, so such a font is embedded as a
-// CFF program of our own: the glyphs drawn, each at its glyph id as CID,
-// their outlines as x/image's sfnt reads them (it follows FDSelect), set
-// down without subroutines or hints.
+// all, which breaks most of their glyphs, so a subset of such a font is a
+// CFF program of our own: the glyphs wanted, their outlines as x/image's
+// sfnt reads them (it follows FDSelect), set down without subroutines or
+// hints.
 
-// isCIDKeyed reports whether the font's CFF table is CID-keyed.
-func isCIDKeyed(f *font.Font) bool {
-	if !f.CFF() {
+// CIDKeyed reports whether the font has CID-keyed CFF outlines.
+func (f *Font) CIDKeyed() bool {
+	if !f.cff {
 		return false
 	}
-	otf, _ := f.OT()
-	data, err := otf.TableData(ot.TagCFF)
+	data, err := f.otf.TableData(ot.TagCFF)
 	if err != nil {
 		return false
 	}
@@ -35,27 +33,19 @@ func isCIDKeyed(f *font.Font) bool {
 	return err == nil && c.IsCID
 }
 
-// cidCFF returns a CID-keyed CFF program (PDF FontFile3 /CIDFontType0C)
-// with the glyphs gids of f, each at CID = glyph id: gids must be sorted
-// and hold glyph 0.
-func cidCFF(f *font.Font, name string, gids []uint16) ([]byte, error) {
-	data, index := f.Data()
-	var sf *sfnt.Font
-	var err error
-	if len(data) >= 4 && string(data[:4]) == "ttcf" {
-		var c *sfnt.Collection
-		if c, err = sfnt.ParseCollection(data); err == nil {
-			sf, err = c.Font(index)
-		}
-	} else {
-		sf, err = sfnt.Parse(data)
-	}
+// CIDCFF returns a CID-keyed CFF program (a PDF FontFile3 /CIDFontType0C,
+// or the CFF table of an OpenType font) whose glyph i is glyph gids[i] of
+// f with CID cids[i]. gids[0] must be 0, .notdef, and cids[0] 0; the CIDs
+// must rise.
+func (f *Font) CIDCFF(gids, cids []uint16) ([]byte, error) {
+	sf, err := parseSFNT(f.data, f.index)
 	if err != nil {
 		return nil, err
 	}
-	if len(gids) == 0 || gids[0] != 0 {
-		return nil, errors.New("the glyphs must start with .notdef")
+	if len(gids) == 0 || gids[0] != 0 || len(cids) != len(gids) || cids[0] != 0 {
+		return nil, errors.New("font: the glyphs must start with .notdef")
 	}
+	name := f.name
 	upem := f.UnitsPerEm()
 	var buf sfnt.Buffer
 	charStrings := make([][]byte, len(gids))
@@ -70,7 +60,7 @@ func cidCFF(f *font.Font, name string, gids []uint16) ([]byte, error) {
 	// The Top DICT's offsets are written in five bytes each, so its size
 	// is known before the offsets are.
 	strs := []string{"Adobe", "Identity"} // SIDs 391 and 392
-	cidCount := int(gids[len(gids)-1]) + 1
+	cidCount := int(cids[len(cids)-1]) + 1
 	topDict := func(charset, charStr, fdArray, fdSelect int) []byte {
 		var d []byte
 		d = appendDictInt(d, 391)
@@ -107,8 +97,8 @@ func cidCFF(f *font.Font, name string, gids []uint16) ([]byte, error) {
 	tail = appendIndex(tail, nil) // no global subroutines
 	charset := rest + len(tail)
 	tail = append(tail, 0) // charset format 0: the CID of each glyph but .notdef
-	for _, g := range gids[1:] {
-		tail = binary.BigEndian.AppendUint16(tail, g)
+	for _, c := range cids[1:] {
+		tail = binary.BigEndian.AppendUint16(tail, c)
 	}
 	fdSelect := rest + len(tail)
 	tail = append(tail, 3) // FDSelect format 3: one range, every glyph in font dict 0
@@ -128,7 +118,7 @@ func cidCFF(f *font.Font, name string, gids []uint16) ([]byte, error) {
 	tail = append(tail, private...)
 	out = appendIndex(out, [][]byte{topDict(charset, charStr, fdArray, fdSelect)})
 	if len(out) != rest {
-		return nil, errors.New("cff: the Top DICT changed size") // cannot happen: fixed-size offsets
+		return nil, errors.New("font: the CFF Top DICT changed size") // cannot happen: fixed-size offsets
 	}
 	return append(out, tail...), nil
 }
