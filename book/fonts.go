@@ -56,8 +56,6 @@ type fontProblem struct {
 	msg  string
 }
 
-var fontRoles = map[string]bool{"serif": true, "sans": true, "mono": true, "fallback": true}
-
 // UnmarshalYAML reads the fonts key, keeping the line of every file, and
 // records what it cannot read as problems for readConfig to report.
 func (c *FontsConfig) UnmarshalYAML(v *yaml.Node) error {
