@@ -428,9 +428,16 @@ func (tx *typesetter) addRune(w *word, st style, r rune, lv uint8, dir font.Dire
 	st.Face.Dir = dir
 	var f font.Face
 	ok := false
-	if n := len(w.pieces); n > 0 && unicode.In(r, unicode.Mn, unicode.Me) {
-		// A combining mark: in the face of its base, if it has it.
-		if last := w.pieces[n-1]; last.level == lv && last.st.Face.Has(r) {
+	if n := len(w.pieces); n > 0 && (unicode.In(r, unicode.Mn, unicode.Me) || r >= 0x80 && unicode.Is(unicode.Common, r)) {
+		// A combining mark goes in the face of its base; punctuation
+		// of a script (the Arabic comma, the Devanagari danda, CJK
+		// stops) in the face of the letters before it, when that is a
+		// face other than the text's and has it.
+		last := w.pieces[n-1]
+		mark := !unicode.Is(unicode.Common, r)
+		prev, _ := utf8.DecodeLastRune(last.buf)
+		script := preferFallback(prev) && unicode.In(prev, unicode.L, unicode.M)
+		if last.level == lv && last.st.Face.Has(r) && (mark || script && last.st.Face.Family != tx.fonts.resolve(st.Face).Family) {
 			f, ok = last.st.Face, true
 			st = last.st
 		}
