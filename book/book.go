@@ -37,6 +37,10 @@ type Book struct {
 	// draw one from the title.
 	Cover *Picture
 
+	// Fonts are the typefaces book.yaml names, loaded and checked; the
+	// zero Fonts is the built-in DejaVu.
+	Fonts Fonts
+
 	// Diagnostics collects the notes, warnings and errors of loading.
 	Diagnostics *Diagnostics
 

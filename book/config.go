@@ -55,6 +55,8 @@ type Config struct {
 	TwoSide     bool    `yaml:"twoside"`
 	FontSize    float64 `yaml:"font_size"`
 	Hyphenate   *bool   `yaml:"hyphenate"`
+	// Fonts are the typefaces to set the book in (fonts.go).
+	Fonts FontsConfig `yaml:"fonts"`
 }
 
 // configLines says where book.yaml sets each key, for messages.
@@ -87,7 +89,7 @@ var configKeys = map[string]bool{
 	"title": true, "subtitle": true, "authors": true, "author": true, "language": true,
 	"identifier": true, "publisher": true, "rights": true, "description": true, "cover": true,
 	"base_url": true, "toc_depth": true, "page_size": true, "twoside": true, "font_size": true,
-	"hyphenate": true,
+	"hyphenate": true, "fonts": true,
 }
 
 // PageSizes lists the page sizes the PDF knows.
@@ -138,6 +140,7 @@ func readConfig(b *Book, dir string) Config {
 	}
 	b.configLines = configLines{file, lines}
 	at := b.configLines.at
+	c.Fonts.report(file, ds)
 	if c.PageSize != "" && !validPageSize(c.PageSize) {
 		ds.Errorf(at("page_size"), "page_size %q: want one of %s", c.PageSize, strings.Join(PageSizes, ", "))
 	}

@@ -754,6 +754,7 @@ func (b *Book) meta(idx *page, cfg Config) Meta {
 			b.Cover = pic
 		}
 	}
+	b.Fonts = b.loadFonts(cfg.Fonts)
 	if m.Identifier == "" {
 		m.Identifier = "urn:uuid:" + uuid5(m.Title+"\x00"+path.Join(b.indexDir, "_index.md"))
 	}

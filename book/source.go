@@ -30,6 +30,8 @@ const (
 	maxPageSize = 64 << 20
 	// maxPictureSize bounds the file of a picture.
 	maxPictureSize = 64 << 20
+	// maxFontSize bounds a font file: a CJK collection is about 30 MB.
+	maxFontSize = 128 << 20
 )
 
 // errOutside is the problem of a path that leads out of the content root.

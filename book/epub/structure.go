@@ -43,7 +43,11 @@ func (p *packager) files(chapters [][]byte) ([]*file, error) {
 			spine = append(spine, add(f))
 		}
 	})
-	add(&file{name: "style.css", mediaType: "text/css", id: "css", data: stylesheet()})
+	fontCSS, err := p.addFonts() // fonts.go
+	if err != nil {
+		return nil, err
+	}
+	add(&file{name: "style.css", mediaType: "text/css", id: "css", data: append(stylesheet(), fontCSS...)})
 	for i, r := range p.sortedResources() {
 		r.id = "res-" + strconv.Itoa(i+1)
 		if r.mediaType == "image/svg+xml" {

@@ -25,6 +25,10 @@ func (c *converter) inlinesStyled(n ast.Node, st style) []span {
 	for k := n.FirstChild(); k != nil; k = k.NextSibling() {
 		in.node(k)
 	}
+	if len(in.spans) > 0 && c.pos.File == c.ch.Path {
+		// The block's first line; the text's newlines count the rest.
+		in.spans[0].line = c.pos.Line
+	}
 	return in.spans
 }
 
@@ -81,7 +85,7 @@ func (in *inliner) node(n ast.Node) {
 		case n.HardLineBreak():
 			in.lineBreak()
 		case n.SoftLineBreak():
-			in.text(" ")
+			in.text("\n") // a space that counts the source's lines
 		}
 	case *ast.String:
 		if n.IsCode() {

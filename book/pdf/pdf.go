@@ -59,6 +59,8 @@ type writer struct {
 	st  Styles
 	// outline maps the headings listed in the contents to their outline level.
 	outline map[*book.Heading]int
+	// fonts is the book's typefaces (fonts.go); nil is the built-in DejaVu.
+	fonts *fontSet
 }
 
 // Settings returns the page size, two-sidedness and body size a book is
@@ -96,7 +98,7 @@ func newWriter(b *book.Book, cfg Config) (*writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &writer{b: b, cfg: cfg, g: g, st: newStyles(body, g.TextW), outline: map[*book.Heading]int{}}
+	w := &writer{b: b, cfg: cfg, g: g, st: newStyles(body, g.TextW), outline: map[*book.Heading]int{}, fonts: newFontSet(b.Fonts)}
 	for _, ch := range b.Chapters {
 		var mark func([]*book.Section, int)
 		mark = func(ss []*book.Section, level int) {
@@ -160,7 +162,7 @@ func (w *writer) chapterFlows() []*Flow {
 // every page and the number of front matter pages.
 func (w *writer) paginateBook(flows []*Flow) ([]*Page, int) {
 	b := w.b
-	tx := &typesetter{warn: func(format string, args ...any) {
+	tx := &typesetter{fonts: w.fonts, warn: func(format string, args ...any) {
 		b.Diagnostics.Warnf(book.Pos{File: b.Index}, format, args...)
 	}}
 	var bodyItems []*Item
