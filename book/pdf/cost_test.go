@@ -111,6 +111,16 @@ func BenchmarkHeadings(b *testing.B) {
 	}
 }
 
+// BenchmarkBrackets sets a paragraph of unmatched brackets, each of which
+// goldmark makes a text node of its own.
+func BenchmarkBrackets(b *testing.B) {
+	for _, n := range []int{12500, 25000, 50000, 100000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			writeCost(b, costBook(b, "T", strings.Repeat("[", n)+"\n"))
+		})
+	}
+}
+
 // BenchmarkChapterSize sets chapters of more and more paragraphs.
 func BenchmarkChapterSize(b *testing.B) {
 	para := strings.Repeat("A paragraph of ordinary words, set justified in lines of the measure. ", 8) + "\n\n"
