@@ -39,6 +39,7 @@ func (r *chapterRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer)
 	reg.Register(book.KindDiagram, r.diagram)
 	reg.Register(book.KindHTML, r.html)
 	reg.Register(book.KindHTMLText, r.htmlText)
+	reg.Register(extast.KindTableCell, r.tableCell)
 	reg.Register(extast.KindTaskCheckBox, r.taskCheckBox)
 	reg.Register(extast.KindFootnoteLink, r.footnoteLink)
 	reg.Register(extast.KindFootnoteBacklink, r.footnoteBacklink)
@@ -257,6 +258,27 @@ func (r *chapterRenderer) htmlText(w util.BufWriter, src []byte, node ast.Node, 
 	if entering {
 		w.WriteString(esc(node.(*book.HTMLText).Value))
 	}
+	return ast.WalkContinue, nil
+}
+
+// tableCell writes a cell with its column's alignment. (goldmark's own
+// renderer stores the alignment's style on the node as it writes it, so a
+// chapter rendered twice would get it twice.)
+func (r *chapterRenderer) tableCell(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	n := node.(*extast.TableCell)
+	tag := "td"
+	if n.Parent().Kind() == extast.KindTableHeader {
+		tag = "th"
+	}
+	if !entering {
+		fmt.Fprintf(w, "</%s>\n", tag)
+		return ast.WalkContinue, nil
+	}
+	w.WriteString("<" + tag)
+	if n.Alignment != extast.AlignNone {
+		fmt.Fprintf(w, ` style="text-align:%s"`, n.Alignment.String())
+	}
+	w.WriteString(">")
 	return ast.WalkContinue, nil
 }
 

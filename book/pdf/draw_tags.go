@@ -356,13 +356,25 @@ func (d *drawer) hyphenated(o *textOp, left, top float64) {
 	for cut > 0 && gs[cut-1].Start >= len(o.S)-1 {
 		cut--
 	}
-	run := pdfdoc.Run{Font: f, Size: o.Size, Color: pdfColor(o.Color), X: left + o.X, Y: top + o.Y, Text: o.S, Scale: scale}
+	// Each run has its own text, the glyphs' offsets into it, so that
+	// each copies out as itself.
+	at := len(o.S)
+	if cut < len(gs) {
+		at = gs[cut].Start
+	}
+	run := pdfdoc.Run{Font: f, Size: o.Size, Color: pdfColor(o.Color), X: left + o.X, Y: top + o.Y, Text: o.S[:at], Scale: scale}
 	run.Glyphs = gs[:cut]
 	d.page.Glyphs(run)
 	for _, g := range gs[:cut] {
 		run.X += g.Advance * scale
 	}
-	run.Glyphs = gs[cut:]
+	run.Text = o.S[at:]
+	run.Glyphs = make([]font.Glyph, len(gs)-cut)
+	for i, g := range gs[cut:] {
+		g.Start -= at
+		g.End -= at
+		run.Glyphs[i] = g
+	}
 	// The hyphen is a Span of the element the text is in, whose
 	// /ActualText is a soft hyphen, as PDF 14.8.2.4.3 has a hyphen added
 	// at a line break; the element's content goes on after it.

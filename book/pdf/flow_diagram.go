@@ -72,7 +72,7 @@ func (c *converter) diagram(n *book.Diagram) {
 	c.vspace(s.Para * 1.6)
 	fig := c.open("Figure")
 	fig.Alt = cmp.Or(d.Alt, "Diagram")
-	c.emit(&Item{H: itemH, Kind: "diagram", Ops: ops})
+	c.emit(&Item{H: itemH, Kind: "diagram", Float: c.floatable(), Ops: ops})
 	c.close(fig)
 	c.vspace(s.Para * 1.6)
 }

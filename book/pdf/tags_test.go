@@ -340,6 +340,7 @@ func checkMarked(t *testing.T, pdf []byte) {
 	t.Helper()
 	for i, c := range contentStreams(t, pdf) {
 		depth := 0
+		artifact := false // the open sequence is an artifact's
 		mcids := map[int]bool{}
 		var operands []string
 		for _, tok := range contentTokens(c) {
@@ -349,10 +350,18 @@ func checkMarked(t *testing.T, pdf []byte) {
 			}
 			switch tok.s {
 			case "BDC", "BMC":
+				ops := strings.Join(operands, " ")
 				if depth > 0 {
-					t.Errorf("page %d: marked content nested in marked content", i+1)
+					// Only a run with its ActualText (a cluster drawn
+					// out of order) in a running head or a folio.
+					if !artifact || !strings.HasPrefix(ops, "/Span <</ActualText") {
+						t.Errorf("page %d: marked content nested in marked content: %s", i+1, ops)
+					}
+					depth++
+					break
 				}
 				depth++
+				artifact = len(operands) > 0 && operands[0] == "/Artifact"
 				if tok.s == "BDC" && len(operands) > 0 && operands[0] != "/Artifact" {
 					m := regexp.MustCompile(`/MCID (\d+)`).FindStringSubmatch(strings.Join(operands, " "))
 					if m == nil {

@@ -82,15 +82,65 @@ func (p *Page) BeginTag(e *Elem) int {
 	if p.structParent < 0 {
 		p.structParent = p.d.structTree().newKey()
 	}
+	return p.beginTag(e, "")
+}
+
+// beginTag begins a sequence of e's content, with actual as its
+// /ActualText unless it is empty (the sequence's tag is then /Span).
+func (p *Page) beginTag(e *Elem, actual string) int {
 	mcid := len(p.mcids)
 	p.mcids = append(p.mcids, e)
 	e.kids = append(e.kids, elemKid{page: p.index, mcid: mcid})
-	p.c = appendName(p.c, e.Type)
+	if actual != "" {
+		// Poppler takes ActualText only from a Span's properties; the
+		// element's type is the structure tree's to say.
+		p.c = append(p.c, "/Span"...)
+	} else {
+		p.c = appendName(p.c, e.Type)
+	}
 	p.c = append(p.c, " <</MCID "...)
 	p.c = strconv.AppendInt(p.c, int64(mcid), 10)
+	if actual != "" {
+		p.c = append(p.c, " /ActualText "...)
+		p.c = appendText(p.c, actual)
+	}
 	p.op(">> BDC")
-	p.marked++
+	p.marked = append(p.marked, e)
 	return mcid
+}
+
+// beginActual begins a run of glyphs whose text is actual. Inside an
+// element's marked content, the element's sequence ends and the run is
+// a sequence of the element of its own, with its /ActualText, rather
+// than a Span nested in the element's sequence: poppler's reading of the
+// structure tree loses the rest of a sequence after a nested one.
+// Elsewhere (an artifact, an untagged page) the run is a Span with its
+// /ActualText.
+func (p *Page) beginActual(actual string) {
+	if n := len(p.marked); n > 0 && p.marked[n-1] != nil {
+		e := p.marked[n-1]
+		p.EndTag()
+		p.beginTag(e, actual)
+		p.beginText()
+		return
+	}
+	p.c = append(p.c, "/Span <</ActualText "...)
+	p.c = appendText(p.c, actual)
+	p.op(">> BDC")
+	p.marked = append(p.marked, nil)
+}
+
+// endActual ends the run begun with beginActual; an element's content
+// goes on in a new sequence.
+func (p *Page) endActual() {
+	n := len(p.marked)
+	if e := p.marked[n-1]; e != nil {
+		p.EndTag()
+		p.beginTag(e, "")
+		return
+	}
+	p.op("EMC") // in the text object, like its BDC
+	p.marked = p.marked[:n-1]
 }
 
 // BeginArtifact begins a marked-content sequence of content that is not
@@ -112,12 +162,12 @@ func (p *Page) BeginArtifact(kind, subtype string) {
 		}
 		p.op(">> BDC")
 	}
-	p.marked++
+	p.marked = append(p.marked, nil)
 }
 
 // EndTag ends the marked-content sequence begun last.
 func (p *Page) EndTag() {
-	if p.marked == 0 {
+	if len(p.marked) == 0 {
 		if p.d.err == nil {
 			p.d.err = fmt.Errorf("pdfdoc: page %d: EndTag without a sequence", p.index+1)
 		}
@@ -125,7 +175,7 @@ func (p *Page) EndTag() {
 	}
 	p.endText()
 	p.op("EMC")
-	p.marked--
+	p.marked = p.marked[:len(p.marked)-1]
 }
 
 // newKey returns the next key of the parent tree.
