@@ -176,7 +176,13 @@ func (d *drawer) op(op Op, left, top float64) {
 		switch o := op.(type) {
 		case *textOp:
 			s := o.S
-			if o.Space {
+			switch {
+			case !o.Space:
+			case o.Face.Dir == font.RTL:
+				// Set right to left, a space that follows the text
+				// drawn goes first in its string.
+				s = " " + s
+			default:
 				s += " "
 			}
 			if o.Hyphen && d.tg != nil && strings.HasSuffix(s, "-") {

@@ -3,6 +3,7 @@ package pdf
 import (
 	"math"
 	"slices"
+	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -713,6 +714,9 @@ func setLine(ws []word, ls lineSpan, st lineStyle) *Item {
 	}
 	if bidiLine(line) {
 		l.atoms(lineAtoms(line), stretch)
+		if t, ok := l.lastText(); ok && line[len(line)-1].hasSpace && !line[len(line)-1].addHyphen {
+			t.Space = true // the space at the line's end, for the extracted text
+		}
 		return l.item()
 	}
 	for k, w := range line {
@@ -761,8 +765,9 @@ type lineAtom struct {
 	// space is the word whose space the atom is, nil for a piece.
 	space *word
 	// join says the piece goes on the text of the piece before it in
-	// logical order (a hyphenated word whole on the line).
-	join bool
+	// logical order (a hyphenated word whole on the line); hyphen that
+	// it is the hyphen added at the line's end.
+	join, hyphen bool
 }
 
 // lineAtoms returns the pieces and spaces of a line in logical order.
@@ -775,7 +780,7 @@ func lineAtoms(line []word) []lineAtom {
 		}
 		if k == len(line)-1 && w.addHyphen {
 			last := w.pieces[len(w.pieces)-1]
-			as = append(as, lineAtom{p: piece{st: last.st, text: "-", w: w.hyphenW}, level: last.level, join: true})
+			as = append(as, lineAtom{p: piece{st: last.st, text: "-", w: w.hyphenW}, level: last.level, join: true, hyphen: true})
 		}
 		if k < len(line)-1 {
 			lv := w.spaceLevel
@@ -814,6 +819,9 @@ func (l *lineSetter) atoms(as []lineAtom, stretch float64) {
 			if w.hasSpace {
 				gap += stretch
 			}
+			if t, ok := l.lastText(); ok && w.hasSpace {
+				t.Space = true // read as a space after the text drawn before it
+			}
 			l.space(gap, w.spaceSt, pieceStyle(i, -1), pieceStyle(i, 1))
 			continue
 		}
@@ -821,6 +829,9 @@ func (l *lineSetter) atoms(as []lineAtom, stretch float64) {
 		// piece before it in the text: left to right.
 		join := a.join && a.level%2 == 0 && i > 0 && order[i-1] == k-1
 		l.piece(a.p, join)
+		if t, ok := l.lastText(); ok && a.hyphen && a.level%2 == 0 && strings.HasSuffix(t.S, "-") {
+			t.Hyphen = true
+		}
 	}
 }
 
