@@ -35,7 +35,7 @@ type objects struct {
 	// zfast compresses object streams (the structure tree, about 1 MB
 	// of dictionaries for a 500-page book) at the fastest level: on the
 	// golang corpus section 7 ms of CPU rather than 42 at zlibLevel,
-	// when all of tagging costs about 65, for 34 KB more in a 1.8 MB file.
+	// when all of tagging costs about 50, for 34 KB more in a 1.8 MB file.
 	zfast *zlib.Writer
 	err   error
 	// Small objects written many at a time (the structure tree's) go
