@@ -266,12 +266,21 @@ func packEntry(f *file) entry {
 		return e
 	}
 	var buf bytes.Buffer
-	zw, _ := flate.NewWriter(&buf, zipLevel) // the level is valid
-	zw.Write(f.data)                         // a bytes.Buffer takes all
+	zw := deflaters.Get().(*flate.Writer)
+	zw.Reset(&buf)
+	zw.Write(f.data) // a bytes.Buffer takes all
 	zw.Close()
+	deflaters.Put(zw)
 	e.method, e.data = zip.Deflate, buf.Bytes()
 	return e
 }
+
+// deflaters keeps compressors for reuse: making one takes as long as
+// compressing a chapter.
+var deflaters = sync.Pool{New: func() any {
+	zw, _ := flate.NewWriter(nil, zipLevel) // the level is valid
+	return zw
+}}
 
 // sortedResources returns the images and diagrams by name.
 func (p *packager) sortedResources() []*file {
