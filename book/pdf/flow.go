@@ -69,6 +69,9 @@ type Item struct {
 	// its chapter and lets the text after it fill the page. The items of
 	// one figure share the number; figures next to each other differ.
 	Float int
+	// Settle sets the figures still waiting for a page before the item:
+	// a chapter's end notes follow all of its text and figures.
+	Settle bool
 	// Kind names the item in dumps.
 	Kind string
 	// Tag is the element of the book's structure the item's content

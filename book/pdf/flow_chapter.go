@@ -647,6 +647,8 @@ func (c *converter) endnotes() {
 	}
 	s := c.w.st
 	c.vspace(s.Leading * 1.5)
+	first := len(c.items)
+	defer func() { c.items[first].Settle = true }()
 	c.heading(2, func() {
 		c.setText([]span{{st: style{Face: sansBold, Size: s.Heads[4], Color: black}, text: "Notes"}},
 			lineStyle{X: 0, Width: c.w.g.TextW, Lead: s.Heads[4] * 1.3, Face: sansBold, Size: s.Heads[4]}, "heading")
