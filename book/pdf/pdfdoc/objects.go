@@ -9,7 +9,9 @@ import (
 	"hash"
 	"io"
 	"math"
+	"runtime"
 	"strconv"
+	"sync"
 	"time"
 	"unicode/utf16"
 )
@@ -30,14 +32,13 @@ type objects struct {
 	sum     hash.Hash
 	pos     int64
 	offsets []int64 // offsets[n] is where object n starts; 0 if not yet written
-	zw      *zlib.Writer
-	zbuf    bytes.Buffer
-	// zfast compresses object streams (the structure tree, about 1 MB
-	// of dictionaries for a 500-page book) at the fastest level: on the
-	// golang corpus section 7 ms of CPU rather than 42 at zlibLevel,
-	// when all of tagging costs about 50, for 34 KB more in a 1.8 MB file.
-	zfast *zlib.Writer
-	err   error
+	err     error
+	// queue holds the objects finished but not yet written, in order:
+	// streams are compressed on other cores while the document goes on,
+	// and written, in order, once they are (see enqueue). work bounds the
+	// compressions under way.
+	queue []*queued
+	work  chan struct{}
 	// Small objects written many at a time (the structure tree's) go
 	// into object streams, compressed: inStream[n] is the stream that
 	// holds object n (0 if none), at index[n]; pack is the stream being
@@ -55,9 +56,8 @@ type objects struct {
 const packSize = 200
 
 func newObjects(w io.Writer) *objects {
-	o := &objects{out: bufio.NewWriterSize(w, 64<<10), sum: sha256.New(), offsets: []int64{0}}
-	o.zw, _ = zlib.NewWriterLevel(&o.zbuf, zlibLevel)
-	o.zfast, _ = zlib.NewWriterLevel(&o.zbuf, zlib.BestSpeed)
+	o := &objects{out: bufio.NewWriterSize(w, 64<<10), sum: sha256.New(), offsets: []int64{0},
+		work: make(chan struct{}, runtime.GOMAXPROCS(0))}
 	// The binary comment marks the file as binary for transfer programs.
 	o.write([]byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"))
 	return o
@@ -119,22 +119,71 @@ func (o *objects) flushPack() {
 	}
 	data := append(append(p.head, '\n'), p.body...)
 	dict := fmt.Appendf(nil, " /Type /ObjStm /N %d /First %d", len(p.objs), len(p.head)+1)
-	o.compressed(r, dict, data, o.zfast)
+	// Object streams (the structure tree, about 1 MB of dictionaries for
+	// a 500-page book) are compressed at the fastest level: on the golang
+	// corpus section 7 ms of CPU rather than 42 at zlibLevel, when all of
+	// tagging costs about 50, for 34 KB more in a 1.8 MB file.
+	o.compressed(r, dict, data, zlib.BestSpeed)
 	p.objs, p.head, p.body = p.objs[:0], nil, p.body[:0]
+}
+
+// queued is an object on its way to the output: its bytes, from
+// "n 0 obj" to "endobj", once done is closed.
+type queued struct {
+	r    ref
+	data []byte
+	done chan struct{}
+}
+
+// ready is the done of an object that needs no more work.
+var ready = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
+
+// maxQueued is how many objects may wait in the queue before enqueue
+// waits for the first: the compressions under way, and what the document
+// wrote meanwhile.
+const maxQueued = 64
+
+// enqueue adds q to the objects to write, and writes those at the head of
+// the queue that are done.
+func (o *objects) enqueue(q *queued) {
+	o.queue = append(o.queue, q)
+	o.flushQueue(false)
+}
+
+// drain writes every queued object, waiting for their compression.
+func (o *objects) drain() { o.flushQueue(true) }
+
+// flushQueue writes the objects at the head of the queue that are done;
+// it waits for them when wait is set or the queue is full.
+func (o *objects) flushQueue(wait bool) {
+	for len(o.queue) > 0 {
+		head := o.queue[0]
+		if !wait && len(o.queue) < maxQueued {
+			select {
+			case <-head.done:
+			default:
+				return
+			}
+		}
+		<-head.done
+		o.queue[0] = nil
+		o.queue = o.queue[1:]
+		if o.offsets[head.r] != 0 {
+			panic(fmt.Sprintf("pdfdoc: object %d written twice", head.r))
+		}
+		o.offsets[head.r] = o.pos
+		o.write(head.data)
+	}
 }
 
 // object writes object r with body as its value.
 func (o *objects) object(r ref, body []byte) {
-	if o.offsets[r] != 0 {
-		panic(fmt.Sprintf("pdfdoc: object %d written twice", r))
-	}
-	o.offsets[r] = o.pos
 	var b []byte
 	b = strconv.AppendInt(b, int64(r), 10)
 	b = append(b, " 0 obj\n"...)
-	o.write(b)
-	o.write(body)
-	o.write([]byte("\nendobj\n"))
+	b = append(b, body...)
+	b = append(b, "\nendobj\n"...)
+	o.enqueue(&queued{r: r, data: b, done: ready})
 }
 
 // stream writes object r as a stream with the dictionary entries dict
@@ -142,40 +191,62 @@ func (o *objects) object(r ref, body []byte) {
 // compressed unless raw holds an already encoded stream (its filter is
 // then in dict).
 func (o *objects) stream(r ref, dict []byte, data []byte, compress bool) {
-	zw := o.zw
-	if !compress {
-		zw = nil
+	level := noCompression
+	if compress {
+		level = zlibLevel
 	}
-	o.compressed(r, dict, data, zw)
+	o.compressed(r, dict, data, level)
 }
 
+// noCompression is the level of a stream written as it is.
+const noCompression = -100
+
 // compressed writes object r as a stream like stream, its data
-// compressed with zw unless zw is nil.
-func (o *objects) compressed(r ref, dict []byte, data []byte, zw *zlib.Writer) {
-	if zw != nil {
-		o.zbuf.Reset()
-		zw.Reset(&o.zbuf)
-		zw.Write(data)
+// compressed at level (zlib's) unless level is noCompression. The
+// compression runs on another core while the caller goes on; dict and
+// data may be reused once it returns.
+func (o *objects) compressed(r ref, dict []byte, data []byte, level int) {
+	q := &queued{r: r, done: make(chan struct{})}
+	dict, data = bytes.Clone(dict), bytes.Clone(data)
+	o.work <- struct{}{}
+	go func() {
+		defer func() { <-o.work; close(q.done) }()
+		q.data = streamObject(r, dict, data, level)
+	}()
+	o.enqueue(q)
+}
+
+// streamObject returns stream object r, from "r 0 obj" to "endobj".
+func streamObject(r ref, dict, data []byte, level int) []byte {
+	if level != noCompression {
+		var buf bytes.Buffer
+		zw := zlibWriter(level)
+		zw.Reset(&buf)
+		zw.Write(data) // a bytes.Buffer takes all
 		zw.Close()
-		data = o.zbuf.Bytes()
+		zlibWriters[level].Put(zw)
+		data = buf.Bytes()
 		dict = append(dict, " /Filter /FlateDecode"...)
 	}
-	var b []byte
-	b = append(b, "<<"...)
+	b := strconv.AppendInt(nil, int64(r), 10)
+	b = append(b, " 0 obj\n<<"...)
 	b = append(b, dict...)
 	b = append(b, " /Length "...)
 	b = strconv.AppendInt(b, int64(len(data)), 10)
 	b = append(b, ">>\nstream\n"...)
-	if o.offsets[r] != 0 {
-		panic(fmt.Sprintf("pdfdoc: object %d written twice", r))
+	b = append(b, data...)
+	return append(b, "\nendstream\nendobj\n"...)
+}
+
+// zlibWriters keeps a pool of compressors for each level used.
+var zlibWriters = map[int]*sync.Pool{zlibLevel: {}, zlib.BestSpeed: {}}
+
+func zlibWriter(level int) *zlib.Writer {
+	if zw, ok := zlibWriters[level].Get().(*zlib.Writer); ok {
+		return zw
 	}
-	o.offsets[r] = o.pos
-	head := strconv.AppendInt(nil, int64(r), 10)
-	head = append(head, " 0 obj\n"...)
-	o.write(head)
-	o.write(b)
-	o.write(data)
-	o.write([]byte("\nendstream\nendobj\n"))
+	zw, _ := zlib.NewWriterLevel(nil, level) // the levels are valid
+	return zw
 }
 
 // finish writes the cross-reference table and the trailer. The file
@@ -184,6 +255,7 @@ func (o *objects) compressed(r ref, dict []byte, data []byte, zw *zlib.Writer) {
 // content a different one.
 func (o *objects) finish(root, info ref) error {
 	o.flushPack()
+	o.drain()
 	for len(o.inStream) > 0 && len(o.inStream) < len(o.offsets) {
 		o.inStream = append(o.inStream, 0)
 		o.index = append(o.index, 0)
@@ -337,6 +409,7 @@ func (o *objects) finishStream(root, info ref, id []byte) error {
 	start := o.pos
 	o.offsets[xr] = 0 // stream sets it
 	o.stream(xr, dict, data, true)
+	o.drain()
 	o.write(fmt.Appendf(nil, "startxref\n%d\n%%%%EOF\n", start))
 	if o.err == nil {
 		o.err = o.out.Flush()
