@@ -6,6 +6,7 @@ import (
 
 	"github.com/bindery-books/bindery/book"
 	"github.com/bindery-books/bindery/book/font"
+	"github.com/yuin/goldmark/ast"
 )
 
 // Laying out is the first stage: a Flow is a chapter (or a front matter
@@ -65,6 +66,9 @@ type Item struct {
 	Base float64
 	// Kind names the item in dumps.
 	Kind string
+	// Node is the block of the chapter's AST the item was laid out from;
+	// nil for a chapter's opening.
+	Node ast.Node
 }
 
 // Frame is a box drawn behind a run of items: the tinted box of a code

@@ -46,6 +46,8 @@ type converter struct {
 	depth int
 	// pos is the position warnings about the current block refer to.
 	pos book.Pos
+	// node is the block being laid out, which items record.
+	node ast.Node
 }
 
 // maxDepth is how deep blocks may nest before the rest is set flat.
@@ -72,6 +74,9 @@ func noteAnchor(ch *book.Chapter, n int) string { return "fn:" + ch.ID + ":" + s
 func (c *converter) emit(it *Item) {
 	it.Space = c.space + c.pad
 	c.space, c.pad = 0, 0
+	if it.Node == nil {
+		it.Node = c.node
+	}
 	if len(c.frames) > 0 {
 		it.Frames = append([]*Frame(nil), c.frames...)
 	}
@@ -185,6 +190,9 @@ func (c *converter) block(n ast.Node) {
 		return
 	}
 	c.at(n)
+	outer := c.node
+	c.node = n
+	defer func() { c.node = outer }()
 	s := c.w.st
 	switch n := n.(type) {
 	case *ast.Paragraph:
