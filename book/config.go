@@ -46,6 +46,11 @@ type Config struct {
 	PageSize    string  `yaml:"page_size"`
 	TwoSide     bool    `yaml:"twoside"`
 	FontSize    float64 `yaml:"font_size"`
+	// PageList puts the PDF's page list into the EPUB that bindery epub
+	// writes; bindery build always does.
+	PageList bool `yaml:"page_list"`
+	// A11yCertifiedBy names who assessed the book's accessibility.
+	A11yCertifiedBy string `yaml:"a11y_certified_by"`
 }
 
 // Names is a list of names that YAML may also give as one string.
@@ -69,6 +74,7 @@ var configKeys = map[string]bool{
 	"title": true, "subtitle": true, "authors": true, "author": true, "language": true,
 	"identifier": true, "publisher": true, "rights": true, "description": true, "cover": true,
 	"base_url": true, "toc_depth": true, "page_size": true, "twoside": true, "font_size": true,
+	"page_list": true, "a11y_certified_by": true,
 }
 
 // PageSizes lists the page sizes the PDF knows.

@@ -650,6 +650,8 @@ func (b *Book) meta(idx *page, cfg Config) Meta {
 		PageSize:    cmp.Or(cfg.PageSize, "a4"),
 		TwoSide:     cfg.TwoSide,
 		FontSize:    cfg.FontSize,
+		PageList:    cfg.PageList,
+		CertifiedBy: cfg.A11yCertifiedBy,
 	}
 	if cfg.Cover != "" {
 		file := path.Join(b.indexDir, cfg.Cover)
