@@ -192,14 +192,34 @@ func letterAt(body []byte, from, to, n int) int {
 }
 
 // wordStart moves a marker's place back to the start of its word, so that
-// a count that drifted never splits a word.
+// a count that drifted never splits a word, and out of the inline elements
+// the word opens, so that the marker is not part of a link's text.
 func wordStart(body []byte, from, i int) int {
 	for i > from {
 		r, size := utf8.DecodeLastRune(body[from:i])
 		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-			return i
+			break
 		}
 		i -= size
 	}
+	for i > from && body[i-1] == '>' {
+		j := bytes.LastIndexByte(body[from:i], '<')
+		if j < 0 {
+			break
+		}
+		tag := body[from+j : i]
+		name := tag[1:]
+		if k := bytes.IndexAny(name, " >"); k >= 0 {
+			name = name[:k]
+		}
+		if !inline[string(name)] || bytes.HasPrefix(tag, []byte(`<span class="cl `)) {
+			break
+		}
+		i = from + j
+	}
 	return i
 }
+
+// inline are the elements whose opening tag a marker moves out of.
+var inline = map[string]bool{"a": true, "em": true, "strong": true, "span": true, "code": true, "b": true, "i": true,
+	"s": true, "del": true, "sup": true, "sub": true, "mark": true, "kbd": true, "samp": true, "var": true, "cite": true, "q": true, "abbr": true}
