@@ -3,13 +3,14 @@ module github.com/bindery-books/bindery
 go 1.26.8
 
 require (
-	codeberg.org/go-pdf/fpdf v0.12.0
 	github.com/adrg/frontmatter v0.2.0
 	github.com/alecthomas/chroma/v2 v2.27.0
+	github.com/boxesandglue/textshape v0.0.13
 	github.com/chromedp/cdproto v0.0.0-20250724212937-08a3db8b4327
 	github.com/chromedp/chromedp v0.14.2
 	github.com/go-fonts/dejavu v0.3.2
 	github.com/goccy/go-graphviz v0.2.10
+	github.com/speedata/hyphenation v1.0.2
 	github.com/yuin/goldmark v1.8.2
 	golang.org/x/image v0.40.0
 	golang.org/x/net v0.53.0

@@ -2,6 +2,7 @@ package book
 
 import (
 	"bytes"
+	"cmp"
 	"io/fs"
 	"strconv"
 	"sync"
@@ -27,6 +28,9 @@ type Book struct {
 	// set, else the newest date found in the sources' front matter, else a
 	// fixed epoch. It is never the clock.
 	Modified time.Time
+	// Dated says Modified comes from SOURCE_DATE_EPOCH or the sources: a
+	// book that is not dated shows no date to its readers.
+	Dated bool
 
 	// Cover is the cover picture book.yaml names, or nil: outputs then
 	// draw one from the title.
@@ -134,6 +138,10 @@ type Chapter struct {
 	notes int
 }
 
+// Lang returns the language the chapter is written in: its front matter's,
+// else the book's.
+func (c *Chapter) Lang(b *Book) string { return cmp.Or(c.FrontMatter.Lang, b.Meta.Language) }
+
 // Label returns the label set above a chapter's title: "Chapter 3".
 func (c *Chapter) Label() string { return "Chapter " + strconv.Itoa(c.Number) }
 
@@ -184,6 +192,9 @@ type FrontMatter struct {
 	Weight      int      `yaml:"weight" toml:"weight" json:"weight"`
 	Draft       bool     `yaml:"draft" toml:"draft" json:"draft"`
 	Date        string   `yaml:"date" toml:"date" json:"date"`
+	// Lang is the language of a chapter written in another language than
+	// the book's (a BCP 47 tag: "de", "pt-BR").
+	Lang string `yaml:"lang" toml:"lang" json:"lang"`
 }
 
 // Meta is the book's metadata: the index's front matter overridden by book.yaml.
@@ -205,7 +216,10 @@ type Meta struct {
 	// PDF settings.
 	PageSize string
 	TwoSide  bool
-	FontSize float64
+	// Hyphenate lets the PDF hyphenate words in justified text (book.yaml
+	// hyphenate; true unless it says false).
+	Hyphenate bool
+	FontSize  float64
 	// PageList asks the EPUB for the print edition's page list even when
 	// the PDF is not built with it (book.yaml page_list).
 	PageList bool

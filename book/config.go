@@ -46,6 +46,7 @@ type Config struct {
 	PageSize    string  `yaml:"page_size"`
 	TwoSide     bool    `yaml:"twoside"`
 	FontSize    float64 `yaml:"font_size"`
+	Hyphenate   *bool   `yaml:"hyphenate"`
 	// PageList puts the PDF's page list into the EPUB that bindery epub
 	// writes; bindery build always does.
 	PageList bool `yaml:"page_list"`
@@ -74,7 +75,7 @@ var configKeys = map[string]bool{
 	"title": true, "subtitle": true, "authors": true, "author": true, "language": true,
 	"identifier": true, "publisher": true, "rights": true, "description": true, "cover": true,
 	"base_url": true, "toc_depth": true, "page_size": true, "twoside": true, "font_size": true,
-	"page_list": true, "a11y_certified_by": true,
+	"page_list": true, "a11y_certified_by": true, "hyphenate": true,
 }
 
 // PageSizes lists the page sizes the PDF knows.

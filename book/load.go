@@ -138,6 +138,7 @@ func LoadFS(fsys fs.FS, display, indexDir string, opts Options) (*Book, error) {
 	b.parseChapters()
 	b.Meta = b.meta(idx, cfg)
 	b.Modified = b.modified(ld)
+	b.Dated = b.Modified.Unix() != 0
 	b.resolveChapters()
 	// A book whose chapters have problems is whole: return it with the
 	// error, so a caller can print every diagnostic (and tests can render
@@ -650,6 +651,7 @@ func (b *Book) meta(idx *page, cfg Config) Meta {
 		PageSize:    cmp.Or(cfg.PageSize, "a4"),
 		TwoSide:     cfg.TwoSide,
 		FontSize:    cfg.FontSize,
+		Hyphenate:   cfg.Hyphenate == nil || *cfg.Hyphenate,
 		PageList:    cfg.PageList,
 		CertifiedBy: cfg.A11yCertifiedBy,
 	}

@@ -104,7 +104,8 @@ func (n *CodeBlock) Tokens() []chroma.Token {
 }
 
 // Diagram is a mermaid block. When Drawing is nil the diagram could not be
-// drawn (the problem was reported at load) and outputs show Code instead.
+// drawn (the problem was reported at load) and outputs show Note, then
+// Code, instead.
 type Diagram struct {
 	ast.BaseBlock
 	Drawing *diagram.Drawing
@@ -112,6 +113,9 @@ type Diagram struct {
 	ID string
 	// Code is the mermaid source as a code block.
 	Code *CodeBlock
+	// Note says, for a reader, why the source is shown instead of the
+	// drawing.
+	Note string
 }
 
 func (n *Diagram) Kind() ast.NodeKind { return KindDiagram }

@@ -3,7 +3,6 @@ package book
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -44,8 +43,8 @@ type Picture struct {
 }
 
 // Print returns the picture as a PDF embeds it, with its format ("JPG" or
-// "PNG"): a JPEG as it is, any other raster picture as an 8-bit,
-// non-interlaced PNG. It returns no data for SVG.
+// "PNG"): a JPEG or a PNG as it is, a GIF as a PNG. It returns no data for
+// SVG.
 func (p *Picture) Print() ([]byte, string) {
 	switch {
 	case p.MediaType == "image/svg+xml":
@@ -235,7 +234,7 @@ func newPicture(name, mt string, data []byte) (*Picture, error) {
 				return nil, err
 			}
 			p.MediaType = "image/png"
-		case mt == "image/gif" || mt == "image/png" && !plainPNG(data):
+		case mt == "image/gif":
 			if p.print, err = encodePNG(m); err != nil {
 				return nil, err
 			}
@@ -245,18 +244,6 @@ func newPicture(name, mt string, data []byte) (*Picture, error) {
 	base := strings.TrimSuffix(name, path.Ext(name))
 	p.Name = safeName(base) + "-" + hex.EncodeToString(sum[:4]) + extFor(p.MediaType)
 	return p, nil
-}
-
-// plainPNG reports whether a PNG has 8 bits per channel, no interlacing and
-// no palette: what any PDF writer embeds as it is.
-func plainPNG(data []byte) bool {
-	// Signature (8), IHDR length and type (8), width, height (8), then
-	// bit depth, colour type, compression, filter, interlace.
-	if len(data) < 29 || string(data[12:16]) != "IHDR" || binary.BigEndian.Uint32(data[16:20]) == 0 {
-		return false
-	}
-	depth, colour, interlace := data[24], data[25], data[28]
-	return depth == 8 && interlace == 0 && (colour == 0 || colour == 2 || colour == 6)
 }
 
 func encodePNG(m image.Image) ([]byte, error) {

@@ -212,30 +212,46 @@ func (r *resolver) code(n ast.Node, lang string) ast.Node {
 	drawing, err := diagram.Render(cb.Code)
 	if err != nil {
 		r.asCode++
-		r.diagramProblem(first, err)
+		d.Note = r.diagramProblem(first, err)
 		return d
 	}
 	r.drawn++
 	d.Drawing = drawing
 	d.ID = fmt.Sprintf("%s-%d", r.ch.ID, r.drawn)
+	// A diagram's own warnings (text too faint on its fill): the first
+	// few at their lines, then how many more, so a site palette does not
+	// bury the build's other messages.
+	const shown = 2
+	for i, w := range drawing.Warnings {
+		at := first
+		at.Line += max(w.Line, 1) - 1
+		if i == shown {
+			r.diags = append(r.diags, r.b.Diagnostics.warning(at, fmt.Sprintf("mermaid: %d more warnings of this diagram", len(drawing.Warnings)-shown)))
+			break
+		}
+		r.diags = append(r.diags, r.b.Diagnostics.warning(at, "mermaid: "+w.Msg))
+	}
 	return d
 }
 
-// diagramProblem reports a diagram shown as code. A kind that is not drawn
-// is a note, not a problem: --strict must not fail a book for a pie chart.
-func (r *resolver) diagramProblem(first Pos, err error) {
+// diagramProblem reports a diagram shown as code, and returns the note a
+// reader sees above its source. A kind that is not drawn is a note, not a
+// problem: --strict must not fail a book for a kind Bindery lacks.
+func (r *resolver) diagramProblem(first Pos, err error) string {
 	var pe *diagram.ParseError
 	var ue *diagram.UnsupportedError
 	switch {
 	case errors.As(err, &ue):
 		r.notef(first, "mermaid: %v; shown as code", err)
+		return fmt.Sprintf("Bindery does not draw %s diagrams yet: the diagram's source follows.", ue.Kind)
 	case errors.As(err, &pe):
 		at := first
 		at.Line += max(pe.Line, 1) - 1
 		r.diags = append(r.diags, r.b.Diagnostics.warning(at, "mermaid: "+err.Error()+"; shown as code"))
-	default:
-		r.diags = append(r.diags, r.b.Diagnostics.warning(first, "mermaid: "+err.Error()+"; shown as code"))
+		return fmt.Sprintf("This diagram could not be drawn (line %d of its source: %v); its source follows.", max(pe.Line, 1), err)
 	}
+	r.diags = append(r.diags, r.b.Diagnostics.warning(first, "mermaid: "+err.Error()+"; shown as code"))
+	return "This diagram could not be drawn; its source follows."
 }
 
 // markupProblems reports the problems the dialect met parsing a chapter.

@@ -52,8 +52,14 @@ var defaultEpoch = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
 // at spaces, and the version names a git tag).
 var validVersion = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z._+-]*$`)
 
-// docs are the repository files every archive carries beside the binary.
-var docs = []string{"README.md"}
+// docs are the repository files every archive carries beside the binary,
+// with their names in the archive: the README, and the notices of the
+// hyphenation patterns the binary embeds (some licences ask binaries to
+// reproduce them).
+var docs = []struct{ src, name string }{
+	{"README.md", "README.md"},
+	{"book/hyphen/patterns/LICENSES.md", "LICENSES-hyphenation.md"},
+}
 
 func main() {
 	log.SetFlags(0)
@@ -218,11 +224,11 @@ func (r Release) pack(goos, goarch, bin string) (string, error) {
 	}
 	files := []entry{{binaryName(goos), 0o755, data}}
 	for _, d := range docs {
-		b, err := os.ReadFile(filepath.Join(r.Root, d))
+		b, err := os.ReadFile(filepath.Join(r.Root, filepath.FromSlash(d.src)))
 		if err != nil {
 			return "", err
 		}
-		files = append(files, entry{d, 0o644, b})
+		files = append(files, entry{d.name, 0o644, b})
 	}
 	var buf bytes.Buffer
 	if goos == "windows" {

@@ -52,52 +52,77 @@ func oneLine(s string) string {
 	return strings.Join(strings.Fields(newLabel(s, fontSize, 0).plain()), " ")
 }
 
+// fcAlt builds the alt text of a flowchart.
+type fcAlt struct {
+	fc     *flowchart
+	labels []*label          // by edge
+	name   map[string]string // what each node and subgraph is called
+	out    map[string][]int  // the edges leaving each node
+	hasIn  map[string]bool
+	inDeg  map[string]int
+	told   map[int]bool // edges already described
+}
+
 // alt describes a flowchart by its edges from each node, in the order the
 // nodes are reached from the roots: "A — yes → B; no → C".
 func (fc *flowchart) alt(laid []*fcLaid, edgeLabels []*label) string {
-	name := map[string]string{}
+	a := &fcAlt{fc: fc, labels: edgeLabels, name: map[string]string{}, out: map[string][]int{},
+		hasIn: map[string]bool{}, inDeg: map[string]int{}, told: map[int]bool{}}
+	var ids []string
 	for _, l := range laid {
 		t := l.lbl.plain()
 		if t == "" {
 			t = l.n.id
 		}
-		name[l.n.id] = t
+		a.name[l.n.id] = t
+		ids = append(ids, l.n.id)
 	}
 	for _, s := range fc.subs {
 		t := oneLine(s.title)
 		if t == "" {
 			t = s.id
 		}
-		name[s.id] = "group " + t
+		a.name[s.id] = "group " + t
+		ids = append(ids, s.id)
 	}
-	out := map[string][]int{}
-	hasIn := map[string]bool{}
 	for i, e := range fc.edges {
 		if e.stroke == strokeInvisible {
 			continue
 		}
-		out[e.from] = append(out[e.from], i)
-		hasIn[e.to] = true
+		a.out[e.from] = append(a.out[e.from], i)
+		a.hasIn[e.to] = true
+		a.inDeg[e.to]++
 	}
-	// Order: roots first (in order of appearance), then breadth first.
-	var order []string
+	var parts []string
+	for _, id := range a.order(ids) {
+		es := a.pending(id)
+		switch {
+		case len(es) == 0:
+			if !a.hasIn[id] && len(a.out[id]) == 0 && a.name[id] != "" && fc.byID[id] != nil {
+				parts = append(parts, a.name[id])
+			}
+		case len(es) == 1:
+			parts = append(parts, a.chain(id))
+		default:
+			parts = append(parts, a.fan(id, es))
+		}
+	}
+	return altText(fc.doc, "Flowchart", parts)
+}
+
+// order returns the nodes roots first (in order of appearance), then
+// breadth first, then any left.
+func (a *fcAlt) order(ids []string) []string {
+	var order, queue []string
 	seen := map[string]bool{}
-	var queue []string
 	visit := func(id string) {
 		if !seen[id] {
 			seen[id] = true
 			queue = append(queue, id)
 		}
 	}
-	var ids []string
-	for _, l := range laid {
-		ids = append(ids, l.n.id)
-	}
-	for _, s := range fc.subs {
-		ids = append(ids, s.id)
-	}
 	for _, id := range ids {
-		if !hasIn[id] && len(out[id]) > 0 {
+		if !a.hasIn[id] && len(a.out[id]) > 0 {
 			visit(id)
 		}
 	}
@@ -106,92 +131,83 @@ func (fc *flowchart) alt(laid []*fcLaid, edgeLabels []*label) string {
 			cur := queue[0]
 			queue = queue[1:]
 			order = append(order, cur)
-			for _, ei := range out[cur] {
-				visit(fc.edges[ei].to)
+			for _, ei := range a.out[cur] {
+				visit(a.fc.edges[ei].to)
 			}
 		}
 		visit(id)
 	}
-	inDeg := map[string]int{}
-	for _, e := range fc.edges {
-		if e.stroke != strokeInvisible {
-			inDeg[e.to]++
+	return order
+}
+
+// pending returns the edges from id not yet described.
+func (a *fcAlt) pending(id string) []int {
+	var es []int
+	for _, ei := range a.out[id] {
+		if !a.told[ei] {
+			es = append(es, ei)
 		}
 	}
-	told := map[int]bool{}
-	pending := func(id string) []int {
-		var es []int
-		for _, ei := range out[id] {
-			if !told[ei] {
-				es = append(es, ei)
-			}
-		}
-		return es
+	return es
+}
+
+// step describes an edge from the node before: "— yes → B".
+func (a *fcAlt) step(ei int) string {
+	e := a.fc.edges[ei]
+	if l := a.labels[ei]; l != nil {
+		return "— " + l.plain() + " " + arrowWord(e) + " " + a.name[e.to]
 	}
-	step := func(ei int) string {
-		e := fc.edges[ei]
-		if l := edgeLabels[ei]; l != nil {
-			return "— " + l.plain() + " " + arrowWord(e) + " " + name[e.to]
+	return arrowWord(e) + " " + a.name[e.to]
+}
+
+// chain describes A → B → C, while each node leads on to one other.
+func (a *fcAlt) chain(id string) string {
+	s := a.name[id]
+	for cur := id; ; {
+		ei := a.pending(cur)[0]
+		a.told[ei] = true
+		s += " " + a.step(ei)
+		next := a.fc.edges[ei].to
+		if a.inDeg[next] != 1 || len(a.pending(next)) != 1 {
+			return s
 		}
-		return arrowWord(e) + " " + name[e.to]
+		cur = next
 	}
-	var parts []string
-	for _, id := range order {
-		es := pending(id)
-		switch {
-		case len(es) == 0:
-			if !hasIn[id] && len(out[id]) == 0 && name[id] != "" && fc.byID[id] != nil {
-				parts = append(parts, name[id])
-			}
-		case len(es) == 1:
-			// A chain: A → B → C, while each node leads on to one other.
-			s := name[id]
-			for cur := id; ; {
-				ei := pending(cur)[0]
-				told[ei] = true
-				s += " " + step(ei)
-				next := fc.edges[ei].to
-				if inDeg[next] != 1 || len(pending(next)) != 1 {
-					break
-				}
-				cur = next
-			}
-			parts = append(parts, s)
-		default:
-			labelled, sameArrow := false, true
-			for _, ei := range es {
-				told[ei] = true
-				if edgeLabels[ei] != nil {
-					labelled = true
-				}
-				if fc.edges[ei].head != fc.edges[es[0]].head || fc.edges[ei].tail != fc.edges[es[0]].tail {
-					sameArrow = false
-				}
-			}
-			if !labelled && sameArrow {
-				var names []string
-				for _, ei := range es {
-					names = append(names, name[fc.edges[ei].to])
-				}
-				parts = append(parts, name[id]+" "+arrowWord(fc.edges[es[0]])+" "+strings.Join(names, ", "))
-				continue
-			}
-			var targets []string
-			for _, ei := range es {
-				t := arrowWord(fc.edges[ei]) + " " + name[fc.edges[ei].to]
-				if l := edgeLabels[ei]; l != nil {
-					t = l.plain() + " " + t
-				}
-				targets = append(targets, t)
-			}
-			if labelled {
-				parts = append(parts, name[id]+" — "+strings.Join(targets, "; "))
-			} else {
-				parts = append(parts, name[id]+" "+strings.Join(targets, ", "))
-			}
+}
+
+// fan describes the edges es from one node: "A → B, C" or
+// "A — yes → B; no → C".
+func (a *fcAlt) fan(id string, es []int) string {
+	edges := a.fc.edges
+	labelled, sameArrow := false, true
+	for _, ei := range es {
+		a.told[ei] = true
+		if a.labels[ei] != nil {
+			labelled = true
+		}
+		if edges[ei].head != edges[es[0]].head || edges[ei].tail != edges[es[0]].tail {
+			sameArrow = false
 		}
 	}
-	return altText(fc.doc, "Flowchart", parts)
+	if !labelled && sameArrow {
+		var names []string
+		for _, ei := range es {
+			names = append(names, a.name[edges[ei].to])
+		}
+		return a.name[id] + " " + arrowWord(edges[es[0]]) + " " + strings.Join(names, ", ")
+	}
+	var targets []string
+	for _, ei := range es {
+		t := arrowWord(edges[ei]) + " " + a.name[edges[ei].to]
+		if l := a.labels[ei]; l != nil {
+			t = l.plain() + " " + t
+		}
+		targets = append(targets, t)
+	}
+	if labelled {
+		return a.name[id] + " — " + strings.Join(targets, "; ")
+	}
+	return a.name[id] + " " + strings.Join(targets, ", ")
 }
 
 func arrowWord(e *fcEdge) string {

@@ -1,8 +1,10 @@
 package diagram
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -16,6 +18,10 @@ var benchSources = map[string]string{
     style B fill:#DE8F05,stroke:#000,color:#fff`,
 	"state":    "stateDiagram-v2\n  [*] --> Idle\n  Idle --> Busy : job\n  Busy --> Idle : done\n  Busy --> [*]\n",
 	"sequence": "sequenceDiagram\n  Client->>Server: GET /\n  Server->>DB: query\n  DB-->>Server: rows\n  Server-->>Client: 200\n",
+	"class":    "classDiagram\n  Animal <|-- Duck\n  Animal : +int age\n  class Duck{\n    +swim()\n  }\n  Zoo \"1\" o-- \"*\" Animal : houses\n",
+	"er":       "erDiagram\n  CUSTOMER ||--o{ ORDER : places\n  CUSTOMER {\n    string name PK\n  }\n",
+	"gantt":    "gantt\n  dateFormat YYYY-MM-DD\n  excludes weekends\n  section A\n  One :a1, 2024-01-01, 5d\n  Two :after a1, 1w\n",
+	"mindmap":  "mindmap\n  root((Root))\n    A\n      A1\n    B\n",
 }
 
 // BenchmarkRender lays out one typical diagram of each kind, uncached.
@@ -23,7 +29,7 @@ func BenchmarkRender(b *testing.B) {
 	if _, err := render(benchSources["flowchart"]); err != nil { // start graphviz
 		b.Fatal(err)
 	}
-	for _, kind := range []string{"flowchart", "state", "sequence"} {
+	for _, kind := range slices.Sorted(maps.Keys(benchSources)) {
 		src := benchSources[kind]
 		b.Run(kind, func(b *testing.B) {
 			for b.Loop() {

@@ -3,10 +3,11 @@ package diagram
 import (
 	"errors"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -75,7 +76,7 @@ func TestCorpus(t *testing.T) {
 	}
 	type count struct{ drawn, total int }
 	sections := map[string]*count{}
-	drawn := 0
+	drawn, small, stillSmall, warned := 0, 0, 0, 0
 	start := time.Now()
 	for _, b := range blocks {
 		sec, _ := filepath.Rel(corpusDir, filepath.Dir(b.file))
@@ -102,19 +103,26 @@ func TestCorpus(t *testing.T) {
 			}
 			c.drawn++
 			drawn++
+			// Legibility on a 420 × 650pt text area: scaled to the width
+			// (and 80% of the height), or turned, or on a page of its own.
+			if d.MinTextSize(d.FitScale(420, 520)) < 8 {
+				small++
+				if max(d.MinTextSize(d.FitScale(650, 420)), d.MinTextSize(d.FitScale(420, 650))) < 8 {
+					stillSmall++
+				}
+			}
+			if len(d.Warnings) > 0 {
+				warned++
+			}
 		}
 	}
-	var names []string
-	for s := range sections {
-		names = append(names, s)
-	}
-	sort.Strings(names)
-	for _, s := range names {
+	for _, s := range slices.Sorted(maps.Keys(sections)) {
 		c := sections[s]
 		t.Logf("%-90s %3d/%3d drawn (%.1f%%)", s, c.drawn, c.total, 100*float64(c.drawn)/float64(c.total))
 	}
 	share := float64(drawn) / float64(len(blocks))
 	t.Logf("corpus: %d of %d diagrams drawn natively (%.1f%%) in %v", drawn, len(blocks), 100*share, time.Since(start).Round(time.Millisecond))
+	t.Logf("corpus: %d drawings have text below 8pt scaled to a 420pt measure; %d still do turned or on a page of their own; %d have style warnings", small, stillSmall, warned)
 	if share < 0.97 {
 		t.Errorf("only %.1f%% of the corpus's diagrams drawn natively; want at least 97%%", 100*share)
 	}

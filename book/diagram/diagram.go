@@ -3,21 +3,31 @@
 // back two ways, as a standalone SVG document for the EPUB (Drawing.SVG) and
 // on an abstract Canvas that the PDF writer implements (Drawing.Draw).
 //
-// Flowcharts and state diagrams are laid out by Graphviz dot (the WASM build
-// of github.com/goccy/go-graphviz) with every label measured in the book's
-// own fonts (book/font), so boxes fit their text in both outputs: nodes are
-// given to dot at fixed sizes, edge labels become nodes half way along their
-// edges (as dagre, mermaid's own layout, does), and room for the titles of
-// clusters is reserved with stand-in text whose size graphviz knows exactly.
-// Subgraphs and composite states are clusters. Sequence diagrams get a
-// column-and-row layout of their own. The look is mermaid's default theme,
-// set in DejaVu Sans.
+// Flowcharts, state, class and entity relationship diagrams are laid out by
+// Graphviz dot (the WASM build of github.com/goccy/go-graphviz) with every
+// label measured in the book's own fonts (book/font), so boxes fit their
+// text in both outputs: nodes are given to dot at fixed sizes, edge labels
+// become nodes half way along their edges (as dagre, mermaid's own layout,
+// does), and room for the titles of clusters is reserved with stand-in text
+// whose size graphviz knows exactly. Subgraphs, composite states and
+// namespaces are clusters; a subgraph or composite state with a direction
+// of its own that no edge crosses is laid out apart and placed as one node.
+// Sequence diagrams, gantt charts, timelines, pie charts, mindmaps, user
+// journeys, git graphs and quadrant charts get layouts of their own. The
+// look is mermaid's default theme, set in DejaVu Sans, with lines and frames
+// dark enough for e-ink.
 //
-// Kinds that are not drawn natively (class, er, gantt, pie, ...) return an
+// Every drawing is made to be legible on a book's page: long labels wrap,
+// a graph too wide to read when scaled to the page is laid out across, and
+// charts with many columns go down the page instead. Drawing.MinTextSize
+// tells a printer how small the text comes out at a scale.
+//
+// Kinds that are not drawn natively (requirement, C4, sankey, ...) return an
 // *UnsupportedError so the caller can show the source instead; bad syntax
-// returns a *ParseError with the line. Render caches its results by source,
-// and graphviz runs in one WASM instance, created on first use and shared
-// behind a mutex.
+// returns a *ParseError with the line; problems that do not stop a drawing
+// (text a style makes hard to read) are in Drawing.Warnings. Render caches
+// its results by source, and graphviz runs in one WASM instance, created on
+// first use and shared behind a mutex.
 package diagram
 
 import (
@@ -31,10 +41,46 @@ import (
 // Drawing is a laid-out diagram: a list of drawing operations in a box of
 // Width × Height points, origin top-left, y down.
 type Drawing struct {
-	Kind          string  // "flowchart", "state", "sequence"
+	Kind          string  // "flowchart", "state", "sequence", "class", "er", "gantt", ...
 	Width, Height float64 // points; origin top-left, y down
 	Alt           string  // alt text built from the content
 	Ops           []Op    // the drawing list, in painting order
+
+	// Warnings are problems of the source that did not stop the drawing,
+	// such as a style that sets text on a fill it does not contrast with.
+	Warnings []Warning
+}
+
+// Warning is a problem found in a diagram's source that does not stop it
+// being drawn. Line is 1-based within the source given to Render, like
+// ParseError's; the message does not repeat it.
+type Warning struct {
+	Line int
+	Msg  string
+}
+
+// MinTextSize returns the size in points of the smallest text of the
+// drawing when it is drawn at scale (1: its own size), or 0 when it has no
+// text. A printer compares it with the smallest size it accepts (8pt, say)
+// to decide whether to scale a drawing down to the measure, turn it, or
+// give it a page of its own.
+func (d *Drawing) MinTextSize(scale float64) float64 {
+	size := 0.0
+	for i := range d.Ops {
+		if op := &d.Ops[i]; op.Kind == OpText && (size == 0 || op.Style.Size < size) {
+			size = op.Style.Size
+		}
+	}
+	return size * scale
+}
+
+// FitScale returns the scale, at most 1, at which the drawing fits a box of
+// w × h points.
+func (d *Drawing) FitScale(w, h float64) float64 {
+	if d.Width <= 0 || d.Height <= 0 {
+		return 1
+	}
+	return min(1, w/d.Width, h/d.Height)
 }
 
 // OpKind tells what an Op draws.
@@ -162,16 +208,6 @@ func (e *UnsupportedError) Unsupported() bool { return true }
 
 // unsupportedKinds are the mermaid diagram keywords recognised but not drawn.
 var unsupportedKinds = map[string]string{
-	"classDiagram":         "class",
-	"classDiagram-v2":      "class",
-	"erDiagram":            "er",
-	"gantt":                "gantt",
-	"pie":                  "pie",
-	"timeline":             "timeline",
-	"journey":              "journey",
-	"gitGraph":             "git",
-	"mindmap":              "mindmap",
-	"quadrantChart":        "quadrant",
 	"requirementDiagram":   "requirement",
 	"C4Context":            "C4",
 	"C4Container":          "C4",
@@ -260,6 +296,44 @@ func RenderSVG(src string) ([]byte, string, error) {
 	return d.SVG(), d.Alt, nil
 }
 
+// drawer is a diagram parsed, ready to lay out and draw.
+type drawer interface {
+	draw() (*Drawing, error)
+}
+
+// kind makes a parser of one kind of diagram the first step of drawing it.
+func kind[T drawer](parse func(*document) (T, error)) func(*document) (*Drawing, error) {
+	return func(doc *document) (*Drawing, error) {
+		d, err := parse(doc)
+		if err != nil {
+			return nil, err
+		}
+		return d.draw()
+	}
+}
+
+// kinds maps the keywords of the kinds drawn natively to their drawing.
+var kinds = map[string]func(*document) (*Drawing, error){
+	"graph":           kind(parseFlowchart),
+	"flowchart":       kind(parseFlowchart),
+	"flowchart-v2":    kind(parseFlowchart),
+	"flowchart-elk":   kind(parseFlowchart),
+	"stateDiagram":    kind(parseState),
+	"stateDiagram-v2": kind(parseState),
+	"sequenceDiagram": kind(parseSequence),
+	"classDiagram":    kind(parseClass),
+	"classDiagram-v2": kind(parseClass),
+	"erDiagram":       kind(parseER),
+	"gantt":           kind(parseGantt),
+	"timeline":        kind(parseTimeline),
+	"pie":             kind(parsePie),
+	"mindmap":         kind(parseMindmap),
+	"journey":         kind(parseJourney),
+	"gitGraph":        kind(parseGitGraph),
+	"gitGraph:":       kind(parseGitGraph),
+	"quadrantChart":   kind(parseQuadrant),
+}
+
 func render(src string) (*Drawing, error) {
 	doc, err := preprocess(src)
 	if err != nil {
@@ -269,25 +343,8 @@ func render(src string) (*Drawing, error) {
 		return nil, &ParseError{Line: max(1, doc.lastLine), Msg: "no diagram type"}
 	}
 	kw := doc.keyword()
-	switch kw {
-	case "graph", "flowchart", "flowchart-v2", "flowchart-elk":
-		fc, err := parseFlowchart(doc)
-		if err != nil {
-			return nil, err
-		}
-		return fc.draw()
-	case "stateDiagram", "stateDiagram-v2":
-		sd, err := parseState(doc)
-		if err != nil {
-			return nil, err
-		}
-		return sd.draw()
-	case "sequenceDiagram":
-		sq, err := parseSequence(doc)
-		if err != nil {
-			return nil, err
-		}
-		return sq.draw(), nil
+	if draw, ok := kinds[kw]; ok {
+		return draw(doc)
 	}
 	if k, ok := unsupportedKinds[kw]; ok {
 		return nil, &UnsupportedError{Kind: k}

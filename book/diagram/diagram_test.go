@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -157,6 +159,37 @@ func lineDiff(a, b string) string {
 	return s.String()
 }
 
+// TestLineContrast checks that the default look draws every line and frame
+// at 3:1 or better against white, so that none vanishes on e-ink.
+func TestLineContrast(t *testing.T) {
+	files, _ := filepath.Glob("testdata/golden/*.mmd")
+	styled := regexp.MustCompile(`(?m)^\s*(style|classDef|linkStyle|rect|box)\b|themeVariables|:::|\bstyle\b`)
+	for _, f := range files {
+		src, _ := os.ReadFile(f)
+		if styled.Match(src) {
+			continue
+		}
+		d, err := render(string(src))
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for _, op := range d.Ops {
+			if op.Kind != OpPath || op.Paint.Stroke == nil {
+				continue
+			}
+			// A stroke that only outlines a fill of its own colour is not a
+			// line; a white one is drawn on a shape, not on the page.
+			if op.Paint.Fill != nil && *op.Paint.Fill == *op.Paint.Stroke || *op.Paint.Stroke == colWhite {
+				continue
+			}
+			if c := contrast(*op.Paint.Stroke, colWhite); c < 3 {
+				t.Errorf("%s: stroke %s has contrast %.2f:1 against white", f, op.Paint.Stroke.hex(), c)
+				break
+			}
+		}
+	}
+}
+
 func TestDeterministic(t *testing.T) {
 	files, _ := filepath.Glob("testdata/golden/*.mmd")
 	for _, f := range files {
@@ -209,13 +242,10 @@ func TestParseErrors(t *testing.T) {
 
 func TestUnsupported(t *testing.T) {
 	for _, src := range []string{
-		"pie title Pets\n \"Dogs\" : 386\n",
-		"classDiagram\n  Animal <|-- Duck\n",
-		"erDiagram\n  CUSTOMER ||--o{ ORDER : places\n",
-		"gantt\n  title A\n",
-		"timeline\n  title History\n",
-		"%%{init: {'theme':'dark'}}%%\njourney\n  title My day\n",
-		"---\ntitle: x\n---\nmindmap\n  root\n",
+		"requirementDiagram\n  requirement r {\n  id: 1\n  }\n",
+		"C4Context\n  title System\n",
+		"%%{init: {'theme':'dark'}}%%\nsankey-beta\n  a,b,1\n",
+		"---\ntitle: x\n---\nblock-beta\n  a b\n",
 	} {
 		_, err := Render(src)
 		var ue *UnsupportedError
@@ -348,5 +378,24 @@ func TestDraw(t *testing.T) {
 	}
 	if d.Width <= 0 || d.Height <= 0 {
 		t.Errorf("size %v × %v", d.Width, d.Height)
+	}
+}
+
+func TestContrastWarnings(t *testing.T) {
+	src := "graph LR\n  A --> B --> C\n  style A fill:#DE8F05,color:#fff\n  classDef pale fill:#ffff00\n  class B pale\n  style C fill:#0173B2,color:#fff\n"
+	d, err := render(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Warning{{Line: 3, Msg: `node "A": text #ffffff on fill #de8f05 has contrast 2.6:1, below 4.5:1`}}
+	if !slices.Equal(d.Warnings, want) {
+		t.Errorf("warnings = %v, want %v", d.Warnings, want)
+	}
+	d, err = render("graph LR\n  A --> B\n  classDef dark fill:#222\n  class A dark\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Warnings) != 1 || d.Warnings[0].Line != 3 {
+		t.Errorf("dark fill with default text: warnings = %v, want one on line 3", d.Warnings)
 	}
 }

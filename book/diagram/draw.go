@@ -225,3 +225,56 @@ func (b *builder) translate(dx, dy float64) {
 		}
 	}
 }
+
+// opsBounds returns the box that holds every op: paths with half their
+// stroke width, text from its ascent to its descent.
+func opsBounds(ops []Op) (x0, y0, x1, y1 float64, ok bool) {
+	x0, y0, x1, y1 = math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	grow := func(x, y float64) {
+		x0, y0 = min(x0, x), min(y0, y)
+		x1, y1 = max(x1, x), max(y1, y)
+	}
+	for i := range ops {
+		op := &ops[i]
+		switch op.Kind {
+		case OpText:
+			tx0, ty0, tx1, ty1 := textBox(op)
+			grow(tx0, ty0)
+			grow(tx1, ty1)
+		case OpPath:
+			pad := 0.0
+			if op.Paint.Stroke != nil {
+				pad = op.Paint.Width / 2
+			}
+			for _, s := range op.Path.Segs {
+				n := 1
+				switch s.Kind {
+				case Close:
+					n = 0
+				case CubicTo:
+					n = 3
+				}
+				for _, p := range s.Pts[:n] {
+					grow(p.X-pad, p.Y-pad)
+					grow(p.X+pad, p.Y+pad)
+				}
+			}
+		}
+	}
+	return x0, y0, x1, y1, x0 <= x1
+}
+
+// textBox returns the box a text op covers: its advance across, its
+// face's ascent and descent up and down.
+func textBox(op *Op) (x0, y0, x1, y1 float64) {
+	w := font.Width(op.Style.Face, op.Style.Size, op.Text)
+	x0 = op.X
+	switch op.Style.Anchor {
+	case Middle:
+		x0 -= w / 2
+	case End:
+		x0 -= w
+	}
+	m := font.MetricsOf(op.Style.Face)
+	return x0, op.Y - float64(m.Ascent)/1000*op.Style.Size, x0 + w, op.Y - float64(m.Descent)/1000*op.Style.Size
+}

@@ -18,7 +18,8 @@ func (p *printer) Text(x, y float64, s string, st diagram.TextStyle) {
 }
 
 // Render lays a diagram out once; the EPUB writes its SVG, the PDF plays it
-// back on a Canvas; pie charts and other kinds stay code.
+// back on a Canvas; kinds not drawn natively (requirement diagrams, C4, ...)
+// stay code.
 func ExampleRender() {
 	d, err := diagram.Render("flowchart LR\n  A[Write] --> B[**Bind**] --> C[Read]\n")
 	if err != nil {
@@ -29,7 +30,7 @@ func ExampleRender() {
 	var p printer
 	d.Draw(&p)
 
-	_, err = diagram.Render("pie\n  \"Dogs\" : 386\n")
+	_, err = diagram.Render("requirementDiagram\n  requirement r {\n    id: 1\n  }\n")
 	var ue *diagram.UnsupportedError
 	fmt.Println(errors.As(err, &ue), err)
 
@@ -42,6 +43,6 @@ func ExampleRender() {
 	// text "Write" in DejaVuSans at 12pt
 	// text "Bind" in DejaVuSans-Bold at 12pt
 	// text "Read" in DejaVuSans at 12pt
-	// true pie diagrams are not drawn natively
+	// true requirement diagrams are not drawn natively
 	// true 3 link has no target
 }

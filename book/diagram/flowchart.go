@@ -2,6 +2,7 @@ package diagram
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -10,6 +11,7 @@ import (
 
 // flowchart is a parsed graph or flowchart diagram.
 type flowchart struct {
+	edgeIDs   map[string]bool // ids given to edges (A e1@--> B)
 	doc       *document
 	dir       string // TB, BT, LR, RL
 	nodes     []*fcNode
@@ -58,6 +60,7 @@ type fcEdge struct {
 	head, tail int
 	length     int
 	line       int
+	index      int // in flowchart.edges
 }
 
 type fcSub struct {
@@ -69,6 +72,7 @@ type fcSub struct {
 	line      int
 	style     css
 	classes   []string
+	boxed     bool // laid out apart, in its own direction
 }
 
 // statement is one statement of a flowchart with its line number.
@@ -230,13 +234,32 @@ func (fc *flowchart) statement(st statement, stack *[]*fcSub) error {
 			fc.dir = d
 		}
 		return nil
+	case keywordIs(s, "style"), keywordIs(s, "classDef"), keywordIs(s, "class"), keywordIs(s, "linkStyle"):
+		return fc.styling(st)
+	case keywordIs(s, "click"), keywordIs(s, "callback"), keywordIs(s, "href"):
+		return nil
+	}
+	if m := edgeIDRE.FindStringSubmatch(s); m != nil && fc.edgeIDs[m[1]] && strings.HasPrefix(s[len(m[0]):], "{") {
+		return nil // an edge's properties (animation): nothing to draw
+	}
+	p := &fcParser{s: s, line: st.num, fc: fc, sub: cur()}
+	return p.chain()
+}
+
+// styling reads style, classDef, class and linkStyle statements.
+func (fc *flowchart) styling(st statement) error {
+	s := st.text
+	perr := func(format string, args ...any) error {
+		return &ParseError{Line: st.num, Msg: fmt.Sprintf(format, args...)}
+	}
+	switch {
 	case keywordIs(s, "style"):
 		f := strings.Fields(s)
 		if len(f) < 2 {
 			return perr("style needs a node id")
 		}
 		styles := afterWords(s, 2)
-		c := parseCSS(styles)
+		c := parseCSS(styles, st.num)
 		if sub, ok := fc.subByID[f[1]]; ok {
 			sub.style = sub.style.merge(c)
 			return nil
@@ -249,7 +272,7 @@ func (fc *flowchart) statement(st statement, stack *[]*fcSub) error {
 		if len(f) < 2 {
 			return perr("classDef needs a name")
 		}
-		c := parseCSS(afterWords(s, 2))
+		c := parseCSS(afterWords(s, 2), st.num)
 		for _, name := range strings.Split(f[1], ",") {
 			fc.classDefs[name] = fc.classDefs[name].merge(c)
 		}
@@ -284,7 +307,7 @@ func (fc *flowchart) statement(st statement, stack *[]*fcSub) error {
 		if k >= len(f) {
 			return nil
 		}
-		c := parseCSS(afterWords(s, k))
+		c := parseCSS(afterWords(s, k), st.num)
 		if f[1] == "default" {
 			fc.linkAll, fc.hasAll = fc.linkAll.merge(c), true
 			return nil
@@ -300,11 +323,8 @@ func (fc *flowchart) statement(st statement, stack *[]*fcSub) error {
 			fc.linkStyle[i] = fc.linkStyle[i].merge(c)
 		}
 		return nil
-	case keywordIs(s, "click"), keywordIs(s, "callback"), keywordIs(s, "href"):
-		return nil
 	}
-	p := &fcParser{s: s, line: st.num, fc: fc, sub: cur()}
-	return p.chain()
+	return nil
 }
 
 // subgraph reads "id[Title]", "id [Title]", `"Title"` or "Title words".
@@ -411,6 +431,7 @@ func (p *fcParser) chain() error {
 		if p.eof() {
 			return nil
 		}
+		p.edgeID()
 		lk, ok, err := p.link()
 		if err != nil {
 			return err
@@ -430,6 +451,7 @@ func (p *fcParser) chain() error {
 			for _, b := range next {
 				e := *lk
 				e.from, e.to = a, b
+				e.index = len(p.fc.edges)
 				p.fc.edges = append(p.fc.edges, &e)
 			}
 		}
@@ -675,6 +697,31 @@ func isIDByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c >= 0x80
 }
 
+// edgeIDRE matches the id mermaid lets an edge have: A e1@--> B.
+var edgeIDRE = regexp.MustCompile(`^([A-Za-z0-9_]+)@`)
+
+// edgeID skips an edge's id before a link and remembers it: a later
+// "e1@{ animate: true }" is about the edge, not a node.
+func (p *fcParser) edgeID() {
+	m := edgeIDRE.FindStringSubmatch(p.s[p.i:])
+	if m == nil || !p.linkAt(p.i+len(m[0])) {
+		return
+	}
+	if p.fc.edgeIDs == nil {
+		p.fc.edgeIDs = map[string]bool{}
+	}
+	p.fc.edgeIDs[m[1]] = true
+	p.i += len(m[0])
+}
+
+// linkAt reports whether a link starts at i.
+func (p *fcParser) linkAt(i int) bool {
+	save := p.i
+	p.i = i
+	defer func() { p.i = save }()
+	return p.linkAhead() && !strings.HasPrefix(p.s[i:], ":::") && !strings.HasPrefix(p.s[i:], "@{")
+}
+
 // link reads an arrow and its label at the cursor.
 func (p *fcParser) link() (*fcEdge, bool, error) {
 	e := &fcEdge{line: p.line, length: 1, stroke: strokeNormal}
@@ -688,106 +735,136 @@ func (p *fcParser) link() (*fcEdge, bool, error) {
 	if i >= len(s) {
 		return nil, false, nil
 	}
-	head := func(c byte) int {
-		return map[byte]int{'>': markArrow, 'x': markCross, 'o': markCircle}[c]
-	}
+	var err error
 	switch {
 	case strings.HasPrefix(s[i:], "~~~"):
 		for i < len(s) && s[i] == '~' {
 			i++
 		}
 		e.stroke = strokeInvisible
-		p.i = i
 	case strings.HasPrefix(s[i:], "--") || strings.HasPrefix(s[i:], "=="):
-		c := s[i]
-		if c == '=' {
-			e.stroke = strokeThick
-		}
-		n := 0
-		for i < len(s) && s[i] == c {
-			i++
-			n++
-		}
-		switch {
-		case i < len(s) && s[i] == '>':
-			e.head, e.length = markArrow, n-1
-			i++
-		case i < len(s) && (s[i] == 'x' || s[i] == 'o') && (i+1 == len(s) || !isIDByte(s[i+1])):
-			e.head, e.length = head(s[i]), n-1
-			i++
-		case n >= 3:
-			e.length = n - 2
-		default:
-			// "-- text -->": a label, then the rest of the link.
-			text, closeEnd, hd, length, ok := labelledLink(s, i, c)
-			if !ok {
-				return nil, false, p.errf("unfinished link: expected %c%c> after %q", c, c, snippet(strings.TrimSpace(s[i:])))
-			}
-			e.text, e.head, e.length = text, hd, length
-			i = closeEnd
-		}
-		p.i = i
+		i, err = p.solidLink(e, i)
 	case strings.HasPrefix(s[i:], "-.") || strings.HasPrefix(s[i:], "."):
-		e.stroke = strokeDotted
-		if s[i] == '-' {
-			i++
+		var ok bool
+		i, ok, err = p.dottedLink(e, i)
+		if !ok {
+			return nil, false, err
 		}
-		dots := 0
-		for i < len(s) && s[i] == '.' {
-			i++
-			dots++
-		}
-		if dots == 0 {
-			return nil, false, nil
-		}
-		if i < len(s) && s[i] == '-' {
-			i++
-			e.length = dots
-			if i < len(s) && (s[i] == '>' || (s[i] == 'x' || s[i] == 'o') && (i+1 == len(s) || !isIDByte(s[i+1]))) {
-				e.head = head(s[i])
-				i++
-			}
-		} else {
-			text, closeEnd, hd, ok := labelledDotted(s, i)
-			if !ok {
-				return nil, false, p.errf("unfinished dotted link: expected .-> after %q", snippet(strings.TrimSpace(s[i:])))
-			}
-			e.text, e.head = text, hd
-			i = closeEnd
-		}
-		p.i = i
 	default:
 		return nil, false, nil
 	}
+	if err != nil {
+		return nil, false, err
+	}
+	p.i = i
 	e.length = min(max(e.length, 1), 8)
-	// |label|
-	p.skipSpace()
-	if p.i < len(p.s) && p.s[p.i] == '|' {
-		k := p.i + 1
-		for k < len(p.s) && p.s[k] == ' ' {
-			k++
-		}
-		if k < len(p.s) && p.s[k] == '"' {
-			if end := strings.IndexByte(p.s[k+1:], '"'); end >= 0 {
-				j := k + 1 + end + 1
-				for j < len(p.s) && p.s[j] == ' ' {
-					j++
-				}
-				if j < len(p.s) && p.s[j] == '|' {
-					e.text = p.s[k+1 : k+1+end]
-					p.i = j + 1
-					return e, true, nil
-				}
-			}
-		}
-		end := strings.IndexByte(p.s[p.i+1:], '|')
-		if end < 0 {
-			return nil, false, p.errf("unclosed link label: missing |")
-		}
-		e.text = strings.TrimSpace(p.s[p.i+1 : p.i+1+end])
-		p.i += end + 2
+	if err := p.pipeLabel(e); err != nil {
+		return nil, false, err
 	}
 	return e, true, nil
+}
+
+// headMark returns the marker an arrow's end character draws.
+func headMark(c byte) int {
+	return map[byte]int{'>': markArrow, 'x': markCross, 'o': markCircle}[c]
+}
+
+// solidLink reads --> --- ==> and "-- text -->" from i, the first dash or
+// equals sign, and returns the index after it.
+func (p *fcParser) solidLink(e *fcEdge, i int) (int, error) {
+	s := p.s
+	c := s[i]
+	if c == '=' {
+		e.stroke = strokeThick
+	}
+	n := 0
+	for i < len(s) && s[i] == c {
+		i++
+		n++
+	}
+	switch {
+	case i < len(s) && s[i] == '>':
+		e.head, e.length = markArrow, n-1
+		return i + 1, nil
+	case i < len(s) && (s[i] == 'x' || s[i] == 'o') && (i+1 == len(s) || !isIDByte(s[i+1])):
+		e.head, e.length = headMark(s[i]), n-1
+		return i + 1, nil
+	case n >= 3:
+		e.length = n - 2
+		return i, nil
+	}
+	// "-- text -->": a label, then the rest of the link.
+	text, closeEnd, hd, length, ok := labelledLink(s, i, c)
+	if !ok {
+		return i, p.errf("unfinished link: expected %c%c> after %q", c, c, snippet(strings.TrimSpace(s[i:])))
+	}
+	e.text, e.head, e.length = text, hd, length
+	return closeEnd, nil
+}
+
+// dottedLink reads -.-> -.- and "-. text .->" from i; ok is false when
+// there is no link there.
+func (p *fcParser) dottedLink(e *fcEdge, i int) (int, bool, error) {
+	s := p.s
+	e.stroke = strokeDotted
+	if s[i] == '-' {
+		i++
+	}
+	dots := 0
+	for i < len(s) && s[i] == '.' {
+		i++
+		dots++
+	}
+	if dots == 0 {
+		return i, false, nil
+	}
+	if i < len(s) && s[i] == '-' {
+		i++
+		e.length = dots
+		if i < len(s) && (s[i] == '>' || (s[i] == 'x' || s[i] == 'o') && (i+1 == len(s) || !isIDByte(s[i+1]))) {
+			e.head = headMark(s[i])
+			i++
+		}
+		return i, true, nil
+	}
+	text, closeEnd, hd, ok := labelledDotted(s, i)
+	if !ok {
+		return i, false, p.errf("unfinished dotted link: expected .-> after %q", snippet(strings.TrimSpace(s[i:])))
+	}
+	e.text, e.head = text, hd
+	return closeEnd, true, nil
+}
+
+// pipeLabel reads a |label| after a link, quoted or not.
+func (p *fcParser) pipeLabel(e *fcEdge) error {
+	p.skipSpace()
+	if p.i >= len(p.s) || p.s[p.i] != '|' {
+		return nil
+	}
+	k := p.i + 1
+	for k < len(p.s) && p.s[k] == ' ' {
+		k++
+	}
+	if k < len(p.s) && p.s[k] == '"' {
+		if end := strings.IndexByte(p.s[k+1:], '"'); end >= 0 {
+			j := k + 1 + end + 1
+			for j < len(p.s) && p.s[j] == ' ' {
+				j++
+			}
+			if j < len(p.s) && p.s[j] == '|' {
+				e.text = p.s[k+1 : k+1+end]
+				p.i = j + 1
+				return nil
+			}
+		}
+	}
+	end := strings.IndexByte(p.s[p.i+1:], '|')
+	if end < 0 {
+		return p.errf("unclosed link label: missing |")
+	}
+	e.text = strings.TrimSpace(p.s[p.i+1 : p.i+1+end])
+	p.i += end + 2
+	return nil
 }
 
 // labelledLink finds the end of "-- text -->" starting after the opening

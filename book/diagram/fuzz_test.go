@@ -28,6 +28,9 @@ func FuzzRender(f *testing.F) {
 	} {
 		f.Add(s)
 	}
+	for _, s := range kindSnippets {
+		f.Add(s)
+	}
 	f.Fuzz(func(t *testing.T, src string) {
 		d, err := render(src)
 		if err != nil {

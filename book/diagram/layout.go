@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,22 +29,158 @@ type graph struct {
 	width, height float64
 }
 
-// rep returns a node standing for cluster ci: its first node, depth first,
-// or -1 when the cluster holds none.
-func (g *graph) rep(ci int) int {
+// clusterPort returns the node an edge to or from cluster ci is attached
+// to (dot then clips the edge at the cluster's border): for an edge leaving
+// the cluster, its node deepest in its flow; for an edge entering it, one
+// that starts its flow. That keeps the cluster's contents on one side of the
+// edge, so that dot does not lay the two ends side by side and clip the edge
+// to a stub. It returns -1 for a cluster that holds no node.
+func (g *graph) clusterPort(ci int, leaving bool, depth []int) int {
+	best := -1
 	for i, n := range g.nodes {
-		if n.cluster == ci {
-			return i
+		if !isWithin(g, n.cluster, ci) {
+			continue
+		}
+		switch {
+		case best < 0:
+			best = i
+		case leaving && depth[i] > depth[best]:
+			best = i
+		case !leaving && depth[i] < depth[best]:
+			best = i
 		}
 	}
-	for k, c := range g.clusters {
-		if c.parent == ci {
-			if r := g.rep(k); r >= 0 {
-				return r
+	return best
+}
+
+// depths returns the length of the longest path of edges to each node,
+// leaving out the edges that close cycles (found depth first, in order).
+func (g *graph) depths() []int {
+	out := make([][]int, len(g.nodes))
+	indeg := make([]int, len(g.nodes))
+	for _, e := range g.edges {
+		if e.from >= 0 && e.to >= 0 && e.from != e.to && !e.invisible {
+			out[e.from] = append(out[e.from], e.to)
+		}
+	}
+	// Drop back edges.
+	state := make([]int8, len(g.nodes)) // 0 new, 1 on the stack, 2 done
+	type frame struct{ n, k int }
+	for root := range g.nodes {
+		if state[root] != 0 {
+			continue
+		}
+		stack := []frame{{root, 0}}
+		state[root] = 1
+		for len(stack) > 0 {
+			f := &stack[len(stack)-1]
+			if f.k == len(out[f.n]) {
+				state[f.n] = 2
+				stack = stack[:len(stack)-1]
+				continue
+			}
+			m := out[f.n][f.k]
+			switch state[m] {
+			case 1:
+				out[f.n] = slices.Delete(out[f.n], f.k, f.k+1)
+				continue
+			case 0:
+				state[m] = 1
+				stack = append(stack, frame{m, 0})
+			}
+			f.k++
+		}
+	}
+	for _, ms := range out {
+		for _, m := range ms {
+			indeg[m]++
+		}
+	}
+	depth := make([]int, len(g.nodes))
+	var queue []int
+	for i, d := range indeg {
+		if d == 0 {
+			queue = append(queue, i)
+		}
+	}
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		for _, m := range out[n] {
+			depth[m] = max(depth[m], depth[n]+1)
+			if indeg[m]--; indeg[m] == 0 {
+				queue = append(queue, m)
 			}
 		}
 	}
-	return -1
+	return depth
+}
+
+// resolveClusterEnds attaches the edges to and from clusters to nodes of
+// those clusters and sets where dot clips them.
+func (g *graph) resolveClusterEnds() {
+	for _, e := range g.edges {
+		e.lhead, e.ltail = -1, -1
+		if e.from >= 0 {
+			e.fromCl = -1
+		}
+		if e.to >= 0 {
+			e.toCl = -1
+		}
+	}
+	depth := g.depths()
+	for _, e := range g.edges {
+		if e.fromCl >= 0 {
+			e.from = g.clusterPort(e.fromCl, true, depth)
+		}
+		if e.toCl >= 0 {
+			e.to = g.clusterPort(e.toCl, false, depth)
+		}
+	}
+	for _, e := range g.edges {
+		if e.fromCl >= 0 && !g.endWithin(e.to, e.toCl, e.fromCl) {
+			e.ltail = e.fromCl
+		}
+		if e.toCl >= 0 && !g.endWithin(e.from, e.fromCl, e.toCl) {
+			e.lhead = e.toCl
+		}
+		if e.ltail >= 0 || e.lhead >= 0 {
+			// Clipped at a cluster's border: when the edge leaves one
+			// cluster for another, leave room for it between them.
+			tc, hc := g.nodeCluster(e.from), g.nodeCluster(e.to)
+			c := g.commonCluster(tc, hc)
+			if tc != c && hc != c {
+				e.minlen = max(e.minlen, 1) + 1
+			}
+		}
+	}
+}
+
+// nodeCluster returns the cluster of node n, or -1.
+func (g *graph) nodeCluster(n int) int {
+	if n < 0 {
+		return -1
+	}
+	return g.nodes[n].cluster
+}
+
+// endWithin reports whether an edge end (node n, or cluster cl when n is
+// a cluster's) lies inside cluster c.
+func (g *graph) endWithin(n, cl, c int) bool {
+	if cl >= 0 {
+		return isWithin(g, cl, c)
+	}
+	return n >= 0 && isWithin(g, g.nodes[n].cluster, c)
+}
+
+// isWithin reports whether cluster a is c or inside c.
+func isWithin(g *graph, a, c int) bool {
+	for ; a >= 0; a = g.clusters[a].parent {
+		if a == c {
+			return true
+		}
+	}
+	return false
 }
 
 type gNode struct {
@@ -60,7 +197,8 @@ type gEdge struct {
 	minlen       int
 	headRoom     bool // leave room for a marker at the head
 	tailRoom     bool
-	lhead, ltail int // cluster the edge is clipped at, or -1
+	fromCl, toCl int // with from (to) -1: the cluster the end stands for
+	lhead, ltail int // cluster the edge is clipped at, or -1 (set by layout)
 	invisible    bool
 
 	// Results: a cubic Bézier chain (start, then control, control, end
@@ -71,9 +209,8 @@ type gEdge struct {
 }
 
 type gCluster struct {
-	parent   int
-	lw, lh   float64
-	sameRank bool // lay the members out across (a perpendicular direction)
+	parent int
+	lw, lh float64
 	// Result: the box.
 	x0, y0, x1, y1 float64
 }
@@ -110,27 +247,60 @@ func reserve(w, h float64) string {
 
 func inches(pt float64) string { return strconv.FormatFloat(pt/72, 'f', 4, 64) }
 
+// dotWriter writes a graph in the DOT language.
+type dotWriter struct {
+	g        *graph
+	b        bytes.Buffer
+	labelled bool    // some edge has a label: edges span two ranks
+	kids     [][]int // the clusters in each cluster
+	roots    []int   // the clusters in no cluster
+	members  [][]int // the nodes in each cluster
+	top      []int   // the nodes in no cluster
+	lnodes   map[int]int
+	lorder   []int // the edges with label nodes, in order
+}
+
 // dot writes the graph in the DOT language.
 func (g *graph) dot() []byte {
-	var b bytes.Buffer
-	labelled := false
+	w := &dotWriter{g: g, lnodes: map[int]int{}}
 	for _, e := range g.edges {
 		if e.lw > 0 && e.from != e.to {
-			labelled = true
+			w.labelled = true
 		}
 	}
+	w.header()
+	w.order()
+	w.tree()
+	for _, ci := range w.roots {
+		w.cluster(ci, "")
+	}
+	for _, i := range w.top {
+		w.node(i, "")
+	}
+	for _, e := range w.lorder {
+		if w.lnodes[e] < 0 {
+			w.labelNode(e, "")
+		}
+	}
+	g.writeSameRank(&w.b, -1, "")
+	for i := range g.edges {
+		w.edge(i)
+	}
+	w.b.WriteString("}\n")
+	return w.b.Bytes()
+}
+
+// header writes the graph's, nodes' and edges' defaults.
+func (w *dotWriter) header() {
+	g, b := w.g, &w.b
 	ranksep := g.ranksep
-	if labelled {
+	if w.labelled {
 		// Labels become nodes half way along their edges, as in dagre:
 		// every edge spans two ranks.
 		ranksep /= 2
 	}
-	newrank := len(g.sameRank) > 0
-	for _, c := range g.clusters {
-		newrank = newrank || c.sameRank
-	}
-	fmt.Fprintf(&b, "digraph G {\ngraph [rankdir=%s, nodesep=%s, ranksep=%s, compound=true, pad=0, fontname=Courier, fontsize=%g, outputorder=edgesfirst", g.rankdir, inches(g.nodesep), inches(ranksep), labelFontSize)
-	if newrank {
+	fmt.Fprintf(b, "digraph G {\ngraph [rankdir=%s, nodesep=%s, ranksep=%s, compound=true, pad=0, fontname=Courier, fontsize=%g, outputorder=edgesfirst", g.rankdir, inches(g.nodesep), inches(ranksep), labelFontSize)
+	if len(g.sameRank) > 0 {
 		b.WriteString(", newrank=true")
 	}
 	if _, edges := g.size(); edges > fullQualityEdges {
@@ -138,169 +308,150 @@ func (g *graph) dot() []byte {
 		b.WriteString(", mclimit=0.1, nslimit=1, nslimit1=1, searchsize=10")
 	}
 	b.WriteString("];\n")
-	fmt.Fprintf(&b, "node [label=\"\", fixedsize=true, shape=box, margin=0, fontname=Courier, fontsize=%g];\n", labelFontSize)
-	fmt.Fprintf(&b, "edge [dir=none, arrowsize=%g, fontname=Courier, fontsize=%g];\n", arrowLen/10, labelFontSize)
+	fmt.Fprintf(b, "node [label=\" \", fixedsize=true, shape=box, margin=0, fontname=Courier, fontsize=%g];\n", labelFontSize)
+	fmt.Fprintf(b, "edge [dir=none, arrowsize=%g, fontname=Courier, fontsize=%g];\n", arrowLen/10, labelFontSize)
+}
 
-	if g.rankdir == "LR" || g.rankdir == "RL" {
-		// dot stacks the connected parts of a graph laid out across in the
-		// reverse of the order it first meets them: name them backwards so
-		// that they read top to bottom.
-		firsts := g.components()
-		for i := len(firsts) - 1; i >= 0; i-- {
-			fmt.Fprintf(&b, "n%d;\n", firsts[i])
+// order names the nodes first, in the order of the source, so that dot
+// breaks cycles at the edges that go back in that order rather than at
+// edges into clusters (which are written first). dot stacks the connected
+// parts of a graph laid out across in the reverse of the order it first
+// meets them: those are named backwards so that they read top to bottom.
+func (w *dotWriter) order() {
+	parts := w.g.components()
+	if w.g.rankdir == "LR" || w.g.rankdir == "RL" {
+		slices.Reverse(parts)
+	}
+	for _, ns := range parts {
+		for _, i := range ns {
+			fmt.Fprintf(&w.b, "n%d;\n", i)
 		}
 	}
-	// Which nodes and clusters each cluster holds.
-	kids := make([][]int, len(g.clusters))
-	var roots []int
+}
+
+// tree works out which clusters, nodes and label nodes each cluster holds;
+// a label node sits in the innermost cluster holding both ends of its edge.
+func (w *dotWriter) tree() {
+	g := w.g
+	w.kids = make([][]int, len(g.clusters))
+	w.members = make([][]int, len(g.clusters))
 	for i, c := range g.clusters {
 		if c.parent >= 0 {
-			kids[c.parent] = append(kids[c.parent], i)
+			w.kids[c.parent] = append(w.kids[c.parent], i)
 		} else {
-			roots = append(roots, i)
+			w.roots = append(w.roots, i)
 		}
 	}
-	members := make([][]int, len(g.clusters))
-	// rep reports a node in cluster ci or a cluster inside it, or -1.
-	var rep func(ci int) int
-	rep = func(ci int) int {
-		if len(members[ci]) > 0 {
-			return members[ci][0]
-		}
-		for _, k := range kids[ci] {
-			if r := rep(k); r >= 0 {
-				return r
-			}
-		}
-		return -1
-	}
-	var top []int
 	for i, n := range g.nodes {
 		if n.cluster >= 0 {
-			members[n.cluster] = append(members[n.cluster], i)
+			w.members[n.cluster] = append(w.members[n.cluster], i)
 		} else {
-			top = append(top, i)
+			w.top = append(w.top, i)
 		}
 	}
-	// Label nodes sit in the innermost cluster holding both ends.
-	type labelNode struct{ edge, cluster int }
-	var lnodes []labelNode
-	lnodeCluster := map[int]int{}
 	for i, e := range g.edges {
 		if e.lw > 0 && e.from != e.to {
-			c := g.commonCluster(g.clusterOf(e.from, e.ltail), g.clusterOf(e.to, e.lhead))
-			lnodes = append(lnodes, labelNode{i, c})
-			lnodeCluster[i] = c
+			w.lnodes[i] = g.commonCluster(g.clusterOf(e.from, e.fromCl), g.clusterOf(e.to, e.toCl))
+			w.lorder = append(w.lorder, i)
 		}
 	}
-	writeNode := func(i int, indent string) {
-		n := g.nodes[i]
-		fmt.Fprintf(&b, "%sn%d [width=%s, height=%s", indent, i, inches(n.w), inches(n.h))
-		if n.shape != "" && n.shape != "box" {
-			fmt.Fprintf(&b, ", shape=%s", n.shape)
-		}
-		b.WriteString("];\n")
+}
+
+// holdsNode reports whether cluster ci or a cluster inside it holds a node.
+func (w *dotWriter) holdsNode(ci int) bool {
+	return len(w.members[ci]) > 0 || slices.ContainsFunc(w.kids[ci], w.holdsNode)
+}
+
+func (w *dotWriter) node(i int, indent string) {
+	n := w.g.nodes[i]
+	fmt.Fprintf(&w.b, "%sn%d [width=%s, height=%s", indent, i, inches(n.w), inches(n.h))
+	if n.shape != "" && n.shape != "box" {
+		fmt.Fprintf(&w.b, ", shape=%s", n.shape)
 	}
-	writeLabelNode := func(ln labelNode, indent string) {
-		e := g.edges[ln.edge]
-		fmt.Fprintf(&b, "%sl%d [width=%s, height=%s];\n", indent, ln.edge, inches(e.lw), inches(e.lh))
+	w.b.WriteString("];\n")
+}
+
+func (w *dotWriter) labelNode(edge int, indent string) {
+	e := w.g.edges[edge]
+	fmt.Fprintf(&w.b, "%sl%d [width=%s, height=%s];\n", indent, edge, inches(e.lw), inches(e.lh))
+}
+
+// cluster writes cluster ci with what it holds.
+func (w *dotWriter) cluster(ci int, indent string) {
+	c := w.g.clusters[ci]
+	fmt.Fprintf(&w.b, "%ssubgraph cluster_%d {\n", indent, ci)
+	in := indent + "\t"
+	if l := reserve(c.lw, c.lh); l != "" {
+		fmt.Fprintf(&w.b, "%sgraph [label=\"%s\", margin=10];\n", in, l)
+	} else {
+		fmt.Fprintf(&w.b, "%sgraph [margin=10];\n", in)
 	}
-	var writeCluster func(ci int, indent string)
-	writeCluster = func(ci int, indent string) {
-		c := g.clusters[ci]
-		fmt.Fprintf(&b, "%ssubgraph cluster_%d {\n", indent, ci)
-		in := indent + "\t"
-		if l := reserve(c.lw, c.lh); l != "" {
-			fmt.Fprintf(&b, "%sgraph [label=\"%s\", margin=10];\n", in, l)
-		} else {
-			fmt.Fprintf(&b, "%sgraph [margin=10];\n", in)
-		}
-		for _, k := range kids[ci] {
-			writeCluster(k, in)
-		}
-		for _, i := range members[ci] {
-			writeNode(i, in)
-		}
-		var same []string
-		if c.sameRank {
-			for _, i := range members[ci] {
-				same = append(same, fmt.Sprintf("n%d", i))
-			}
-		}
-		for _, ln := range lnodes {
-			if ln.cluster == ci {
-				writeLabelNode(ln, in)
-				if c.sameRank {
-					same = append(same, fmt.Sprintf("l%d", ln.edge))
-				}
-			}
-		}
-		if len(same) > 1 {
-			fmt.Fprintf(&b, "%s{rank=same; %s}\n", in, strings.Join(same, "; "))
-		}
-		g.writeSameRank(&b, ci, in)
-		if rep(ci) < 0 {
-			// dot drops empty clusters: hold the place with an invisible node.
-			fmt.Fprintf(&b, "%sc%d [width=%s, height=0.3, style=invis];\n", in, ci, inches(max(c.lw, 20)))
-		}
-		fmt.Fprintf(&b, "%s}\n", indent)
+	for _, k := range w.kids[ci] {
+		w.cluster(k, in)
 	}
-	for _, ci := range roots {
-		writeCluster(ci, "")
+	for _, i := range w.members[ci] {
+		w.node(i, in)
 	}
-	for _, i := range top {
-		writeNode(i, "")
-	}
-	for _, ln := range lnodes {
-		if ln.cluster < 0 {
-			writeLabelNode(ln, "")
+	for _, e := range w.lorder {
+		if w.lnodes[e] == ci {
+			w.labelNode(e, in)
 		}
 	}
-	g.writeSameRank(&b, -1, "")
-	for i, e := range g.edges {
-		attrs := func(head, tail bool, lhead, ltail int, minlen int) string {
-			var a []string
-			switch {
-			case head && tail:
-				a = append(a, "dir=both")
-			case head:
-				a = append(a, "dir=forward")
-			case tail:
-				a = append(a, "dir=back")
-			}
-			if lhead >= 0 {
-				a = append(a, fmt.Sprintf("lhead=cluster_%d", lhead))
-			}
-			if ltail >= 0 {
-				a = append(a, fmt.Sprintf("ltail=cluster_%d", ltail))
-			}
-			if minlen != 1 {
-				a = append(a, fmt.Sprintf("minlen=%d", minlen))
-			}
-			if e.invisible {
-				a = append(a, "style=invis")
-			}
-			return strings.Join(a, ", ")
-		}
-		from, to := g.endName(e.from, e.ltail), g.endName(e.to, e.lhead)
-		minlen := max(e.minlen, 1)
-		if _, ok := lnodeCluster[i]; ok {
-			// Split at the label node: two edges of minlen each.
-			fmt.Fprintf(&b, "%s -> l%d [id=\"e%da\", %s];\n", from, i, i, attrs(false, e.tailRoom, -1, e.ltail, minlen))
-			fmt.Fprintf(&b, "l%d -> %s [id=\"e%db\", %s];\n", i, to, i, attrs(e.headRoom, false, e.lhead, -1, minlen))
-			continue
-		}
-		if labelled && e.from != e.to {
-			minlen *= 2
-		}
-		a := attrs(e.headRoom, e.tailRoom, e.lhead, e.ltail, minlen)
-		if l := reserve(e.lw, e.lh); l != "" {
-			a += fmt.Sprintf(", label=\"%s\"", l)
-		}
-		fmt.Fprintf(&b, "%s -> %s [id=\"e%d\", %s];\n", from, to, i, strings.TrimPrefix(a, ", "))
+	w.g.writeSameRank(&w.b, ci, in)
+	if !w.holdsNode(ci) {
+		// dot drops empty clusters: hold the place with an invisible node.
+		fmt.Fprintf(&w.b, "%sc%d [width=%s, height=0.3, style=invis];\n", in, ci, inches(max(c.lw, 20)))
 	}
-	b.WriteString("}\n")
-	return b.Bytes()
+	fmt.Fprintf(&w.b, "%s}\n", indent)
+}
+
+// edgeAttrs returns an edge's attributes: its direction (for the room its
+// markers need), the clusters it is clipped at, its minimum length.
+func edgeAttrs(e *gEdge, head, tail bool, lhead, ltail int, minlen int) string {
+	var a []string
+	switch {
+	case head && tail:
+		a = append(a, "dir=both")
+	case head:
+		a = append(a, "dir=forward")
+	case tail:
+		a = append(a, "dir=back")
+	}
+	if lhead >= 0 {
+		a = append(a, fmt.Sprintf("lhead=cluster_%d", lhead))
+	}
+	if ltail >= 0 {
+		a = append(a, fmt.Sprintf("ltail=cluster_%d", ltail))
+	}
+	if minlen != 1 {
+		a = append(a, fmt.Sprintf("minlen=%d", minlen))
+	}
+	if e.invisible {
+		a = append(a, "style=invis")
+	}
+	return strings.Join(a, ", ")
+}
+
+// edge writes edge i: in two halves through its label node, or whole.
+func (w *dotWriter) edge(i int) {
+	g, b := w.g, &w.b
+	e := g.edges[i]
+	from, to := g.endName(e.from, e.fromCl), g.endName(e.to, e.toCl)
+	minlen := max(e.minlen, 1)
+	if _, ok := w.lnodes[i]; ok {
+		// Split at the label node: two edges of minlen each.
+		fmt.Fprintf(b, "%s -> l%d [id=\"e%da\", %s];\n", from, i, i, edgeAttrs(e, false, e.tailRoom, -1, e.ltail, minlen))
+		fmt.Fprintf(b, "l%d -> %s [id=\"e%db\", %s];\n", i, to, i, edgeAttrs(e, e.headRoom, false, e.lhead, -1, minlen))
+		return
+	}
+	if w.labelled && e.from != e.to {
+		minlen *= 2
+	}
+	a := edgeAttrs(e, e.headRoom, e.tailRoom, e.lhead, e.ltail, minlen)
+	if l := reserve(e.lw, e.lh); l != "" {
+		a += fmt.Sprintf(", label=\"%s\"", l)
+	}
+	fmt.Fprintf(b, "%s -> %s [id=\"e%d\", %s];\n", from, to, i, strings.TrimPrefix(a, ", "))
 }
 
 // clusterOf returns the cluster of an edge end: its node's, or for an edge
@@ -366,6 +517,7 @@ func (g *graph) layout() (err error) {
 	if n, e := g.size(); n > maxLayoutNodes || e > maxLayoutEdges {
 		return fmt.Errorf("%w (%d nodes and %d edges with labels; at most %d and %d)", errTooLarge, n, e, maxLayoutNodes, maxLayoutEdges)
 	}
+	g.resolveClusterEnds()
 	src := g.dot()
 	gvOnce.Do(func() {
 		gv, gvErr = graphviz.New(context.Background())
@@ -392,18 +544,29 @@ func (g *graph) layout() (err error) {
 	return g.read(out.Bytes())
 }
 
+// dotResult is what dot's output says, in the drawing's coordinates.
+type dotResult struct {
+	bb       [4]float64
+	labelPos map[int]Point      // edge label centres, by edge
+	parts    map[string][]Point // splines, by edge id (e3, or e3a and e3b)
+	tips     map[string][2]*Point
+}
+
+// flip turns dot's coordinates (y up) into the drawing's.
+func (r *dotResult) flip(x, y float64) Point { return Point{x - r.bb[0], r.bb[3] - y} }
+
 // read takes positions from dot's output.
 func (g *graph) read(out []byte) error {
 	stmts, err := parseDotOutput(out)
 	if err != nil {
 		return fmt.Errorf("%w: %v", errLayout, err)
 	}
-	var bb [4]float64
+	r := &dotResult{labelPos: map[int]Point{}, parts: map[string][]Point{}, tips: map[string][2]*Point{}}
 	found := false
 	for _, st := range stmts {
 		if st.kind == "graph" && st.subgraph == "" {
 			if v, ok := parseFloats(st.attrs["bb"], 4); ok {
-				bb = [4]float64(v)
+				r.bb = [4]float64(v)
 				found = true
 			}
 		}
@@ -411,83 +574,101 @@ func (g *graph) read(out []byte) error {
 	if !found {
 		return fmt.Errorf("%w: no bounding box", errLayout)
 	}
-	g.width, g.height = bb[2]-bb[0], bb[3]-bb[1]
-	// dot's y goes up.
-	flip := func(x, y float64) Point { return Point{x - bb[0], bb[3] - y} }
-	labelPos := map[int]Point{}
-	parts := map[string][]Point{}
-	tips := map[string][2]*Point{}
+	g.width, g.height = r.bb[2]-r.bb[0], r.bb[3]-r.bb[1]
 	for _, st := range stmts {
 		switch st.kind {
 		case "graph":
-			if strings.HasPrefix(st.subgraph, "cluster_") {
-				ci, err := strconv.Atoi(st.subgraph[len("cluster_"):])
-				if err != nil || ci < 0 || ci >= len(g.clusters) {
-					continue
-				}
-				if v, ok := parseFloats(st.attrs["bb"], 4); ok {
-					c := g.clusters[ci]
-					p0, p1 := flip(v[0], v[1]), flip(v[2], v[3])
-					c.x0, c.y0, c.x1, c.y1 = min(p0.X, p1.X), min(p0.Y, p1.Y), max(p0.X, p1.X), max(p0.Y, p1.Y)
-				}
-			}
+			g.readCluster(r, st)
 		case "node":
-			v, ok := parseFloats(st.attrs["pos"], 2)
-			if !ok {
-				continue
-			}
-			p := flip(v[0], v[1])
-			idx, err := strconv.Atoi(st.name[1:])
-			if err != nil {
-				continue
-			}
-			switch st.name[0] {
-			case 'n':
-				if idx >= 0 && idx < len(g.nodes) {
-					g.nodes[idx].x, g.nodes[idx].y = p.X, p.Y
-				}
-			case 'l':
-				labelPos[idx] = p
-			}
+			g.readNode(r, st)
 		case "edge":
-			id := st.attrs["id"]
-			pts, head, tail := parseSpline(st.attrs["pos"])
-			for i := range pts {
-				pts[i] = flip(pts[i].X, pts[i].Y)
-			}
-			if head != nil {
-				p := flip(head.X, head.Y)
-				head = &p
-			}
-			if tail != nil {
-				p := flip(tail.X, tail.Y)
-				tail = &p
-			}
-			parts[id] = pts
-			tips[id] = [2]*Point{head, tail}
-			if v, ok := parseFloats(st.attrs["lp"], 2); ok && strings.HasPrefix(id, "e") {
-				if i, err := strconv.Atoi(id[1:]); err == nil {
-					labelPos[i] = flip(v[0], v[1])
-				}
-			}
+			r.readEdge(st)
 		}
 	}
 	for i, e := range g.edges {
 		id := fmt.Sprintf("e%d", i)
-		if pts, ok := parts[id]; ok {
+		if pts, ok := r.parts[id]; ok {
 			e.pts = pts
-			e.headTip, e.tailTip = tips[id][0], tips[id][1]
-		} else if a, ok := parts[id+"a"]; ok {
-			b := parts[id+"b"]
-			lp := labelPos[i]
-			e.pts = joinSplines(a, b, lp)
-			e.tailTip, e.headTip = tips[id+"a"][1], tips[id+"b"][0]
+			e.headTip, e.tailTip = r.tips[id][0], r.tips[id][1]
+		} else if a, ok := r.parts[id+"a"]; ok {
+			e.pts = joinSplines(a, r.parts[id+"b"], r.labelPos[i])
+			e.tailTip, e.headTip = r.tips[id+"a"][1], r.tips[id+"b"][0]
 		}
-		if p, ok := labelPos[i]; ok {
+		if p, ok := r.labelPos[i]; ok {
 			e.lx, e.ly = p.X, p.Y
 		}
 	}
 	return nil
+}
+
+// readCluster takes a cluster's box.
+func (g *graph) readCluster(r *dotResult, st dotStmt) {
+	if !strings.HasPrefix(st.subgraph, "cluster_") {
+		return
+	}
+	ci, err := strconv.Atoi(st.subgraph[len("cluster_"):])
+	if err != nil || ci < 0 || ci >= len(g.clusters) {
+		return
+	}
+	if v, ok := parseFloats(st.attrs["bb"], 4); ok {
+		c := g.clusters[ci]
+		p0, p1 := r.flip(v[0], v[1]), r.flip(v[2], v[3])
+		c.x0, c.y0, c.x1, c.y1 = min(p0.X, p1.X), min(p0.Y, p1.Y), max(p0.X, p1.X), max(p0.Y, p1.Y)
+	}
+}
+
+// readNode takes a node's centre, or a label node's.
+func (g *graph) readNode(r *dotResult, st dotStmt) {
+	v, ok := parseFloats(st.attrs["pos"], 2)
+	if !ok || len(st.name) < 2 {
+		return
+	}
+	p := r.flip(v[0], v[1])
+	idx, err := strconv.Atoi(st.name[1:])
+	if err != nil {
+		return
+	}
+	switch st.name[0] {
+	case 'n':
+		if idx >= 0 && idx < len(g.nodes) {
+			g.nodes[idx].x, g.nodes[idx].y = p.X, p.Y
+		}
+	case 'l':
+		r.labelPos[idx] = p
+	}
+}
+
+// readEdge takes an edge's spline, the points its markers reach and its
+// label's centre.
+func (r *dotResult) readEdge(st dotStmt) {
+	id := st.attrs["id"]
+	pts, head, tail := parseSpline(st.attrs["pos"])
+	for i := range pts {
+		pts[i] = r.flip(pts[i].X, pts[i].Y)
+	}
+	if head != nil {
+		p := r.flip(head.X, head.Y)
+		head = &p
+	}
+	if tail != nil {
+		p := r.flip(tail.X, tail.Y)
+		tail = &p
+	}
+	r.parts[id] = pts
+	r.tips[id] = [2]*Point{head, tail}
+	if v, ok := parseFloats(st.attrs["lp"], 2); ok && strings.HasPrefix(id, "e") {
+		if i, err := strconv.Atoi(id[1:]); err == nil {
+			r.labelPos[i] = r.flip(v[0], v[1])
+		}
+	}
+}
+
+// cropTo makes cluster ci the whole of a drawing laid out by g: a
+// subgraph laid out apart is placed by its border.
+func (g *graph) cropTo(b *builder, ci int) {
+	c := g.clusters[ci]
+	b.translate(-c.x0, -c.y0)
+	g.width, g.height = c.x1-c.x0, c.y1-c.y0
 }
 
 // joinSplines joins the two halves of an edge split at its label node.
@@ -563,55 +744,63 @@ type dotStmt struct {
 	attrs    map[string]string
 }
 
+// dotParser reads the tokens of graphviz's output.
+type dotParser struct {
+	toks []string
+	i    int
+}
+
+func (p *dotParser) next() string {
+	if p.i < len(p.toks) {
+		p.i++
+		return p.toks[p.i-1]
+	}
+	return ""
+}
+
+func (p *dotParser) peek() string {
+	if p.i < len(p.toks) {
+		return p.toks[p.i]
+	}
+	return ""
+}
+
+// attrList reads [k=v, ...] lists.
+func (p *dotParser) attrList() map[string]string {
+	m := map[string]string{}
+	for p.peek() == "[" {
+		p.next()
+		for p.peek() != "]" && p.peek() != "" {
+			k := p.next()
+			if p.peek() == "=" {
+				p.next()
+				m[k] = p.next()
+			}
+			if p.peek() == "," || p.peek() == ";" {
+				p.next()
+			}
+		}
+		p.next()
+	}
+	return m
+}
+
 // parseDotOutput reads the attributed DOT that graphviz writes.
 func parseDotOutput(src []byte) ([]dotStmt, error) {
 	toks, err := dotTokens(string(src))
 	if err != nil {
 		return nil, err
 	}
+	p := &dotParser{toks: toks}
 	var stmts []dotStmt
-	var stack []string
-	i := 0
-	next := func() string {
-		if i < len(toks) {
-			i++
-			return toks[i-1]
-		}
-		return ""
-	}
-	peek := func() string {
-		if i < len(toks) {
-			return toks[i]
-		}
-		return ""
-	}
-	attrList := func() map[string]string {
-		m := map[string]string{}
-		for peek() == "[" {
-			next()
-			for peek() != "]" && peek() != "" {
-				k := next()
-				if peek() == "=" {
-					next()
-					m[k] = next()
-				}
-				if peek() == "," || peek() == ";" {
-					next()
-				}
-			}
-			next()
-		}
-		return m
-	}
 	// Header: [strict] digraph [name] {
-	for peek() != "{" && peek() != "" {
-		next()
+	for p.peek() != "{" && p.peek() != "" {
+		p.next()
 	}
-	next()
-	stack = append(stack, "")
-	for i < len(toks) {
-		t := next()
-		switch t {
+	p.next()
+	stack := []string{""}
+	for p.i < len(p.toks) {
+		switch t := p.next(); t {
 		case ";", ",":
 		case "}":
 			stack = stack[:len(stack)-1]
@@ -622,35 +811,34 @@ func parseDotOutput(src []byte) ([]dotStmt, error) {
 			stack = append(stack, "")
 		case "subgraph":
 			name := ""
-			if peek() != "{" {
-				name = next()
+			if p.peek() != "{" {
+				name = p.next()
 			}
-			if next() != "{" {
+			if p.next() != "{" {
 				return nil, errors.New("bad subgraph")
 			}
 			stack = append(stack, name)
 		case "graph", "node", "edge":
-			if peek() == "[" {
-				a := attrList()
+			if p.peek() == "[" {
+				a := p.attrList()
 				if t == "graph" {
 					stmts = append(stmts, dotStmt{kind: "graph", subgraph: stack[len(stack)-1], attrs: a})
 				}
 			}
 		default:
-			if peek() == "=" {
-				next()
-				next()
-				continue
-			}
-			if peek() == "->" || peek() == "--" {
-				for peek() == "->" || peek() == "--" {
-					next()
-					next()
+			switch {
+			case p.peek() == "=":
+				p.next()
+				p.next()
+			case p.peek() == "->" || p.peek() == "--":
+				for p.peek() == "->" || p.peek() == "--" {
+					p.next()
+					p.next()
 				}
-				stmts = append(stmts, dotStmt{kind: "edge", attrs: attrList()})
-				continue
+				stmts = append(stmts, dotStmt{kind: "edge", attrs: p.attrList()})
+			default:
+				stmts = append(stmts, dotStmt{kind: "node", name: t, attrs: p.attrList()})
 			}
-			stmts = append(stmts, dotStmt{kind: "node", name: t, attrs: attrList()})
 		}
 	}
 	return stmts, nil
@@ -732,9 +920,9 @@ func (g *graph) writeSameRank(b *bytes.Buffer, ci int, indent string) {
 	}
 }
 
-// components returns the first node of each connected part of the graph, in
+// components returns the nodes of each connected part of the graph, in
 // order: nodes joined by edges or by a top-level cluster are one part.
-func (g *graph) components() []int {
+func (g *graph) components() [][]int {
 	parent := make([]int, len(g.nodes))
 	for i := range parent {
 		parent[i] = i
@@ -770,13 +958,17 @@ func (g *graph) components() []int {
 	for _, e := range g.edges {
 		union(e.from, e.to)
 	}
-	var firsts []int
-	seen := map[int]bool{}
+	var parts [][]int
+	part := map[int]int{}
 	for i := range g.nodes {
-		if r := find(i); !seen[r] {
-			seen[r] = true
-			firsts = append(firsts, i)
+		r := find(i)
+		k, ok := part[r]
+		if !ok {
+			k = len(parts)
+			part[r] = k
+			parts = append(parts, nil)
 		}
+		parts[k] = append(parts[k], i)
 	}
-	return firsts
+	return parts
 }

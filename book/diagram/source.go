@@ -2,14 +2,16 @@ package diagram
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
 // srcLine is one meaningful line of a diagram's source: trimmed, with its
 // 1-based line number within the source given to Render.
 type srcLine struct {
-	num  int
-	text string
+	num    int
+	text   string
+	indent int // columns of leading white space, a tab counting four
 }
 
 // document is a diagram's source with comments, directives, front matter
@@ -23,6 +25,16 @@ type document struct {
 	accTitle string
 	accDescr string
 	theme    map[string]string // themeVariables from an init directive or front matter
+	config   string            // the text of init directives and front matter, for settings of one kind
+	warnings []Warning
+}
+
+// warn records a warning about source line line, once.
+func (d *document) warn(line int, msg string) {
+	w := Warning{Line: line, Msg: msg}
+	if !slices.Contains(d.warnings, w) {
+		d.warnings = append(d.warnings, w)
+	}
 }
 
 // Limits on input, so that hostile sources cannot make a layout run away.
@@ -100,7 +112,9 @@ func preprocess(src string) (*document, error) {
 	inAccDescr := false
 	var descr []string
 	for ; i < len(raw); i++ {
-		t := strings.TrimSpace(strings.ReplaceAll(raw[i], "\t", "    "))
+		expanded := strings.ReplaceAll(raw[i], "\t", "    ")
+		t := strings.TrimSpace(expanded)
+		indent := len(expanded) - len(strings.TrimLeft(expanded, " "))
 		if inAccDescr {
 			if k := strings.IndexByte(t, '}'); k >= 0 {
 				descr = append(descr, strings.TrimSpace(t[:k]))
@@ -140,7 +154,7 @@ func preprocess(src string) (*document, error) {
 		if d.header < 0 {
 			d.header = len(d.lines)
 		}
-		d.lines = append(d.lines, srcLine{num: i + 1, text: t})
+		d.lines = append(d.lines, srcLine{num: i + 1, text: t, indent: indent})
 	}
 	return d, nil
 }
@@ -162,6 +176,7 @@ func stripTrailingComment(t string) string {
 
 // directive reads the theme variables of a %%{init: ...}%% directive.
 func (d *document) directive(t string) {
+	d.config += t + "\n"
 	k := strings.Index(t, "themeVariables")
 	if k < 0 {
 		return
@@ -180,6 +195,7 @@ func (d *document) themeVars(s string) {
 
 // frontMatter reads the title and theme variables of YAML front matter.
 func (d *document) frontMatter(lines []string) {
+	d.config += strings.Join(lines, "\n") + "\n"
 	inVars := false
 	varIndent := 0
 	for _, l := range lines {
@@ -203,6 +219,19 @@ func (d *document) frontMatter(lines []string) {
 			}
 		}
 	}
+}
+
+// endEntityRE matches an entity code at the end of a line: mermaid's #41;
+// or #quot;, or HTML's &quot; and &#41;.
+var endEntityRE = regexp.MustCompile(`(?:#|&#?)[A-Za-z0-9]{1,31};$`)
+
+// trimSemicolon removes the semicolon that may end a statement, unless it
+// ends an entity code.
+func trimSemicolon(s string) string {
+	if !strings.HasSuffix(s, ";") || endEntityRE.MatchString(s) {
+		return s
+	}
+	return s[:len(s)-1]
 }
 
 func unquote(s string) string {

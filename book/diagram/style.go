@@ -14,13 +14,14 @@ var (
 	colLine        = Color{0x33, 0x33, 0x33}
 	colText        = Color{0x33, 0x33, 0x33}
 	colClusterFill = Color{0xFF, 0xFF, 0xDE}
-	colClusterLine = Color{0xAA, 0xAA, 0x33}
+	colClusterLine = Color{0x96, 0x96, 0x2D} // mermaid's #aaaa33, darkened to 3:1 on white
 	colLabelBg     = Color{0xED, 0xED, 0xED} // rgba(232,232,232,0.8) on white
 	colNoteFill    = Color{0xFF, 0xF5, 0xAD}
-	colNoteStroke  = Color{0xAA, 0xAA, 0x33}
+	colNoteStroke  = Color{0x96, 0x96, 0x2D}
 	colActivation  = Color{0xF4, 0xF4, 0xF4}
 	colActivLine   = Color{0x66, 0x66, 0x66}
-	colActorLine   = Color{0xDA, 0xCE, 0xF3} // hsl(259.6, 59.8%, 87.9%): #9370DB lightened
+	colActorLine   = Color{0x9F, 0x80, 0xE0} // mermaid's #dacef3, darkened to 3:1 on white
+	colBoxLine     = Color{0x91, 0x91, 0x91}
 	colWhite       = Color{0xFF, 0xFF, 0xFF}
 	colBlack       = Color{0x00, 0x00, 0x00}
 	colCompositeBg = Color{0xFF, 0xFF, 0xFF}
@@ -78,10 +79,14 @@ type css struct {
 	dash                []float64 // stroke-dasharray; nil: unset
 	bold, italic        bool
 	fontScale           float64 // font-size relative to the default; 0: unset
+	line                int     // the source line that last set fill or color
 }
 
 // merge lays o over c.
 func (c css) merge(o css) css {
+	if o.fill != nil || o.fillNone || o.color != nil {
+		c.line = o.line
+	}
 	if o.fill != nil || o.fillNone {
 		c.fill, c.fillNone = o.fill, o.fillNone
 	}
@@ -106,9 +111,10 @@ func (c css) merge(o css) css {
 }
 
 // parseCSS reads "fill:#f9f,stroke:#333,stroke-width:4px" (commas or
-// semicolons between properties). Unknown properties are ignored.
-func parseCSS(s string) css {
-	var c css
+// semicolons between properties), written on source line line. Unknown
+// properties are ignored.
+func parseCSS(s string, line int) css {
+	c := css{line: line}
 	s = strings.TrimSuffix(strings.TrimSpace(s), ";")
 	for _, decl := range splitDecls(s) {
 		k, v, ok := strings.Cut(decl, ":")
@@ -280,6 +286,47 @@ func blend(r, g, b, a float64) *Color {
 		return uint8(math.Round(v*a + 255*(1-a)))
 	}
 	return &Color{f(r), f(g), f(b)}
+}
+
+// minTextContrast is the contrast text needs on its fill (WCAG AA).
+const minTextContrast = 4.5
+
+// checkContrast warns when an author's style puts text on a fill it does not
+// contrast with. what names the styled thing: node "A", state "Idle".
+func (d *document) checkContrast(st css, fill *Color, text Color, what string) {
+	if st.line <= 0 || fill == nil {
+		return
+	}
+	if c := contrast(text, *fill); c < minTextContrast {
+		d.warn(st.line, fmt.Sprintf("%s: text %s on fill %s has contrast %.1f:1, below %.1f:1", what, text.hex(), fill.hex(), math.Floor(c*10)/10, minTextContrast))
+	}
+}
+
+// luminance is the relative luminance of c (WCAG 2).
+func (c Color) luminance() float64 {
+	lin := func(v uint8) float64 {
+		x := float64(v) / 255
+		if x <= 0.03928 {
+			return x / 12.92
+		}
+		return math.Pow((x+0.055)/1.055, 2.4)
+	}
+	return 0.2126*lin(c.R) + 0.7152*lin(c.G) + 0.0722*lin(c.B)
+}
+
+// contrast returns the WCAG contrast ratio of two colours, 1 to 21.
+func contrast(a, b Color) float64 {
+	la, lb := a.luminance(), b.luminance()
+	return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+}
+
+// darkenTo returns c darkened, keeping its hue, until it has contrast
+// ratio at least against white.
+func darkenTo(c Color, ratio float64) Color {
+	for k := 0; k < 100 && contrast(c, colWhite) < ratio; k++ {
+		c = Color{uint8(float64(c.R) * 0.95), uint8(float64(c.G) * 0.95), uint8(float64(c.B) * 0.95)}
+	}
+	return c
 }
 
 // hex returns the colour as #rrggbb.

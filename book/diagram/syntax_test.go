@@ -21,6 +21,7 @@ func TestSyntax(t *testing.T) {
 		"flowchart TD\n  A -- \"quoted text\" --> B\n  A == text ==> C\n  A -..-> D\n  A -. text .- E",
 		"flowchart TD\n  id1[This is the text in the box] --> id2[Text with 'single quotes']\n  id2 --> id3[日本語]",
 		"flowchart TD\n  A@{ shape: rounded, label: \"Rounded\" } --> B@{ shape: diam }",
+		"flowchart LR\n  A e1@--> B\n  e1@{ animate: true }\n  B e2@==> C@{ shape: rect }",
 		"flowchart TD\n  A:::foo & B:::bar --> C\n  A --> A",
 		"flowchart TD\n  A[Note: something | else] --> B",
 		"flowchart TD\n  linkStyle default interpolate basis stroke:#f00\n  A --> B",

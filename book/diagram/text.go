@@ -35,8 +35,16 @@ const lineHeight = 1.5
 // markdown emphasis; a "`markdown string`" also wraps at wrapWidth points
 // when wrapWidth > 0) and measures it at size.
 func newLabel(s string, size, wrapWidth float64) *label {
+	return labelOf(s, size, wrapWidth, false)
+}
+
+// wrappedLabel is a label that wraps at width points, markdown string or not.
+func wrappedLabel(s string, size, width float64) *label {
+	return labelOf(s, size, width, true)
+}
+
+func labelOf(s string, size, wrapWidth float64, md bool) *label {
 	l := &label{size: size}
-	md := false
 	if len(s) >= 2 && s[0] == '`' && s[len(s)-1] == '`' {
 		s, md = s[1:len(s)-1], true
 	}
@@ -154,7 +162,9 @@ var (
 // splitBreaks splits label text into lines at <br> and at the newlines of
 // a label quoted over several lines.
 func splitBreaks(s string) []string {
-	s = brRE.ReplaceAllString(s, "\n")
+	if strings.IndexByte(s, '<') >= 0 {
+		s = brRE.ReplaceAllString(s, "\n")
+	}
 	lines := strings.Split(s, "\n")
 	for i := range lines {
 		lines[i] = strings.TrimSpace(lines[i])
@@ -172,8 +182,36 @@ func splitBreaks(s string) []string {
 // cleanText decodes entities, turns the emphasis tags into markdown
 // markers, drops other known HTML tags and icons, and keeps runes drawable.
 func cleanText(s string) string {
-	s = faIconRE.ReplaceAllString(s, "")
-	s = htmlTagRE.ReplaceAllStringFunc(s, func(tag string) string {
+	// Most labels hold none of what is cleaned: skip the expressions then.
+	if strings.Contains(s, ":fa-") {
+		s = faIconRE.ReplaceAllString(s, "")
+	}
+	if strings.IndexByte(s, '<') >= 0 {
+		s = cleanTags(s)
+	}
+	if strings.IndexByte(s, '#') >= 0 {
+		s = mermaidEnt.ReplaceAllStringFunc(s, func(e string) string {
+			name := e[1 : len(e)-1]
+			if name[0] >= '0' && name[0] <= '9' {
+				return "&#" + name + ";"
+			}
+			return "&" + name + ";"
+		})
+	}
+	if strings.IndexByte(s, '&') >= 0 {
+		s = html.UnescapeString(s)
+	}
+	s = drawable(s)
+	if strings.Contains(s, "  ") {
+		s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == ' ' }), " ")
+	}
+	return s
+}
+
+// cleanTags turns the emphasis tags into markers and drops the other
+// known tags.
+func cleanTags(s string) string {
+	return htmlTagRE.ReplaceAllStringFunc(s, func(tag string) string {
 		m := htmlTagRE.FindStringSubmatch(tag)
 		name := strings.ToLower(m[1])
 		if !strippedTag[name] {
@@ -187,19 +225,6 @@ func cleanText(s string) string {
 		}
 		return ""
 	})
-	s = mermaidEnt.ReplaceAllStringFunc(s, func(e string) string {
-		name := e[1 : len(e)-1]
-		if name[0] >= '0' && name[0] <= '9' {
-			return "&#" + name + ";"
-		}
-		return "&" + name + ";"
-	})
-	s = html.UnescapeString(s)
-	s = drawable(s)
-	if strings.Contains(s, "  ") {
-		s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == ' ' }), " ")
-	}
-	return s
 }
 
 // emojiMap gives drawable stand-ins for symbols DejaVu Sans lacks.
@@ -251,103 +276,123 @@ func drawable(s string) string {
 	return b.String()
 }
 
+// emphasisScanner splits a line into runs of one style.
+type emphasisScanner struct {
+	rs                 []rune
+	line               textLine
+	cur                strings.Builder
+	bold, italic       bool // markdown markers
+	tagBold, tagItalic bool // HTML tags
+}
+
+func (e *emphasisScanner) style() font.Style {
+	b, i := e.bold != e.tagBold, e.italic != e.tagItalic
+	switch {
+	case b && i:
+		return font.BoldItalic
+	case b:
+		return font.Bold
+	case i:
+		return font.Italic
+	}
+	return font.Regular
+}
+
+func (e *emphasisScanner) flush() {
+	if e.cur.Len() > 0 {
+		e.line = append(e.line, run{s: e.cur.String(), st: e.style()})
+		e.cur.Reset()
+	}
+}
+
+func (e *emphasisScanner) isWord(i int) bool {
+	return i >= 0 && i < len(e.rs) && (unicode.IsLetter(e.rs[i]) || unicode.IsDigit(e.rs[i]))
+}
+
+func (e *emphasisScanner) space(i int) bool {
+	return i < 0 || i >= len(e.rs) || unicode.IsSpace(e.rs[i])
+}
+
+// closes reports whether a closing marker m exists on the line after i.
+func (e *emphasisScanner) closes(i int, m string) bool {
+	rest := string(e.rs[i:])
+	for k := 0; ; {
+		j := strings.Index(rest[k:], m)
+		if j < 0 {
+			return false
+		}
+		j += k
+		before, _ := utf8.DecodeLastRuneInString(rest[:j])
+		after, _ := utf8.DecodeRuneInString(rest[j+len(m):])
+		if j > 0 && !unicode.IsSpace(before) && (m[0] != '_' || !unicode.IsLetter(after) && !unicode.IsDigit(after)) {
+			return true
+		}
+		k = j + len(m)
+	}
+}
+
+// marker handles a * or _ at i (doubled for bold) and returns how many
+// runes it took, 0 when it is a plain character.
+func (e *emphasisScanner) marker(i int) int {
+	r := e.rs[i]
+	if i+1 < len(e.rs) && e.rs[i+1] == r {
+		m := string([]rune{r, r})
+		if e.bold {
+			if !e.space(i-1) && (r == '*' || !e.isWord(i+2)) {
+				e.flush()
+				e.bold = false
+				return 2
+			}
+		} else if !e.space(i+2) && (r == '*' || !e.isWord(i-1)) && e.closes(i+2, m) {
+			e.flush()
+			e.bold = true
+			return 2
+		}
+		return 0
+	}
+	if e.italic {
+		if !e.space(i-1) && (r == '*' || !e.isWord(i+1)) {
+			e.flush()
+			e.italic = false
+			return 1
+		}
+	} else if !e.space(i+1) && (r == '*' || !e.isWord(i-1)) && e.closes(i+1, string(r)) {
+		e.flush()
+		e.italic = true
+		return 1
+	}
+	return 0
+}
+
 // emphasis splits a line into runs at markdown ** and * or _ markers and at
 // the \x01 (bold) and \x02 (italic) marks left by HTML tags.
 func emphasis(s string) textLine {
-	var (
-		line         textLine
-		cur          strings.Builder
-		bold, italic bool
-		tagBold      bool
-		tagItalic    bool
-	)
-	style := func() font.Style {
-		b, i := bold != tagBold, italic != tagItalic
-		switch {
-		case b && i:
-			return font.BoldItalic
-		case b:
-			return font.Bold
-		case i:
-			return font.Italic
-		}
-		return font.Regular
-	}
-	flush := func() {
-		if cur.Len() > 0 {
-			line = append(line, run{s: cur.String(), st: style()})
-			cur.Reset()
-		}
-	}
-	rs := []rune(s)
-	isWord := func(i int) bool {
-		return i >= 0 && i < len(rs) && (unicode.IsLetter(rs[i]) || unicode.IsDigit(rs[i]))
-	}
-	space := func(i int) bool { return i < 0 || i >= len(rs) || unicode.IsSpace(rs[i]) }
-	// closes reports whether a closing marker m (at a position after i)
-	// exists on the line.
-	closes := func(i int, m string) bool {
-		rest := string(rs[i:])
-		for k := 0; ; {
-			j := strings.Index(rest[k:], m)
-			if j < 0 {
-				return false
-			}
-			j += k
-			before, _ := utf8.DecodeLastRuneInString(rest[:j])
-			after, _ := utf8.DecodeRuneInString(rest[j+len(m):])
-			if j > 0 && !unicode.IsSpace(before) && (m[0] != '_' || !unicode.IsLetter(after) && !unicode.IsDigit(after)) {
-				return true
-			}
-			k = j + len(m)
-		}
-	}
-	for i := 0; i < len(rs); i++ {
-		r := rs[i]
+	e := &emphasisScanner{rs: []rune(s)}
+	for i := 0; i < len(e.rs); i++ {
+		r := e.rs[i]
 		switch {
 		case r == 1:
-			flush()
-			tagBold = !tagBold
+			e.flush()
+			e.tagBold = !e.tagBold
 			continue
 		case r == 2:
-			flush()
-			tagItalic = !tagItalic
+			e.flush()
+			e.tagItalic = !e.tagItalic
 			continue
-		case r == '\\' && i+1 < len(rs) && (rs[i+1] == '*' || rs[i+1] == '_'):
-			cur.WriteRune(rs[i+1])
+		case r == '\\' && i+1 < len(e.rs) && (e.rs[i+1] == '*' || e.rs[i+1] == '_'):
+			e.cur.WriteRune(e.rs[i+1])
 			i++
 			continue
-		case (r == '*' || r == '_') && i+1 < len(rs) && rs[i+1] == r:
-			m := string([]rune{r, r})
-			if bold {
-				if !space(i-1) && (r == '*' || !isWord(i+2)) {
-					flush()
-					bold = false
-					i++
-					continue
-				}
-			} else if !space(i+2) && (r == '*' || !isWord(i-1)) && closes(i+2, m) {
-				flush()
-				bold = true
-				i++
-				continue
-			}
 		case r == '*' || r == '_':
-			if italic {
-				if !space(i-1) && (r == '*' || !isWord(i+1)) {
-					flush()
-					italic = false
-					continue
-				}
-			} else if !space(i+1) && (r == '*' || !isWord(i-1)) && closes(i+1, string(r)) {
-				flush()
-				italic = true
+			if n := e.marker(i); n > 0 {
+				i += n - 1
 				continue
 			}
 		}
-		cur.WriteRune(r)
+		e.cur.WriteRune(r)
 	}
-	flush()
+	e.flush()
+	line := e.line
 	// Trim the line's outer spaces.
 	if len(line) > 0 {
 		line[0].s = strings.TrimLeft(line[0].s, " ")

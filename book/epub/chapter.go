@@ -223,6 +223,7 @@ func (r *chapterRenderer) diagram(w util.BufWriter, src []byte, node ast.Node, e
 	}
 	n := node.(*book.Diagram)
 	if n.Drawing == nil {
+		fmt.Fprintf(w, `<p class="diagram-note">%s</p>`+"\n", esc(n.Note))
 		writeCode(w, n.Code)
 		return ast.WalkSkipChildren, nil
 	}

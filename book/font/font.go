@@ -1,8 +1,9 @@
 // Package font gives Bindery's typefaces, the DejaVu family from
-// github.com/go-fonts/dejavu, and their metrics. Widths are computed the way
-// fpdf computes them (advance widths rounded to thousandths of an em), so a
-// line measured here has the width fpdf draws it with, and a diagram label
-// measured here fits the box drawn around it in both the SVG and the PDF.
+// github.com/go-fonts/dejavu, fonts loaded from files, and their metrics.
+// Shape and ShapedWidth shape text as the PDF draws it (kerning and
+// ligatures, by glyph id); Width adds up advance widths rounded to
+// thousandths of an em, so a diagram label measured here fits the box drawn
+// around it in both the SVG and the PDF.
 package font
 
 import (
@@ -57,8 +58,12 @@ type Face struct {
 var familyNames = [...]string{"DejaVuSerif", "DejaVuSans", "DejaVuSansMono", "DejaVuMath"}
 
 // Name returns the PostScript-like name of the face, such as "DejaVuSerif-Bold".
-// It is the name the PDF registers the face under.
+// It is the name the PDF registers the face under. For a family added with
+// RegisterFamily it is the font's PostScript name.
 func (f Face) Name() string {
+	if f.Family >= firstUser {
+		return f.Font().Name()
+	}
 	s := familyNames[f.Family]
 	switch f.normal().Style {
 	case Bold:
@@ -79,8 +84,14 @@ func (f Face) normal() Face {
 	return f
 }
 
-// TTF returns the TrueType data of the face.
+// TTF returns the TrueType data of the face. For a family added with
+// RegisterFamily it is the font file's data, which may be OpenType (CFF)
+// or a whole collection: see Font.Data.
 func (f Face) TTF() []byte {
+	if f.Family >= firstUser {
+		data, _ := f.Font().Data()
+		return data
+	}
 	f = f.normal()
 	switch f.Family {
 	case Serif:
@@ -94,7 +105,7 @@ func (f Face) TTF() []byte {
 	}
 }
 
-// Faces lists every face, in a fixed order.
+// Faces lists every built-in face, in a fixed order.
 func Faces() []Face {
 	var fs []Face
 	for fam := Serif; fam <= Mono; fam++ {
@@ -131,9 +142,17 @@ func MetricsOf(f Face) *Metrics {
 	if m, ok := metrics[f]; ok {
 		return m
 	}
-	sf, err := sfnt.Parse(f.TTF())
+	var sf *sfnt.Font
+	var err error
+	if f.Family >= firstUser {
+		// LoadFont checked that x/image can parse it.
+		data, index := f.Font().Data()
+		sf, err = parseSFNT(data, index)
+	} else {
+		sf, err = sfnt.Parse(f.TTF())
+	}
 	if err != nil {
-		panic(fmt.Sprintf("font: parse embedded %s: %v", f.Name(), err)) // embedded data: cannot happen
+		panic(fmt.Sprintf("font: parse %s: %v", f.Name(), err))
 	}
 	m := &Metrics{Font: sf, UnitsPerEm: int(sf.UnitsPerEm()), widths: map[rune]int{}}
 	upem := fixed.I(m.UnitsPerEm)
@@ -149,8 +168,8 @@ func (m *Metrics) thousandths(v fixed.Int26_6) int {
 	return int(math.Round(float64(v) / 64 * 1000 / float64(m.UnitsPerEm)))
 }
 
-// Advance returns the advance width of r in thousandths of an em, rounded the
-// way fpdf rounds it, and whether the face has a glyph for r.
+// Advance returns the advance width of r in thousandths of an em, rounded,
+// and whether the face has a glyph for r.
 func (m *Metrics) Advance(r rune) (int, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -174,7 +193,7 @@ func (f Face) Has(r rune) bool {
 }
 
 // Width returns the width of s set in face f at size points, in points.
-// Runes the face lacks count as half an em, as fpdf counts them.
+// Runes the face lacks count as half an em.
 func Width(f Face, size float64, s string) float64 {
 	m := MetricsOf(f)
 	w := 0

@@ -54,7 +54,9 @@ func PrintedOf(b *book.Book) (*Printed, error) {
 			case *markup.MathInline:
 				spans = mathSpans(n.Formula, style{Face: serif, Size: 10})
 			case *markup.MathBlock:
-				spans = mathSpans(n.Formula, style{Face: serif, Size: 10})
+				// Display math is read from its boxes.
+				fr := displayFrame{size: w.st.Body, lead: w.st.Leading, width: w.g.TextW, height: w.g.TextH * 0.85}
+				spans = []span{{text: mathText(n.Formula, fr)}}
 			}
 			if entering && spans != nil {
 				var s strings.Builder

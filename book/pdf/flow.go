@@ -103,23 +103,15 @@ type Note struct {
 // Op is a drawing operation of an item.
 type Op interface{ dump(*strings.Builder) }
 
-// textOp sets a string in one face, at baseline Y.
+// textOp sets a string in one face, at baseline Y. Scale, when not zero,
+// widens or narrows its glyphs (font expansion in justified lines).
 type textOp struct {
 	X, Y  float64
 	Face  font.Face
 	Size  float64
 	Color rgb
 	S     string
-}
-
-// glyphOp draws one rune from its outline: for runes above U+FFFF, which
-// the PDF writer cannot set as text.
-type glyphOp struct {
-	X, Y  float64
-	Face  font.Face
-	Size  float64
-	Color rgb
-	R     rune
+	Scale float64
 }
 
 // rectOp fills and/or strokes a rectangle.
@@ -159,6 +151,13 @@ type imageOp struct {
 	Pic        *book.Picture
 }
 
+// rotateOp draws its ops turned a quarter turn counterclockwise about
+// (CX, CY): a drawing too wide for the page, set across it.
+type rotateOp struct {
+	CX, CY float64
+	Ops    []Op
+}
+
 // pathOp fills and/or strokes a path (diagrams).
 type pathOp struct {
 	Segs   []pathSeg
@@ -176,9 +175,6 @@ type pathSeg struct {
 }
 
 func (o *textOp) dump(b *strings.Builder) { fmt.Fprintf(b, " %s:%q", faceTag(o.Face, o.Size), o.S) }
-func (o *glyphOp) dump(b *strings.Builder) {
-	fmt.Fprintf(b, " glyph(%s U+%04X)", faceTag(o.Face, o.Size), o.R)
-}
 func (o *rectOp) dump(b *strings.Builder) {
 	fmt.Fprintf(b, " rect(%.1f,%.1f %.1fx%.1f)", o.X, o.Y, o.W, o.H)
 }
@@ -195,6 +191,9 @@ func (o *imageOp) dump(b *strings.Builder) {
 	fmt.Fprintf(b, " image(%s %.0fx%.0f)", o.Pic.Name, o.W, o.H)
 }
 func (o *pathOp) dump(b *strings.Builder) { fmt.Fprintf(b, " path(%d)", len(o.Segs)) }
+func (o *rotateOp) dump(b *strings.Builder) {
+	fmt.Fprintf(b, " rotate(%d ops)", len(o.Ops))
+}
 
 // faceTag is a short name of a face and size for dumps: "serif-b 10.5".
 func faceTag(f font.Face, size float64) string {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/bindery-books/bindery/book"
 	"github.com/bindery-books/bindery/book/font"
+	"github.com/bindery-books/bindery/book/hyphen"
 	"github.com/bindery-books/bindery/book/markup"
 	"github.com/yuin/goldmark/ast"
 	extast "github.com/yuin/goldmark/extension/ast"
@@ -46,6 +47,8 @@ type converter struct {
 	depth int
 	// pos is the position warnings about the current block refer to.
 	pos book.Pos
+	// hyph hyphenates justified text in the chapter's language, or is nil.
+	hyph *hyphen.Hyphenator
 	// node is the block being laid out, which items record.
 	node ast.Node
 }
@@ -56,6 +59,9 @@ const maxDepth = 40
 func newConverter(w *writer, ch *book.Chapter) *converter {
 	c := &converter{w: w, ch: ch, src: ch.Source, width: w.g.TextW, color: black, notes: map[int]*Note{}, headBase: ch.SectionLevel()}
 	c.pos = book.Pos{File: ch.Path, Line: ch.BodyLine}
+	if w.b.Meta.Hyphenate {
+		c.hyph = hyphen.For(ch.Lang(w.b))
+	}
 	c.tx.warn = func(format string, args ...any) {
 		w.b.Diagnostics.Warnf(c.pos, format, args...)
 	}
@@ -297,7 +303,7 @@ func (c *converter) setText(spans []span, st lineStyle, kind string) []*Item {
 	}
 	var lines []lineSpan
 	if st.Align == alignJustify {
-		ws, lines = breakJustified(ws, st.Width)
+		ws, lines = breakJustified(ws, st.Width, c.hyph)
 	} else {
 		ws, lines = breakLines(ws, st.Width)
 	}
@@ -602,9 +608,6 @@ func shiftOp(op Op, dx, dy float64) {
 	case *textOp:
 		o.X += dx
 		o.Y += dy
-	case *glyphOp:
-		o.X += dx
-		o.Y += dy
 	case *rectOp:
 		o.X += dx
 		o.Y += dy
@@ -621,6 +624,12 @@ func shiftOp(op Op, dx, dy float64) {
 	case *imageOp:
 		o.X += dx
 		o.Y += dy
+	case *rotateOp:
+		o.CX += dx
+		o.CY += dy
+		for _, in := range o.Ops {
+			shiftOp(in, dx, dy)
+		}
 	case *pathOp:
 		for i := range o.Segs {
 			for k := 0; k+1 < len(o.Segs[i].Pts); k += 2 {

@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"cmp"
 	"strings"
 	"sync"
 	"unicode"
@@ -112,7 +113,7 @@ func lineRight(it *Item) float64 {
 	r := 0.0
 	for _, op := range it.Ops {
 		if t, ok := op.(*textOp); ok {
-			r = max(r, t.X+measure(t.Face, t.Size, t.S))
+			r = max(r, t.X+measure(t.Face, t.Size, t.S)*cmp.Or(t.Scale, 1))
 		}
 	}
 	return r
@@ -266,13 +267,6 @@ func cellOps(cells []codeCell, x, base, size float64, tx *typesetter) []Op {
 				tx.warn("character U+%04X %q is in none of the book's fonts: set as %c", cl.r, string(cl.r), placeholder)
 				face, r = mono, placeholder
 			}
-		}
-		if r > 0xffff {
-			flush()
-			ops = append(ops, &glyphOp{X: x, Y: base, Face: face, Size: size, Color: cl.color, R: r})
-			x += cl.w
-			runX = x
-			continue
 		}
 		if run.Len() > 0 && (face != runFace || cl.color != runColor) {
 			flush()

@@ -15,6 +15,11 @@ import (
 func (c *converter) diagram(n *book.Diagram) {
 	d := n.Drawing
 	if d == nil || d.Width <= 0 || d.Height <= 0 {
+		s := c.w.st
+		c.vspace(s.Para)
+		c.setText([]span{{st: style{Face: sansItal, Size: s.Small, Color: grey}, text: n.Note}},
+			lineStyle{X: c.x, Width: c.width, Align: alignLeft, Lead: s.Small * 1.35, Face: sansItal, Size: s.Small}, "note")
+		c.keep = 1
 		c.codeBlock(n.Code.Lang, n.Code.Tokens())
 		return
 	}
@@ -24,16 +29,48 @@ func (c *converter) diagram(n *book.Diagram) {
 	rec := &recorder{}
 	d.Draw(rec)
 	x0, y0, x1, y1 := rec.extent(d.Width, d.Height)
-	scale := min(1, c.width/(x1-x0), c.w.g.TextH*0.8/(y1-y0))
-	w, h := (x1-x0)*scale, (y1-y0)*scale
+	dw, dh := x1-x0, y1-y0
+	textH := c.w.g.TextH
+	scale := min(1, c.width/dw, textH*0.8/dh)
+	rotate := false
+	if d.MinTextSize(scale) < minDiagramText {
+		// Text too small for print: give the drawing the whole height of
+		// a page, or set it across the page if that makes it larger.
+		upright := min(1, c.width/dw, textH*0.98/dh)
+		across := min(1, textH*0.98/dw, c.width/dh)
+		scale = upright
+		if across > upright*1.1 {
+			scale, rotate = across, true
+		}
+	}
+	w, h := dw*scale, dh*scale
 	for _, op := range rec.ops {
 		transform(op, -x0, -y0, scale)
-		shiftOp(op, c.x+(c.width-w)/2, 0)
+	}
+	ops := rec.ops
+	itemH := h
+	if rotate {
+		// Drawn upright centred on the item's centre, then turned: its
+		// width runs down the page.
+		itemH = w
+		cx, cy := c.x+c.width/2, w/2
+		for _, op := range ops {
+			shiftOp(op, cx-w/2, cy-h/2)
+		}
+		ops = []Op{&rotateOp{CX: cx, CY: cy, Ops: ops}}
+	} else {
+		for _, op := range ops {
+			shiftOp(op, c.x+(c.width-w)/2, 0)
+		}
 	}
 	c.vspace(s.Para * 1.6)
-	c.emit(&Item{H: h, Kind: "diagram", Ops: rec.ops})
+	c.emit(&Item{H: itemH, Kind: "diagram", Ops: ops})
 	c.vspace(s.Para * 1.6)
 }
+
+// minDiagramText is the smallest text a diagram should have in print, in
+// points.
+const minDiagramText = 8
 
 // extent returns the box that holds everything recorded and the w × h box
 // the drawing claims.

@@ -65,18 +65,26 @@ func (w *writer) titlePage(tx *typesetter) []*Item {
 	}
 	if len(m.Authors) > 0 {
 		as := s.Heads[3]
-		au := b.text([]span{{st: style{Face: sans, Size: as, Color: black}, text: strings.Join(m.Authors, ", ")}},
+		label := b.text([]span{{st: style{Face: sansItal, Size: s.Small, Color: grey}, text: "by"}},
+			lineStyle{Width: g.TextW, Align: alignCenter, Lead: s.Small * 1.6, Face: sansItal, Size: s.Small}, 0, "label")
+		label[0].Fixed = 0.62 * g.TextH
+		b.text([]span{{st: style{Face: sans, Size: as, Color: black}, text: strings.Join(m.Authors, ", ")}},
 			lineStyle{Width: g.TextW, Align: alignCenter, Lead: as * 1.4, Face: sans, Size: as}, 0, "authors")
-		au[0].Fixed = 0.62 * g.TextH
 	}
+	// The imprint at the foot: who publishes, and when, if the sources
+	// say when (never a date of the epoch).
 	var foot []string
 	if m.Publisher != "" {
-		foot = append(foot, m.Publisher)
+		foot = append(foot, "Published by "+m.Publisher)
 	}
-	foot = append(foot, w.b.Modified.UTC().Format("January 2006"))
-	fl := b.text([]span{{st: style{Face: sans, Size: s.Small, Color: grey}, text: strings.Join(foot, " · ")}},
-		lineStyle{Width: g.TextW, Align: alignCenter, Lead: s.Small * 1.4, Face: sans, Size: s.Small}, 0, "imprint")
-	fl[0].Fixed = g.TextH - s.Small*1.4*float64(len(fl))
+	if w.b.Dated {
+		foot = append(foot, w.b.Modified.UTC().Format("January 2006"))
+	}
+	if len(foot) > 0 {
+		fl := b.text([]span{{st: style{Face: sans, Size: s.Small, Color: grey}, text: strings.Join(foot, " · ")}},
+			lineStyle{Width: g.TextW, Align: alignCenter, Lead: s.Small * 1.4, Face: sans, Size: s.Small}, 0, "imprint")
+		fl[0].Fixed = g.TextH - s.Small*1.4*float64(len(fl))
+	}
 	return b.items
 }
 
@@ -101,10 +109,17 @@ func (w *writer) colophon(tx *typesetter) []*Item {
 	if m.Rights != "" {
 		b.text([]span{{st: small, text: m.Rights}}, st, s.Small, "colophon")
 	}
-	if m.Publisher != "" {
-		b.text([]span{{st: small, text: "Published by " + m.Publisher + ", " + w.b.Modified.UTC().Format("2 January 2006") + "."}}, st, s.Small, "colophon")
-	} else {
-		b.text([]span{{st: small, text: "Published " + w.b.Modified.UTC().Format("2 January 2006") + "."}}, st, s.Small, "colophon")
+	date := ""
+	if w.b.Dated {
+		date = w.b.Modified.UTC().Format("2 January 2006")
+	}
+	switch {
+	case m.Publisher != "" && date != "":
+		b.text([]span{{st: small, text: "Published by " + m.Publisher + ", " + date + "."}}, st, s.Small, "colophon")
+	case m.Publisher != "":
+		b.text([]span{{st: small, text: "Published by " + m.Publisher + "."}}, st, s.Small, "colophon")
+	case date != "":
+		b.text([]span{{st: small, text: "Published " + date + "."}}, st, s.Small, "colophon")
 	}
 	if m.Identifier != "" {
 		b.text([]span{{st: small, text: "Identifier: " + m.Identifier}}, st, 0, "colophon")
@@ -251,7 +266,7 @@ func (w *writer) tocLines(tx *typesetter, e tocEntry, first bool, folio string) 
 			end := lineRight(it)
 			px := g.TextW - measure(sans, st.Size, folio)
 			it.Ops = append(it.Ops, &textOp{X: px, Y: it.Base, Face: sans, Size: st.Size, Color: black, S: folio})
-			it.Ops = append(it.Ops, leaders(end+4, px-4, it.Base, st.Size)...)
+			it.Ops = append(it.Ops, leaders(end+4, px-4, it.Base, st.Size, s.Body)...)
 		}
 		it.Ops = append(it.Ops, &linkOp{X: indent, Y: 0, W: g.TextW - indent, H: it.H, Anchor: e.anchor})
 		items = append(items, it)
@@ -259,10 +274,11 @@ func (w *writer) tocLines(tx *typesetter, e tocEntry, first bool, folio string) 
 	return items
 }
 
-// leaders returns a row of dots from x0 to x1, each dot on a multiple of
-// the dot pitch so leaders line up from one entry to the next.
-func leaders(x0, x1, base, size float64) []Op {
-	pitch := size * 0.55
+// leaders returns a row of dots from x0 to x1 in type of size, each dot
+// centred on a multiple of one pitch (from the body size), so the dots of
+// every entry, part, chapter or section, stand in the same columns.
+func leaders(x0, x1, base, size, body float64) []Op {
+	pitch := body * 0.55
 	start := float64(int(x0/pitch)+1) * pitch
 	n := int((x1 - start) / pitch)
 	if n < 2 {

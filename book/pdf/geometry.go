@@ -11,7 +11,6 @@ import (
 const mm = 72 / 25.4
 
 // pageSizes maps a page size name to its exact size in points, portrait.
-// (fpdf's own A5 is half a millimetre off, so sizes are given here.)
 var pageSizes = map[string][2]float64{
 	"a4":     {210 * mm, 297 * mm},
 	"letter": {8.5 * 72, 11 * 72},
@@ -38,9 +37,21 @@ type Geometry struct {
 	TwoSide             bool
 }
 
+// measureChars is the line length of running text, in characters: the
+// 60 to 75 a reader's eye takes in comfortably.
+const measureChars = 70
+
+// avgCharEm is the width of an average character of English text in DejaVu
+// Serif, in ems, spaces and punctuation included.
+var avgCharEm = func() float64 {
+	const sample = "Almost every service in this book has the same skeleton: an application " +
+		"module starts a supervision tree, and the tree owns every long-lived process."
+	return font.Width(font.Face{Family: font.Serif}, 1, sample) / float64(len(sample))
+}()
+
 // NewGeometry computes the page layout for a page size and body size.
-// The text block keeps about 70 per cent of the page width (a little more
-// on small pages) so code lines of 80 characters fit, with the classic
+// The text block is measureChars characters wide, or less on a small page
+// (where it keeps about three quarters of the page width), with the classic
 // 2:3 ratio of inner to outer margin in two-sided books.
 func NewGeometry(size string, twoSide bool, body float64) (Geometry, error) {
 	wh, ok := pageSizes[size]
@@ -60,6 +71,10 @@ func NewGeometry(size string, twoSide bool, body float64) (Geometry, error) {
 	g.Top = 0.105 * g.PageH
 	g.Bottom = 0.11 * g.PageH
 	g.TextW = g.PageW - g.Inner - g.Outer
+	if w := measureChars * avgCharEm * body; w < g.TextW {
+		k := (g.PageW - w) / (g.Inner + g.Outer)
+		g.Inner, g.Outer, g.TextW = g.Inner*k, g.Outer*k, w
+	}
 	g.TextH = g.PageH - g.Top - g.Bottom
 	// The running head sits in the upper half of the top margin, the folio
 	// in the lower half of the bottom margin.
@@ -145,11 +160,16 @@ type Styles struct {
 	Para float64
 }
 
-func newStyles(body float64) Styles {
+// newStyles returns the type sizes for a body size and a text block textW
+// wide. Code is set a little smaller than the text, small enough for a line
+// of 80 characters to fit the block where that keeps it at 80 per cent of
+// the body size or more.
+func newStyles(body, textW float64) Styles {
+	code := min(body*0.82, max(body*0.8, textW/(80*monoEm)))
 	s := Styles{
 		Body:    body,
 		Leading: round2(body * 1.38),
-		Code:    round2(body * 0.82),
+		Code:    round2(code),
 		Small:   round2(body * 0.88),
 		Note:    round2(body * 0.82),
 		Para:    round2(body * 0.55),
@@ -161,6 +181,9 @@ func newStyles(body float64) Styles {
 	}
 	return s
 }
+
+// monoEm is the advance of DejaVu Sans Mono, in ems.
+var monoEm = font.Width(font.Face{Family: font.Mono}, 1, "0")
 
 func round2(v float64) float64 { return float64(int(v*100+0.5)) / 100 }
 

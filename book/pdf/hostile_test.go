@@ -27,6 +27,10 @@ func TestHostile(t *testing.T) {
 		"many notes":          strings.Repeat("x[^1] ", 2000) + "\n\n[^1]: " + strings.Repeat("note ", 3000) + "\n",
 		"astral and controls": "😀𝐀\x00\x01\u200b\u200d\ufeff \U0010FFFF \uFFFD",
 		"bad math":            "$$\\frac{\\frac{\\frac{" + strings.Repeat("{", 5000) + "$$\n\n$x^{^{^{$ and $\\sqrt[" + "$\n",
+		"deep display math":   "$$\n" + strings.Repeat(`\frac{1}{\sqrt{x^{`, 300) + strings.Repeat("}}}", 300) + "\n$$\n",
+		"huge matrix":         "$$\n\\begin{bmatrix}" + strings.Repeat(strings.Repeat("x & ", 299)+"x \\\\ ", 300) + "\\end{bmatrix}\n$$\n",
+		"many fences":         "$$\n" + strings.Repeat(`\left( \frac{a}{b} `, 3000) + strings.Repeat(`\right)`, 3000) + "\n$$\n",
+		"long alignment":      "$$\n\\begin{aligned}" + strings.Repeat("a &= b + c \\\\ ", 5000) + "\\end{aligned}\n$$\n",
 		"raw html":            "<table><tr><td><table><tr><td>" + strings.Repeat("<div>", 5000) + "x</td></tr></table></td></tr></table>\n\n<img src=\"../../../../etc/passwd\">\n",
 	}
 	for name, body := range cases {

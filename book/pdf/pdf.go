@@ -9,9 +9,11 @@
 //     widows, orphans and keeps, with footnotes at the foot of the page that
 //     cites them. The body is paginated first, so the contents, laid out
 //     after it, carry the real page numbers.
-//   - draw (draw.go): the pages are drawn with fpdf: text in embedded font
-//     subsets, rules and boxes, pictures, diagrams as vectors, links, the
-//     outline and the page labels.
+//   - draw (draw.go): the pages are drawn with package pdfdoc: text shaped
+//     and placed by glyph id (kerning, ligatures) in embedded font subsets
+//     that copy back as the source text, rules and boxes, pictures,
+//     diagrams as vectors, links, the outline and the page labels; each page
+//     is written out as it is finished.
 //
 // Everything the PDF shares with the EPUB (link targets, pictures,
 // diagrams, highlighted code, formulas, raw HTML) was decided when the book
@@ -29,7 +31,7 @@ import (
 )
 
 // Config controls the PDF. Its zero value gives the book's own settings
-// (book.yaml), else A4, one-sided, 10.5 pt.
+// (book.yaml), else A4, one-sided, 11 pt (9.5 pt on A5 and 6×9 in).
 type Config struct {
 	// PageSize, TwoSide and FontSize override book.yaml when set.
 	PageSize string
@@ -63,7 +65,7 @@ func Settings(b *book.Book, cfg Config) (size string, twoSide bool, body float64
 	twoSide = cfg.TwoSide || b.Meta.TwoSide
 	body = cmp.Or(cfg.FontSize, b.Meta.FontSize)
 	if body == 0 {
-		body = 10.5
+		body = 11
 		if size == "a5" || size == "6x9in" {
 			body = 9.5
 		}
@@ -91,7 +93,7 @@ func newWriter(b *book.Book, cfg Config) (*writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &writer{b: b, cfg: cfg, g: g, st: newStyles(body), outline: map[*book.Heading]int{}}
+	w := &writer{b: b, cfg: cfg, g: g, st: newStyles(body, g.TextW), outline: map[*book.Heading]int{}}
 	for _, ch := range b.Chapters {
 		var mark func([]*book.Section, int)
 		mark = func(ss []*book.Section, level int) {

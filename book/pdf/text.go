@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"math"
 	"slices"
 	"sync"
 	"unicode"
@@ -40,8 +41,6 @@ type piece struct {
 	st   style // Face is the face that has the glyphs
 	text string
 	w    float64
-	// glyph, when set, is a rune above U+FFFF drawn from its outline.
-	glyph rune
 	// buf collects the text while the word is being built (appending to
 	// a string rune by rune would be quadratic in a 10 MB word).
 	buf []byte
@@ -60,9 +59,15 @@ type word struct {
 	// brk forces a line break after the word.
 	brk bool
 	// cut says a line may break after the word though no space follows:
-	// it is a piece of a long word cut at punctuation.
-	cut   bool
-	notes []*Note
+	// it is a piece of a long word cut at punctuation, or of inline code.
+	cut bool
+	// hyph says a line may break after the word, which is a piece of a
+	// hyphenated word: a line that ends here ends with a hyphen, added
+	// (addHyphen, hyphenW wide) unless the word ends with one of its own.
+	hyph      bool
+	addHyphen bool
+	hyphenW   float64
+	notes     []*Note
 }
 
 // asciiWidths holds the advance widths of printable ASCII for every face,
@@ -81,8 +86,18 @@ var asciiWidths = sync.OnceValue(func() map[font.Face]*[128]int32 {
 	return m
 })
 
-// measure returns the width of s in face f at size points, as fpdf computes it.
+// maxShaped is the longest text measured shaped: words and titles. Longer
+// runs (a hostile 10 MB word) add up advance widths, in linear time; the
+// difference is the kerning of one run.
+const maxShaped = 256
+
+// measure returns the width of s in face f at size points as it is drawn:
+// shaped, with the kerning and ligatures of the face's features, when s has
+// more than one character.
 func measure(f font.Face, size float64, s string) float64 {
+	if feat := font.FeaturesOf(f); feat != 0 && len(s) > 1 && len(s) <= maxShaped && utf8.RuneCountInString(s) > 1 {
+		return font.ShapedWidth(f, size, s, feat)
+	}
 	t := asciiWidths()[f]
 	var mt *font.Metrics
 	w := 0
@@ -176,10 +191,16 @@ func (tx *typesetter) words(spans []span) []word {
 	var pendingNotes []*Note
 	endWord := func(space bool, st style) {
 		if open {
+			cur.w = 0
 			for i := range cur.pieces {
-				if p := &cur.pieces[i]; p.buf != nil {
+				p := &cur.pieces[i]
+				if p.buf != nil {
 					p.text, p.buf = string(p.buf), nil
 				}
+				// The piece's width as it is drawn: shaped, with kerning
+				// and ligatures in text faces.
+				p.w = measure(p.st.Face, p.st.Size, p.text)
+				cur.w += p.w
 			}
 			if space {
 				cur.hasSpace = true
@@ -257,16 +278,10 @@ func (tx *typesetter) addRune(w *word, st style, r rune) {
 	}
 	pst := st
 	pst.Face = f
-	if r > 0xffff {
-		// The PDF writer cannot set it as text: draw its outline.
-		w.pieces = append(w.pieces, piece{st: pst, text: string(r), w: measure(f, st.Size, string(r)), glyph: r})
-		w.w += w.pieces[len(w.pieces)-1].w
-		return
-	}
 	var buf [4]byte
 	s := string(buf[:utf8.EncodeRune(buf[:], r)])
 	adv := measure(f, st.Size, s)
-	if n := len(w.pieces); n > 0 && w.pieces[n-1].st == pst && w.pieces[n-1].glyph == 0 {
+	if n := len(w.pieces); n > 0 && w.pieces[n-1].st == pst {
 		p := &w.pieces[n-1]
 		p.buf = append(p.buf, s...)
 		p.w += adv
@@ -285,6 +300,10 @@ type lineSpan struct {
 // shrink is how much the spaces of a line may shrink, as a fraction.
 const shrink = 0.2
 
+// epsilon absorbs the rounding of widths that were added up and taken
+// apart again: a word as wide as its measure fits it.
+const epsilon = 1e-6
+
 // breakLines breaks words into lines of the given width, first fit with
 // shrinkable spaces. A word wider than a line is cut where it fits
 // (after punctuation when it can: URLs, paths); a long word that would leave
@@ -301,14 +320,14 @@ func breakLines(ws []word, width float64) ([]word, []lineSpan) {
 			if j > i {
 				gap = ws[j-1].space
 			}
-			if j == i && ws[j].w > width {
+			if j == i && ws[j].w > width+epsilon {
 				if head, tail, ok := splitWord(ws[j], width, false); ok {
 					ws[j] = head
 					ws = slices.Insert(ws, j+1, tail)
 				}
 			}
 			w := ws[j]
-			if j > i && natural+gap+w.w > width+shrink*(spaces+gap) {
+			if j > i && natural+gap+w.w > width+shrink*(spaces+gap)+epsilon {
 				avail := width - natural - gap
 				if natural < 0.75*width && avail > 0.15*width && longWord(w, width) {
 					if head, tail, ok := splitWord(w, avail, true); ok {
@@ -363,14 +382,6 @@ func splitWord(w word, avail float64, nicely bool) (head, tail word, ok bool) {
 	x := 0.0
 	total := 0
 	for pi, p := range w.pieces {
-		if p.glyph != 0 {
-			x += p.w
-			if x <= avail {
-				best, found = cutPoint{pi + 1, 0, x, false}, true
-			}
-			total++
-			continue
-		}
 		for off, r := range p.text {
 			rw := measure(p.st.Face, p.st.Size, string(r))
 			x += rw
@@ -427,10 +438,6 @@ func firstRuneCut(w word) (c cutPoint) {
 		return
 	}
 	p := w.pieces[0]
-	if p.glyph != 0 {
-		c.piece = 1
-		return
-	}
 	_, n := utf8.DecodeRuneInString(p.text)
 	if n == len(p.text) {
 		c.piece = 1
@@ -449,7 +456,11 @@ func cutWord(w word, pi, off int) (head, tail word) {
 		a, b := p, p
 		a.text, b.text = p.text[:off], p.text[off:]
 		a.w = measure(p.st.Face, p.st.Size, a.text)
-		b.w = p.w - a.w
+		if len(b.text) <= maxShaped {
+			b.w = measure(p.st.Face, p.st.Size, b.text)
+		} else {
+			b.w = p.w - a.w // a long tail is not measured again at every cut
+		}
 		head.pieces = append(head.pieces, a)
 		rest[0] = b
 	}
@@ -458,7 +469,10 @@ func cutWord(w word, pi, off int) (head, tail word) {
 	for _, p := range head.pieces {
 		head.w += p.w
 	}
-	tail.w = w.w - head.w
+	tail.w = 0
+	for _, p := range tail.pieces {
+		tail.w += p.w
+	}
 	return head, tail
 }
 
@@ -497,11 +511,17 @@ func setLine(ws []word, ls lineSpan, st lineStyle) *Item {
 	line := ws[ls.from:ls.to]
 	lead := lineLead(line, st)
 	base := baseline(st.Face, st.Size, lead)
-	x, stretch := lineStart(line, ls.justify, st)
-	l := &lineSetter{it: &Item{H: lead, Kind: "line", Base: base}, x: x, base: base}
+	x, stretch, scale := lineStart(line, ls.justify, st)
+	l := &lineSetter{it: &Item{H: lead, Kind: "line", Base: base}, x: x, base: base, scale: scale}
 	for k, w := range line {
-		for _, p := range w.pieces {
-			l.piece(p)
+		for i, p := range w.pieces {
+			// The pieces of a hyphenated word that stay on one line are
+			// set as one text again, for its ligatures and kerning.
+			l.piece(p, i == 0 && k > 0 && line[k-1].hyph)
+		}
+		if k == len(line)-1 && w.addHyphen {
+			last := w.pieces[len(w.pieces)-1]
+			l.piece(piece{st: last.st, text: "-", w: w.hyphenW}, true)
 		}
 		for _, n := range w.notes {
 			if !slices.Contains(l.it.Notes, n) {
@@ -529,37 +549,59 @@ func lineLead(line []word, st lineStyle) float64 {
 	return lead
 }
 
-// lineStart returns where a line starts and the space added to each of its
-// gaps: shrunk to fit, stretched to justify, or moved for centred and
-// right-aligned text.
-func lineStart(line []word, justify bool, st lineStyle) (x, stretch float64) {
-	natural := 0.0
+// maxSpacing is the widest a space of a justified line may be, in natural
+// spaces.
+const maxSpacing = 2.1
+
+// lineStart returns where a line starts, the space added to each of its
+// gaps, and the scale of its glyphs: a justified line shares what it must
+// gain or lose between its spaces and its glyphs' expansion, in the
+// proportions the line breaker weighed them in; a line too loose to
+// justify is set ragged, a centred or right-aligned one is moved.
+func lineStart(line []word, justify bool, st lineStyle) (x, stretch, scale float64) {
+	natural, glyphs, spaces := 0.0, 0.0, 0.0
 	gaps := 0
 	for k, w := range line {
 		natural += w.w
+		glyphs += expandable(w)
 		if k < len(line)-1 {
 			natural += w.space
 			if w.hasSpace {
 				gaps++
+				spaces += w.space
 			}
+		} else if w.addHyphen {
+			natural += w.hyphenW
+			glyphs += w.hyphenW
 		}
 	}
 	extra := st.Width - natural
-	x = st.X
+	x, scale = st.X, 1
 	switch {
-	case extra < 0 && gaps > 0:
-		stretch = extra / float64(gaps) // shrink to fit
-	case st.Align == alignJustify && justify && gaps > 0:
-		stretch = extra / float64(gaps)
-		if stretch > 1.5*st.Size {
-			stretch = 0 // too loose to justify: set it ragged
+	case extra < 0 && gaps > 0, st.Align == alignJustify && justify && gaps > 0:
+		ratio := spaces * stretchRatio
+		if extra < 0 {
+			ratio = spaces * shrinkRatio
+		}
+		e := extra * glyphs * expandRatio / (ratio + glyphs*expandRatio)
+		e = max(-glyphs*expandRatio, min(e, glyphs*expandRatio))
+		if glyphs > 0 {
+			scale = 1 + math.Round(e/glyphs*1000)/1000
+		}
+		stretch = (extra - glyphs*(scale-1)) / float64(gaps)
+		// A line that cannot be justified without gaps of more than
+		// maxSpacing times a space is set with gaps that wide, ragged:
+		// a short line reads better than a river.
+		natural := measure(st.Face, st.Size, " ")
+		if limit := (maxSpacing*natural*float64(gaps) - spaces) / float64(gaps); extra > 0 && stretch > limit {
+			stretch = max(limit, 0)
 		}
 	case st.Align == alignCenter && extra > 0:
 		x += extra / 2
 	case st.Align == alignRight && extra > 0:
 		x += extra
 	}
-	return x, stretch
+	return x, stretch, scale
 }
 
 // lineSetter sets the pieces of a line from left to right: the text, with
@@ -568,6 +610,7 @@ func lineStart(line []word, justify bool, st lineStyle) (x, stretch float64) {
 type lineSetter struct {
 	it          *Item
 	x, base     float64
+	scale       float64 // of the glyphs of text (font expansion)
 	under, over []Op
 	link        struct {
 		key, url string
@@ -575,12 +618,17 @@ type lineSetter struct {
 	}
 }
 
-func (l *lineSetter) piece(p piece) {
+func (l *lineSetter) piece(p piece, join bool) {
 	y := l.base - p.st.Rise
-	if p.glyph != 0 {
-		l.it.Ops = append(l.it.Ops, &glyphOp{X: l.x, Y: y, Face: p.st.Face, Size: p.st.Size, Color: p.st.Color, R: p.glyph})
+	scale := 0.0
+	if l.scale != 1 && !p.st.Code {
+		scale = l.scale
+		p.w *= scale
+	}
+	if t, ok := l.lastText(); join && ok && t.Face == p.st.Face && t.Size == p.st.Size && t.Color == p.st.Color && t.Y == y && t.Scale == scale {
+		t.S += p.text
 	} else {
-		l.it.Ops = append(l.it.Ops, &textOp{X: l.x, Y: y, Face: p.st.Face, Size: p.st.Size, Color: p.st.Color, S: p.text})
+		l.it.Ops = append(l.it.Ops, &textOp{X: l.x, Y: y, Face: p.st.Face, Size: p.st.Size, Color: p.st.Color, S: p.text, Scale: scale})
 	}
 	if p.st.Code {
 		l.under = append(l.under, &rectOp{X: l.x - 1, Y: l.base - 0.8*p.st.Size, W: p.w + 2, H: 1.05 * p.st.Size, Fill: &inlineBg})
@@ -594,6 +642,15 @@ func (l *lineSetter) piece(p piece) {
 	}
 	l.x += p.w
 	l.link.x1 = l.x
+}
+
+// lastText returns the last op set, when it is text.
+func (l *lineSetter) lastText() (*textOp, bool) {
+	if n := len(l.it.Ops); n > 0 {
+		t, ok := l.it.Ops[n-1].(*textOp)
+		return t, ok
+	}
+	return nil, false
 }
 
 // gap sets the space after word w, stretched, carrying on the tint,

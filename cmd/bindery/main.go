@@ -211,7 +211,7 @@ func flagSet(cmd string, o *options, stderr io.Writer) *flag.FlagSet {
 	if cmd == "pdf" || cmd == "build" {
 		fs.StringVar(&o.pageSize, "page-size", "", "page size: "+strings.Join(book.PageSizes, ", ")+" (default: book.yaml's, else a4)")
 		fs.BoolVar(&o.twoSide, "twoside", false, "lay out for two-sided print: mirrored margins, chapters open on recto pages")
-		fs.Float64Var(&o.fontSize, "font-size", 0, "body text size in points (default: book.yaml's, else 10.5)")
+		fs.Float64Var(&o.fontSize, "font-size", 0, "body text size in points (default: book.yaml's, else 11; 9.5 on a5 and 6x9in)")
 	}
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: bindery %s [flags] [DIR]\n\nFlags:\n", cmd)

@@ -187,6 +187,14 @@ func checkPDF(t *testing.T, file string, c pdfCase) {
 		t.Run("fonts", func(t *testing.T) { checkFonts(t, file) })
 	}
 	t.Run("bbox", func(t *testing.T) { checkTextArea(t, pages, g, size, twoSide) })
+	t.Run("spacing", func(t *testing.T) {
+		if c.name == "content" {
+			checkSpacing(t, file, body) // the bar is set on the content book
+			return
+		}
+		s := measureSpacing(t, file, body)
+		t.Logf("%d justified lines, %d over 1.5×, %d over 2×, %d over 2.2×, worst %.2f×", s.lines, s.over15, s.over20, s.over22, s.worst)
+	})
 	t.Run("folios", func(t *testing.T) { checkFolios(t, pages, labels, g) })
 	t.Run("contents", func(t *testing.T) {
 		entries := contentsEntries(t, pages, labels, g)

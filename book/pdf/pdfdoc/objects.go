@@ -1,0 +1,224 @@
+package pdfdoc
+
+import (
+	"bufio"
+	"bytes"
+	"compress/zlib"
+	"crypto/sha256"
+	"fmt"
+	"hash"
+	"io"
+	"math"
+	"strconv"
+	"time"
+	"unicode/utf16"
+)
+
+// zlibLevel is the one compression level of every stream: fixed, so
+// identical input gives identical bytes.
+const zlibLevel = 6
+
+// ref is an indirect object number.
+type ref int
+
+// objects writes numbered objects to the output as they are finished,
+// remembers where each one starts for the cross-reference table, and
+// hashes everything it writes for the file identifier.
+type objects struct {
+	out     *bufio.Writer
+	sum     hash.Hash
+	pos     int64
+	offsets []int64 // offsets[n] is where object n starts; 0 if not yet written
+	zw      *zlib.Writer
+	zbuf    bytes.Buffer
+	err     error
+}
+
+func newObjects(w io.Writer) *objects {
+	o := &objects{out: bufio.NewWriterSize(w, 64<<10), sum: sha256.New(), offsets: []int64{0}}
+	o.zw, _ = zlib.NewWriterLevel(&o.zbuf, zlibLevel)
+	// The binary comment marks the file as binary for transfer programs.
+	o.write([]byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"))
+	return o
+}
+
+func (o *objects) write(b []byte) {
+	if o.err != nil {
+		return
+	}
+	n, err := o.out.Write(b)
+	o.sum.Write(b[:n])
+	o.pos += int64(n)
+	o.err = err
+}
+
+// reserve returns a fresh object number, to be written later.
+func (o *objects) reserve() ref {
+	o.offsets = append(o.offsets, 0)
+	return ref(len(o.offsets) - 1)
+}
+
+// object writes object r with body as its value.
+func (o *objects) object(r ref, body []byte) {
+	if o.offsets[r] != 0 {
+		panic(fmt.Sprintf("pdfdoc: object %d written twice", r))
+	}
+	o.offsets[r] = o.pos
+	var b []byte
+	b = strconv.AppendInt(b, int64(r), 10)
+	b = append(b, " 0 obj\n"...)
+	o.write(b)
+	o.write(body)
+	o.write([]byte("\nendobj\n"))
+}
+
+// stream writes object r as a stream with the dictionary entries dict
+// (without the enclosing << >> and without /Length and /Filter) and data,
+// compressed unless raw holds an already encoded stream (its filter is
+// then in dict).
+func (o *objects) stream(r ref, dict []byte, data []byte, compress bool) {
+	if compress {
+		o.zbuf.Reset()
+		o.zw.Reset(&o.zbuf)
+		o.zw.Write(data)
+		o.zw.Close()
+		data = o.zbuf.Bytes()
+		dict = append(dict, " /Filter /FlateDecode"...)
+	}
+	var b []byte
+	b = append(b, "<<"...)
+	b = append(b, dict...)
+	b = append(b, " /Length "...)
+	b = strconv.AppendInt(b, int64(len(data)), 10)
+	b = append(b, ">>\nstream\n"...)
+	if o.offsets[r] != 0 {
+		panic(fmt.Sprintf("pdfdoc: object %d written twice", r))
+	}
+	o.offsets[r] = o.pos
+	head := strconv.AppendInt(nil, int64(r), 10)
+	head = append(head, " 0 obj\n"...)
+	o.write(head)
+	o.write(b)
+	o.write(data)
+	o.write([]byte("\nendstream\nendobj\n"))
+}
+
+// finish writes the cross-reference table and the trailer. The file
+// identifier is the first 16 bytes of the SHA-256 of everything before
+// the table: the same content gives the same identifier, and different
+// content a different one.
+func (o *objects) finish(root, info ref) error {
+	for n, off := range o.offsets[1:] {
+		if off == 0 {
+			return fmt.Errorf("pdfdoc: object %d reserved but never written", n+1)
+		}
+	}
+	id := o.sum.Sum(nil)[:16]
+	xref := o.pos
+	var b []byte
+	b = append(b, "xref\n0 "...)
+	b = strconv.AppendInt(b, int64(len(o.offsets)), 10)
+	b = append(b, "\n0000000000 65535 f \n"...)
+	for _, off := range o.offsets[1:] {
+		b = fmt.Appendf(b, "%010d 00000 n \n", off)
+	}
+	b = append(b, "trailer\n<< /Size "...)
+	b = strconv.AppendInt(b, int64(len(o.offsets)), 10)
+	b = append(b, " /Root "...)
+	b = appendRef(b, root)
+	if info != 0 {
+		b = append(b, " /Info "...)
+		b = appendRef(b, info)
+	}
+	b = fmt.Appendf(b, " /ID [<%X> <%X>] >>\nstartxref\n%d\n%%%%EOF\n", id, id, xref)
+	o.write(b)
+	if o.err == nil {
+		o.err = o.out.Flush()
+	}
+	return o.err
+}
+
+func appendRef(b []byte, r ref) []byte {
+	b = strconv.AppendInt(b, int64(r), 10)
+	return append(b, " 0 R"...)
+}
+
+// appendNum appends v rounded to prec decimals, without trailing zeros.
+func appendNum(b []byte, v float64, prec int) []byte {
+	p := math.Pow10(prec)
+	v = math.Round(v*p) / p
+	if v == 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+		return append(b, '0')
+	}
+	return strconv.AppendFloat(b, v, 'f', -1, 64)
+}
+
+// appendName appends a PDF name: /Name, with bytes outside the regular
+// characters written as #xx.
+func appendName(b []byte, s string) []byte {
+	b = append(b, '/')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '!' || c > '~' || bytes.IndexByte([]byte("#()<>[]{}/%"), c) >= 0 {
+			b = fmt.Appendf(b, "#%02X", c)
+			continue
+		}
+		b = append(b, c)
+	}
+	return b
+}
+
+// appendText appends a text string (PDF 7.9.2.2): a literal string when s
+// is printable ASCII, else UTF-16BE with a byte order mark, in hex.
+func appendText(b []byte, s string) []byte {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7E {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return appendLiteral(b, s)
+	}
+	b = append(b, "<FEFF"...)
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = fmt.Appendf(b, "%04X", u)
+	}
+	return append(b, '>')
+}
+
+// appendLiteral appends s as a literal string, escaping \, ( and ).
+func appendLiteral(b []byte, s string) []byte {
+	b = append(b, '(')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\\', '(', ')':
+			b = append(b, '\\', c)
+		case '\n':
+			b = append(b, `\n`...)
+		case '\r':
+			b = append(b, `\r`...)
+		default:
+			b = append(b, c)
+		}
+	}
+	return append(b, ')')
+}
+
+// appendDate appends a date string: (D:20240131120000Z) for UTC,
+// (D:20240131120000+01'00') with an offset.
+func appendDate(b []byte, t time.Time) []byte {
+	s := "D:" + t.Format("20060102150405")
+	_, off := t.Zone()
+	if off == 0 {
+		s += "Z"
+	} else {
+		sign := '+'
+		if off < 0 {
+			sign, off = '-', -off
+		}
+		s += fmt.Sprintf("%c%02d'%02d'", sign, off/3600, off/60%60)
+	}
+	return appendLiteral(b, s)
+}

@@ -1,0 +1,310 @@
+package pdfdoc
+
+import (
+	"bytes"
+	"encoding/binary"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/bindery-books/bindery/book/font"
+)
+
+func TestByteIdentical(t *testing.T) {
+	a, b := sample(t), sample(t)
+	if !bytes.Equal(a, b) {
+		t.Fatal("two runs on the same input differ")
+	}
+	// The identifier is a hash of the content: other content, other id.
+	id := regexp.MustCompile(`/ID \[<([0-9A-F]{32})> <([0-9A-F]{32})>\]`)
+	m := id.FindSubmatch(a)
+	if m == nil || !bytes.Equal(m[1], m[2]) {
+		t.Fatalf("no /ID pair in the trailer")
+	}
+	other := onePage(t, Config{}, "Other text.")
+	if m2 := id.FindSubmatch(other); m2 == nil || bytes.Equal(m2[1], m[1]) {
+		t.Error("different documents with the same /ID")
+	}
+	if bytes.Contains(a, []byte("D:20")) && !bytes.Contains(a, []byte("D:20240301120000Z")) {
+		t.Error("a date other than the given one")
+	}
+}
+
+// onePage writes a one-page document with a line of DejaVu Serif.
+func onePage(t testing.TB, cfg Config, s string) []byte {
+	var out bytes.Buffer
+	d, err := New(&out, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := d.NewPage(595, 842)
+	p.Text(font.Face{Family: font.Serif}.Font(), 12, Black, 72, 100, s, font.Typeset)
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+func TestNoDatesWhenNoneGiven(t *testing.T) {
+	b := onePage(t, Config{}, "Undated.")
+	if bytes.Contains(b, []byte("CreationDate")) || bytes.Contains(b, []byte("ModDate")) {
+		t.Error("dates written though none was given")
+	}
+}
+
+// TestGlyphPositions checks that the TJ adjustments put every word where
+// shaping says: poppler's word boxes against the shaped advances.
+func TestGlyphPositions(t *testing.T) {
+	serif := font.Face{Family: font.Serif}.Font()
+	words := []string{"AVAWAY", "Typography", "office", "Tyrannosaurus", "WAVE"}
+	var out bytes.Buffer
+	d, _ := New(&out, Config{})
+	p := d.NewPage(595, 842)
+	x := 72.0
+	for i, w := range words {
+		y := 100 + 20*float64(i)
+		p.Text(serif, 14, Black, x, y, w, font.Typeset)
+	}
+	p.Close()
+	d.Close()
+	html := tool(t, out.Bytes(), "pdftotext", "-bbox", "FILE", "-")
+	box := regexp.MustCompile(`<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>`)
+	ms := box.FindAllStringSubmatch(html, -1)
+	if len(ms) != len(words) {
+		t.Fatalf("pdftotext found %d words, want %d:\n%s", len(ms), len(words), html)
+	}
+	for i, m := range ms {
+		x0, _ := strconv.ParseFloat(m[1], 64)
+		x1, _ := strconv.ParseFloat(m[2], 64)
+		want := serif.Width(words[i], 14, font.Typeset)
+		if m[3] != words[i] || math.Abs(x0-72) > 0.01 || math.Abs((x1-x0)-want) > 0.01 {
+			t.Errorf("word %q at %.3f width %.3f; want %q at 72 width %.3f", m[3], x0, x1-x0, words[i], want)
+		}
+		if plain := serif.Width(words[i], 14, 0); i == 0 && math.Abs(plain-want) < 0.5 {
+			t.Errorf("%q: kerned %.2f and plain %.2f widths hardly differ", words[i], want, plain)
+		}
+	}
+}
+
+// TestJustifiedRun draws a line as one run with its spaces stretched, as a
+// justified line is best drawn: one TJ, real spaces for copying.
+func TestJustifiedRun(t *testing.T) {
+	serif := font.Face{Family: font.Serif}.Font()
+	s := "Justified text keeps its spaces."
+	gs := serif.Shape(s, 12, font.Typeset)
+	for i := range gs {
+		if s[gs[i].Start:gs[i].End] == " " {
+			gs[i].Advance += 7
+		}
+	}
+	var out bytes.Buffer
+	d, _ := New(&out, Config{})
+	p := d.NewPage(595, 842)
+	p.Glyphs(Run{Font: serif, Size: 12, X: 72, Y: 100, Glyphs: gs, Text: s})
+	p.Close()
+	d.Close()
+	got := tool(t, out.Bytes(), "pdftotext", "-raw", "FILE", "-")
+	if strings.TrimSpace(got) != s {
+		t.Errorf("pdftotext %q, want %q", got, s)
+	}
+	html := tool(t, out.Bytes(), "pdftotext", "-bbox", "FILE", "-")
+	last := regexp.MustCompile(`xMax="([\d.]+)" yMax="[\d.]+">spaces\.</word>`).FindStringSubmatch(html)
+	want := 72 + serif.Width(s, 12, font.Typeset) + 4*7
+	if x, _ := strconv.ParseFloat(last[1], 64); math.Abs(x-want) > 0.01 {
+		t.Errorf("line ends at %.3f, want %.3f", x, want)
+	}
+}
+
+// collection builds a TrueType collection of the given fonts.
+func collection(fonts ...[]byte) []byte {
+	out := make([]byte, 12+4*len(fonts))
+	copy(out, "ttcf")
+	binary.BigEndian.PutUint32(out[4:], 0x00010000)
+	binary.BigEndian.PutUint32(out[8:], uint32(len(fonts)))
+	for i, f := range fonts {
+		base := len(out)
+		binary.BigEndian.PutUint32(out[12+4*i:], uint32(base))
+		f = append([]byte(nil), f...)
+		for t := range int(binary.BigEndian.Uint16(f[4:])) {
+			at := 12 + 16*t + 8
+			binary.BigEndian.PutUint32(f[at:], binary.BigEndian.Uint32(f[at:])+uint32(base))
+		}
+		out = append(out, f...)
+	}
+	return out
+}
+
+func TestUserFonts(t *testing.T) {
+	otf, err := os.ReadFile("../../font/testdata/CFFTest.otf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cff, err := font.LoadFont(otf, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ttc, err := font.LoadFont(collection(font.Face{Family: font.Serif}.TTF(), font.Face{Family: font.Sans, Style: font.Italic}.TTF()), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	d, _ := New(&out, Config{})
+	p := d.NewPage(300, 200)
+	p.Text(cff, 24, Black, 20, 50, "Q10\u4E2D", font.Typeset)
+	p.Text(ttc, 12, Black, 20, 100, "Oblique office", font.Typeset)
+	p.Close()
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b := out.Bytes()
+	fonts := tool(t, b, "pdffonts", "FILE")
+	if !regexp.MustCompile(`[A-Z]{6}\+CFFTest +CID Type 0C +Identity-H +yes yes yes`).MatchString(fonts) ||
+		!regexp.MustCompile(`[A-Z]{6}\+DejaVuSans-Oblique +CID TrueType +Identity-H +yes yes yes`).MatchString(fonts) {
+		t.Errorf("pdffonts:\n%s", fonts)
+	}
+	if check := tool(t, b, "qpdf", "--check", "FILE"); strings.Contains(strings.ToLower(check), "warning") {
+		t.Errorf("qpdf --check:\n%s", check)
+	}
+	text := tool(t, b, "pdftotext", "-raw", "FILE", "-")
+	if !strings.Contains(text, "Q10\u4E2D") || !strings.Contains(text, "Oblique office") {
+		t.Errorf("pdftotext: %q", text)
+	}
+	tool(t, b, "mutool", "draw", "-q", "-o", t.TempDir()+"/p.png", "FILE")
+}
+
+func TestErrors(t *testing.T) {
+	var out bytes.Buffer
+	if _, err := New(&out, Config{Labels: []LabelRange{{First: 1}}}); err == nil {
+		t.Error("labels not starting at page 0: no error")
+	}
+	if _, err := New(&out, Config{Labels: []LabelRange{{First: 0}, {First: 0}}}); err == nil {
+		t.Error("labels out of order: no error")
+	}
+	d, _ := New(&out, Config{})
+	if err := d.Close(); err == nil {
+		t.Error("a document without pages: no error")
+	}
+	d, _ = New(&out, Config{})
+	if err := d.AddOutline(OutlineItem{Title: "Deep", Level: 1}); err == nil {
+		t.Error("outline starting at level 1: no error")
+	}
+	p := d.NewPage(100, 100)
+	p.AddLink(Link{W: 10, H: 10, Target: Target{Page: 5}})
+	p.BeginArtifact("", "")
+	if err := p.Close(); err == nil {
+		t.Error("a page with an open marked-content sequence: no error")
+	}
+	p.EndTag()
+	p.Close()
+	if err := d.Close(); err == nil || !strings.Contains(err.Error(), "page 6") {
+		t.Errorf("a link to a page never drawn: err = %v", err)
+	}
+	d, _ = New(&out, Config{})
+	if _, err := d.Image([]byte("GIF89a not really")); err == nil {
+		t.Error("a bad image: no error")
+	}
+}
+
+// TestRealTextCopies sets the prose of the content book and of the shared
+// corpus in justified lines and checks that the PDF's text is the source
+// text, word for word: ligatures, kerning and stretched spaces included.
+func TestRealTextCopies(t *testing.T) {
+	files, _ := filepath.Glob("../../../content/*.md")
+	filepath.WalkDir("../../../../shared/corpus/content", func(path string, d fs.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(path, ".md") {
+			files = append(files, path)
+		}
+		return nil
+	})
+	serif := font.Face{Family: font.Serif}.Font()
+	var words []string
+	for _, w := range proseWords(files) {
+		// Words the test's simple breaker would let run off the page
+		// (links as text) are left out; so are characters DejaVu lacks.
+		ok := serif.Width(w, benchSize, font.Typeset) < 200
+		for _, r := range w {
+			ok = ok && serif.Has(r) && r >= ' ' && r != 0xAD
+		}
+		if ok {
+			words = append(words, w)
+		}
+	}
+	const pages = 40
+	lines := justify(words, pages)
+	var want []string
+	for _, l := range lines {
+		want = append(want, l.words...)
+	}
+	var out bytes.Buffer
+	if err := writePdfdoc(&out, lines, func() {}); err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Fields(tool(t, out.Bytes(), "pdftotext", "-raw", "-nopgbrk", "FILE", "-"))
+	// Characters in order: pdftotext's guesses at word breaks are its
+	// own (it splits "IP," where kerning tucks the comma under the P), so
+	// the text is compared without spaces, and the splits are counted.
+	g, w := strings.Join(got, ""), strings.Join(want, "")
+	if g != w {
+		i := 0
+		for i < min(len(g), len(w)) && g[i] == w[i] {
+			i++
+		}
+		t.Fatalf("text differs at byte %d: %q, want %q", i, g[max(i-40, 0):min(i+40, len(g))], w[max(i-40, 0):min(i+40, len(w))])
+	}
+	if len(got) > len(want)+len(want)/1000 {
+		t.Errorf("pdftotext splits %d of %d words", len(got)-len(want), len(want))
+	}
+	t.Logf("%d words from %d files on %d pages copy as their source", len(want), len(files), pages)
+}
+
+// TestRealCFFFont sets text in a full OpenType CFF font, URW's C059 from
+// Debian's fonts-urw-base35 when it is installed: ligatures and kerning
+// from its GSUB and GPOS, a CFF subset, text that copies as its source.
+func TestRealCFFFont(t *testing.T) {
+	data, err := os.ReadFile("/usr/share/fonts/opentype/urw-base35/C059-Roman.otf")
+	if err != nil {
+		t.Skip("fonts-urw-base35 not installed")
+	}
+	f, err := font.LoadFont(data, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const s = "The office’s affluent staff: AVAWAY, To, fine ffl."
+	var ligs []string
+	for _, g := range f.Shape(s, 14, font.Typeset) {
+		if sub := s[g.Start:g.End]; len([]rune(sub)) > 1 {
+			ligs = append(ligs, sub)
+		}
+	}
+	if strings.Join(ligs, " ") != "ffi ffl ff fi ffl" {
+		t.Errorf("ligatures %q", ligs)
+	}
+	if f.Width("To", 14, font.Typeset) >= f.Width("To", 14, 0) {
+		t.Error("no kerning in To")
+	}
+	var out bytes.Buffer
+	d, _ := New(&out, Config{})
+	p := d.NewPage(400, 200)
+	p.Text(f, 14, Black, 20, 50, s, font.Typeset)
+	p.Close()
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if fonts := tool(t, out.Bytes(), "pdffonts", "FILE"); !regexp.MustCompile(`[A-Z]{6}\+C059-Roman +CID Type 0C +Identity-H +yes yes yes`).MatchString(fonts) {
+		t.Errorf("pdffonts:\n%s", fonts)
+	}
+	if text := tool(t, out.Bytes(), "pdftotext", "-raw", "FILE", "-"); strings.TrimSpace(text) != s {
+		t.Errorf("pdftotext %q, want %q", text, s)
+	}
+	if check := tool(t, out.Bytes(), "qpdf", "--check", "FILE"); strings.Contains(strings.ToLower(check), "warning") {
+		t.Errorf("qpdf --check:\n%s", check)
+	}
+}
