@@ -44,7 +44,7 @@ func (p *packager) files(chapters [][]byte) ([]*file, error) {
 		}
 	})
 	add(&file{name: "style.css", mediaType: "text/css", id: "css", data: stylesheet()})
-	add(&file{name: "images/continuation.svg", mediaType: "image/svg+xml", id: "continuation", data: []byte(continuationMark)})
+	add(&file{name: continuationFile, mediaType: "image/svg+xml", id: "continuation", data: []byte(continuationMark)})
 	for i, r := range p.sortedResources() {
 		r.id = "res-" + strconv.Itoa(i+1)
 		if r.mediaType == "image/svg+xml" {
@@ -381,7 +381,7 @@ func uuid5(name string) string {
 func (p *packager) accessibility(s *strings.Builder, files []*file, cover *file) {
 	hasImages, hasMath := false, false
 	for _, f := range files {
-		if strings.HasPrefix(f.mediaType, "image/") && f != cover {
+		if strings.HasPrefix(f.mediaType, "image/") && f != cover && f.name != continuationFile {
 			hasImages = true
 		}
 		if strings.Contains(f.properties, "mathml") {

@@ -30,6 +30,10 @@ const darkCodeStyle = "github-dark"
 // WCAG's 4.5:1, with a margin for rounding.
 const minContrast = 4.6
 
+// continuationFile is the continuation mark's file, which the stylesheet
+// draws: decoration, not a picture of the book.
+const continuationFile = "images/continuation.svg"
+
 // continuationMark is the mark drawn before the continuation of a wrapped
 // code line: a grey arrow that reads on light and dark code alike.
 const continuationMark = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 27" width="16" height="27"><path d="M3 5v9h8" fill="none" stroke="#8a8a8a" stroke-width="1.6"/><path d="M9 10.5l3.5 3.5-3.5 3.5" fill="none" stroke="#8a8a8a" stroke-width="1.6"/></svg>
