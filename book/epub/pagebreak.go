@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/bindery-books/bindery/book"
+	"github.com/bindery-books/bindery/book/markup"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/util"
@@ -88,8 +89,48 @@ func (r *chapterRenderer) setBreaks(starts []book.PageStart) {
 			r.groupOf[s.Node] = i
 			r.groups = append(r.groups, nil)
 		}
+		if s.Offset > 0 {
+			// The PDF counts the number it sets beside a list item or a
+			// step; the EPUB's list draws it, outside the text.
+			s.Offset = max(s.Offset-markerDigits(s.Node), 0)
+		}
 		r.groups[i] = append(r.groups[i], s)
 	}
+}
+
+// markerDigits returns how many digits the PDF sets beside the first line
+// of a block: the number of an ordered list's item, or of a step.
+func markerDigits(n ast.Node) int {
+	if n.PreviousSibling() != nil && !isSteps(n.Parent()) {
+		return 0
+	}
+	switch p := n.Parent().(type) {
+	case *ast.ListItem:
+		l, ok := p.Parent().(*ast.List)
+		if !ok || !l.IsOrdered() {
+			return 0
+		}
+		num := l.Start
+		if num == 0 {
+			num = 1
+		}
+		for k := l.FirstChild(); k != nil && k != ast.Node(p); k = k.NextSibling() {
+			num++
+		}
+		return len(strconv.Itoa(num))
+	case *markup.Steps:
+		num := 1
+		for k := p.FirstChild(); k != nil && k != n; k = k.NextSibling() {
+			num++
+		}
+		return len(strconv.Itoa(num))
+	}
+	return 0
+}
+
+func isSteps(n ast.Node) bool {
+	_, ok := n.(*markup.Steps)
+	return ok
 }
 
 // insertion is a marker to put in at a byte offset of the rendered body.
