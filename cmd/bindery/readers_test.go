@@ -581,7 +581,7 @@ func traceImages(trace string) []string {
 		page  int
 		y     float64
 		image bool
-		r     string
+		r     string // the character, or the image's size
 	}
 	var marks []mark
 	page := 0
@@ -618,7 +618,7 @@ func traceImages(trace string) []string {
 		case "fill_image":
 			f := strings.Fields(a["transform"])
 			if len(f) == 6 {
-				marks = append(marks, mark{page: page, y: num(f[5]), image: true})
+				marks = append(marks, mark{page: page, y: num(f[5]), image: true, r: a["width"] + "x" + a["height"] + " " + f[0] + " " + f[3]})
 			}
 		case "g":
 			marks = append(marks, mark{page: page, y: num(a["y"]) + ty, r: a["unicode"]})
@@ -639,8 +639,16 @@ func traceImages(trace string) []string {
 		}
 		cur.Reset()
 	}
-	for _, m := range marks {
+	var last *mark // the last image
+	for i, m := range marks {
 		if m.image {
+			// MuPDF draws a picture that crosses a page's foot on both
+			// pages, clipped: one picture, where it first appears.
+			if last != nil && last.page == m.page-1 && last.r == m.r {
+				last = &marks[i]
+				continue
+			}
+			last = &marks[i]
 			flush()
 			ctx = append(ctx, lastWords(words, 3))
 			continue
