@@ -1,6 +1,7 @@
 # Bindery: build the book in content/ and test the compiler.
 #
 #   make          build every format of the book into dist/
+#   make serve    preview the book in a browser while you write
 #   make test     run the tests
 #   make check    check the book's links; validate dist/ with EPUBCheck and qpdf
 #   make lint     gofmt, go vet, staticcheck, actionlint, shellcheck
@@ -21,7 +22,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo v0.0
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.7.0
 ACTIONLINT  := github.com/rhysd/actionlint/cmd/actionlint@v1.7.7
 
-.PHONY: all book epub pdf test check lint fuzz release clean $(BINDERY)
+.PHONY: all book epub pdf serve test check lint fuzz release clean $(BINDERY)
 
 all: book
 
@@ -33,6 +34,9 @@ epub: $(BINDERY)
 
 pdf: $(BINDERY)
 	$(BINDERY) pdf -o $(DIST)/$(NAME).pdf $(BOOK)
+
+serve: $(BINDERY)
+	$(BINDERY) serve $(BOOK)
 
 $(BINDERY):
 	@mkdir -p $(DIST)

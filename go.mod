@@ -8,12 +8,14 @@ require (
 	github.com/boxesandglue/textshape v0.0.13
 	github.com/chromedp/cdproto v0.0.0-20250724212937-08a3db8b4327
 	github.com/chromedp/chromedp v0.14.2
+	github.com/fsnotify/fsnotify v1.10.1
 	github.com/go-fonts/dejavu v0.3.2
 	github.com/goccy/go-graphviz v0.2.10
 	github.com/speedata/hyphenation v1.0.2
 	github.com/yuin/goldmark v1.8.2
 	golang.org/x/image v0.40.0
 	golang.org/x/net v0.53.0
+	golang.org/x/text v0.37.0
 	golang.org/x/tools v0.44.0
 	gopkg.in/yaml.v3 v3.0.1
 )
@@ -32,6 +34,5 @@ require (
 	github.com/golang/freetype v0.0.0-20170609003504-e2365dfdc4a0 // indirect
 	github.com/tetratelabs/wazero v1.10.1 // indirect
 	golang.org/x/sys v0.43.0 // indirect
-	golang.org/x/text v0.37.0 // indirect
 	gopkg.in/yaml.v2 v2.3.0 // indirect
 )

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"io/fs"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -36,22 +37,29 @@ type Book struct {
 	// draw one from the title.
 	Cover *Picture
 
+	// Fonts are the typefaces book.yaml names, loaded and checked; the
+	// zero Fonts is the built-in DejaVu.
+	Fonts Fonts
+
 	// Diagnostics collects the notes, warnings and errors of loading.
 	Diagnostics *Diagnostics
 
-	root      string // display path of the content root
-	prefix    string // common site-path prefix of the index's links, "/a/b/" form
-	indexDir  string // fs path of the index folder within the content root
-	fsys      fs.FS
-	extra     []extraRoot // static/ and assets/ beside the content root
-	fetch     fetcher
-	byFile    map[string]*Chapter // fs path -> chapter
-	mapped    bool                // index links resolved through prefix
-	statMu    sync.Mutex
-	statCache map[string]bool
-	picMu     sync.Mutex
-	pictures  map[string]*pictureEntry // by source key
-	config    Config
+	root        string // display path of the content root
+	prefix      string // common site-path prefix of the index's links, "/a/b/" form
+	indexDir    string // fs path of the index folder within the content root
+	fsys        fs.FS
+	extra       []extraRoot // static/ and assets/ beside the content root
+	fetch       fetcher
+	byFile      map[string]*Chapter // fs path -> chapter
+	mapped      bool                // index links resolved through prefix
+	statMu      sync.Mutex
+	statCache   map[string]bool
+	picMu       sync.Mutex
+	pictures    map[string]*pictureEntry // by source key
+	config      Config
+	configLines configLines
+	sources     sources
+	reuse       *reuse // the Reloader's cache during a reload, else nil
 
 	diagramsDrawn, diagramsAsCode int
 }
@@ -136,6 +144,11 @@ type Chapter struct {
 	TitleHeading *Heading
 	// notes is the number of the chapter's footnotes.
 	notes int
+	// lines finds the line of an offset into Source.
+	lines lineIndex
+	// headingByID finds a heading by its ID, once Headings is final.
+	headingsOnce sync.Once
+	headingByID  map[string]*Heading
 }
 
 // Lang returns the language the chapter is written in: its front matter's,
@@ -156,20 +169,48 @@ type Heading struct {
 	Node  *ast.Heading
 }
 
-// Heading returns the heading whose ID is id, or nil.
+// Heading returns the heading whose ID is id, or nil. It looks it up in
+// a map made on first use: a chapter may hold thousands of links to its
+// thousands of headings.
 func (c *Chapter) Heading(id string) *Heading {
-	for _, h := range c.Headings {
-		if h.ID == id {
-			return h
+	c.headingsOnce.Do(func() {
+		c.headingByID = make(map[string]*Heading, len(c.Headings))
+		for _, h := range c.Headings {
+			if _, dup := c.headingByID[h.ID]; !dup {
+				c.headingByID[h.ID] = h
+			}
 		}
-	}
-	return nil
+	})
+	return c.headingByID[id]
 }
 
 // Line returns the file line of a byte offset into Source.
 func (c *Chapter) Line(offset int) int {
-	offset = min(max(offset, 0), len(c.Source))
-	return c.BodyLine + bytes.Count(c.Source[:offset], []byte{'\n'})
+	return c.BodyLine + c.lines.count(c.Source, offset)
+}
+
+// lineIndex counts the lines before an offset of a text in time
+// logarithmic in its length: a chapter asks once for each of its nodes.
+// It is safe for concurrent use, and indexes the text on first use.
+type lineIndex struct {
+	once     sync.Once
+	newlines []int // offsets of the newlines, in order
+}
+
+// count returns the number of newlines in text before offset.
+func (x *lineIndex) count(text []byte, offset int) int {
+	x.once.Do(func() {
+		for i := 0; ; {
+			j := bytes.IndexByte(text[i:], '\n')
+			if j < 0 {
+				break
+			}
+			x.newlines = append(x.newlines, i+j)
+			i += j + 1
+		}
+	})
+	n, _ := slices.BinarySearch(x.newlines, offset)
+	return n
 }
 
 // NodeLine returns the file line where n starts, or the chapter's first body
@@ -195,6 +236,16 @@ type FrontMatter struct {
 	// Lang is the language of a chapter written in another language than
 	// the book's (a BCP 47 tag: "de", "pt-BR").
 	Lang string `yaml:"lang" toml:"lang" json:"lang"`
+}
+
+// clean drops from the front matter's text what XML forbids (see xmlText).
+func (fm *FrontMatter) clean() {
+	fm.Title = xmlText(fm.Title)
+	fm.Description = xmlText(fm.Description)
+	fm.Date = xmlText(fm.Date)
+	for i, t := range fm.Tags {
+		fm.Tags[i] = xmlText(t)
+	}
 }
 
 // Meta is the book's metadata: the index's front matter overridden by book.yaml.
@@ -242,8 +293,10 @@ func (b *Book) Walk(fn func(n Node, depth int)) {
 	walk(b.Contents, 0)
 }
 
-// extraRoot is a folder beside the content root that images may come from.
+// extraRoot is a folder beside the content root that images may come
+// from: Hugo's static/ or assets/. refused says why it is not read.
 type extraRoot struct {
-	name string
-	fsys fs.FS
+	name    string
+	fsys    fs.FS
+	refused error
 }

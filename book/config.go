@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/http"
+	"net/url"
 	"path"
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/adrg/frontmatter"
 	"gopkg.in/yaml.v3"
@@ -25,8 +28,13 @@ type Options struct {
 	Strict bool
 	// FetchRemote allows fetching remote (http, https) images into the book.
 	FetchRemote bool
+	// HTTPClient fetches them; nil means a client that fetches directly,
+	// and never from the build machine or its networks (loopback, private
+	// and link-local addresses).
+	HTTPClient *http.Client
 
 	extra []extraRoot // Hugo's static/ and assets/, found by Load
+	reuse *reuse      // set by a Reloader
 }
 
 // Config is book.yaml, beside _index.md. Every field is optional.
@@ -47,12 +55,23 @@ type Config struct {
 	TwoSide     bool    `yaml:"twoside"`
 	FontSize    float64 `yaml:"font_size"`
 	Hyphenate   *bool   `yaml:"hyphenate"`
+	// Fonts are the typefaces to set the book in (fonts.go).
+	Fonts FontsConfig `yaml:"fonts"`
 	// PageList puts the PDF's page list into the EPUB that bindery epub
 	// writes; bindery build always does.
 	PageList bool `yaml:"page_list"`
 	// A11yCertifiedBy names who assessed the book's accessibility.
 	A11yCertifiedBy string `yaml:"a11y_certified_by"`
 }
+
+// configLines says where book.yaml sets each key, for messages.
+type configLines struct {
+	file  string
+	lines map[string]int
+}
+
+// at returns the position of a key of book.yaml.
+func (c configLines) at(key string) Pos { return Pos{c.file, c.lines[key]} }
 
 // Names is a list of names that YAML may also give as one string.
 type Names []string
@@ -75,50 +94,142 @@ var configKeys = map[string]bool{
 	"title": true, "subtitle": true, "authors": true, "author": true, "language": true,
 	"identifier": true, "publisher": true, "rights": true, "description": true, "cover": true,
 	"base_url": true, "toc_depth": true, "page_size": true, "twoside": true, "font_size": true,
-	"page_list": true, "a11y_certified_by": true, "hyphenate": true,
+	"hyphenate": true, "fonts": true,
+	"page_list": true, "a11y_certified_by": true,
 }
 
 // PageSizes lists the page sizes the PDF knows.
 var PageSizes = []string{"a4", "letter", "a5", "6x9in"}
 
-// readConfig reads book.yaml from dir if it exists.
-func readConfig(fsys fs.FS, dir, display string, ds *Diagnostics) (Config, bool) {
+// readConfig reads book.yaml from dir if it exists, and checks every
+// value a build uses.
+func readConfig(b *Book, dir string) Config {
 	var c Config
+	ds := b.Diagnostics
 	name := path.Join(dir, "book.yaml")
-	data, err := fs.ReadFile(fsys, name)
-	if err != nil {
-		return c, false
+	file := displayJoin(b.root, name)
+	data, err := readFile(b.fsys, name, maxPageSize)
+	if errors.Is(err, fs.ErrNotExist) {
+		return c
 	}
-	file := displayJoin(display, name)
+	if err != nil {
+		msg, _ := fileError(err)
+		ds.Errorf(Pos{File: file}, "%s", msg)
+		return c
+	}
+	b.sources.add("", name)
+	if err := checkText(data); err != nil {
+		ds.Errorf(Pos{file, err.line}, "%s", err.msg)
+		return c
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		ds.Errorf(yamlPos(file, 0, err), "%s", yamlMsg(err))
-		return c, false
+		return c
 	}
 	if len(doc.Content) == 0 {
-		return c, true
+		return c
 	}
+	lines := map[string]int{}
 	if m := doc.Content[0]; m.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(m.Content); i += 2 {
-			if k := m.Content[i]; !configKeys[k.Value] {
+			k := m.Content[i]
+			lines[k.Value] = k.Line
+			if !configKeys[k.Value] {
 				ds.Warnf(Pos{file, k.Line}, "unknown key %q in book.yaml", k.Value)
 			}
 		}
 	}
 	if err := doc.Decode(&c); err != nil {
 		ds.Errorf(yamlPos(file, 0, err), "%s", yamlMsg(err))
-		return c, false
+		return Config{}
 	}
+	b.configLines = configLines{file, lines}
+	at := b.configLines.at
+	c.Fonts.report(file, ds)
 	if c.PageSize != "" && !validPageSize(c.PageSize) {
-		ds.Errorf(Pos{File: file}, "page_size %q: want one of %s", c.PageSize, strings.Join(PageSizes, ", "))
+		ds.Errorf(at("page_size"), "page_size %q: want one of %s", c.PageSize, strings.Join(PageSizes, ", "))
 	}
-	if c.FontSize < 0 || c.FontSize > 0 && (c.FontSize < 6 || c.FontSize > 20) {
-		ds.Errorf(Pos{File: file}, "font_size %v: want between 6 and 20 points", c.FontSize)
+	// NaN fails every comparison: it must fail this one.
+	if !(c.FontSize == 0 || c.FontSize >= 6 && c.FontSize <= 20) {
+		ds.Errorf(at("font_size"), "font_size %v: want between 6 and 20 points", c.FontSize)
 	}
 	if c.TOCDepth < 0 || c.TOCDepth > 6 {
-		ds.Errorf(Pos{File: file}, "toc_depth %d: want 1 to 6", c.TOCDepth)
+		ds.Errorf(at("toc_depth"), "toc_depth %d: want 1 to 6", c.TOCDepth)
 	}
-	return c, true
+	if c.BaseURL != "" {
+		if err := checkBaseURL(c.BaseURL); err != nil {
+			shown := c.BaseURL
+			if u, perr := url.Parse(shown); perr == nil && u.User != nil {
+				shown = u.Redacted() // a password is not printed in a build log
+			}
+			ds.Errorf(at("base_url"), "base_url %q: %v", shown, err)
+			c.BaseURL = ""
+		}
+	}
+	if c.Language != "" && !languageTag(c.Language) {
+		ds.Errorf(at("language"), "language %q: want a language tag such as en, fr or pt-BR", c.Language)
+		c.Language = ""
+	}
+	for _, f := range []struct {
+		key string
+		val *string
+	}{{"title", &c.Title}, {"subtitle", &c.Subtitle}, {"identifier", &c.Identifier}, {"publisher", &c.Publisher}, {"rights", &c.Rights}, {"description", &c.Description}, {"a11y_certified_by", &c.A11yCertifiedBy}} {
+		*f.val = xmlText(*f.val)
+		if f.key == "description" || f.key == "rights" {
+			if n := utf8.RuneCountInString(*f.val); n > maxTextLen {
+				ds.Errorf(at(f.key), "%s of %d characters: longer than the %d a book's %s may be", f.key, n, maxTextLen, f.key)
+			}
+		} else if n := utf8.RuneCountInString(*f.val); n > maxTitleLen {
+			ds.Errorf(at(f.key), "%s of %d characters: longer than the %d a title may be", f.key, n, maxTitleLen)
+		}
+	}
+	for _, names := range []Names{c.Authors, c.Author} {
+		for i, n := range names {
+			names[i] = xmlText(n)
+			if l := utf8.RuneCountInString(names[i]); l > maxTitleLen {
+				ds.Errorf(at("authors"), "author of %d characters: longer than the %d a name may be", l, maxTitleLen)
+			}
+		}
+	}
+	return c
+}
+
+// checkBaseURL checks the base_url of book.yaml: an absolute http or https
+// URL of a host, which links are appended to, so with no query or fragment.
+func checkBaseURL(s string) error {
+	want := errors.New("want an http or https URL such as https://example.com/docs")
+	if strings.TrimSpace(s) != s || strings.ContainsFunc(s, func(r rune) bool { return r < 0x21 || r == 0x7f || r == '"' || r == '<' || r == '>' || r == '\\' }) {
+		return want
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" || u.Opaque != "" {
+		return want
+	}
+	if u.User != nil {
+		return errors.New("holds a user name or password; refused")
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.ForceQuery || strings.Contains(s, "#") {
+		return errors.New("holds a query or a fragment, which links cannot be appended to")
+	}
+	return nil
+}
+
+// languageTag reports whether s has the shape of a BCP 47 language tag:
+// a language of 2 to 8 letters, then subtags of 1 to 8 letters or digits.
+func languageTag(s string) bool {
+	for i, sub := range strings.Split(s, "-") {
+		if len(sub) == 0 || len(sub) > 8 || i == 0 && len(sub) < 2 {
+			return false
+		}
+		for _, r := range sub {
+			letter := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+			if !letter && (i == 0 || r < '0' || r > '9') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func validPageSize(s string) bool {
@@ -130,7 +241,7 @@ func validPageSize(s string) bool {
 	return false
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?`)
+var yamlLine = regexp.MustCompile(`^yaml: (?:unmarshal errors:\s*)?(?:line (\d+): )?`)
 
 // yamlPos turns a YAML error into a position: line is the file line on which
 // the YAML document starts, less one.
@@ -143,12 +254,19 @@ func yamlPos(file string, offset int, err error) Pos {
 	return Pos{file, offset + 1}
 }
 
+// yamlMsg returns the message of a YAML error without its position: the
+// first of a list of errors, with how many more there are.
 func yamlMsg(err error) string {
-	s := err.Error()
-	s = yamlLine.ReplaceAllString(s, "")
+	s := yamlLine.ReplaceAllString(err.Error(), "")
 	s = strings.TrimPrefix(s, "yaml: ")
-	s = strings.ReplaceAll(s, "\n ", "")
-	return "front matter: " + strings.TrimSpace(s)
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	msg := strings.TrimSpace(regexp.MustCompile(`^\s*line \d+: `).ReplaceAllString(lines[0], ""))
+	if n := len(lines) - 1; n > 0 && strings.HasPrefix(strings.TrimSpace(lines[1]), "line ") {
+		msg += fmt.Sprintf(" (and %d more)", n)
+	} else if n > 0 {
+		msg = strings.Join(strings.Fields(s), " ")
+	}
+	return msg
 }
 
 // parseFrontMatter reads a page's front matter (YAML between ---, TOML
@@ -163,7 +281,7 @@ func parseFrontMatter(data []byte, fm *FrontMatter) (body []byte, bodyLine int, 
 	rest, err := frontmatter.Parse(bytes.NewReader(data), fm)
 	if err != nil {
 		p := yamlPos("", max(open, 1), err)
-		return nil, 0, p.Line, errors.New(yamlMsg(err))
+		return nil, 0, p.Line, errors.New("front matter: " + yamlMsg(err))
 	}
 	consumed := len(data) - len(rest)
 	return rest, 1 + bytes.Count(data[:consumed], []byte{'\n'}), 0, nil

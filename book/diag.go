@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Pos is a place in a source file.
@@ -50,9 +53,33 @@ func (d Diagnostic) Error() string {
 		s = "warning: " + s
 	}
 	if p := d.Pos.String(); p != "" {
-		return p + ": " + s
+		s = p + ": " + s
 	}
-	return s
+	return printable(s)
+}
+
+// printable escapes what a message must not print as it is: line breaks
+// and control characters, which could forge lines (a CI log reads
+// "::error::" at the start of a line as a command) or drive a terminal,
+// and the bidirectional controls that reorder what a reader sees. A file
+// name may hold any of them.
+func printable(s string) string {
+	if !strings.ContainsFunc(s, unprintable) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unprintable(r) {
+			fmt.Fprintf(&b, "\\u%04X", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func unprintable(r rune) bool {
+	return r < 0x20 && r != '\t' || r == 0x7f || r >= 0x80 && r < 0xa0 || unicode.Is(unicode.Bidi_Control, r) || r == utf8.RuneError
 }
 
 // Diagnostics collects the notes, warnings and errors of loading a book.
@@ -125,6 +152,28 @@ func (ds *Diagnostics) Sorted() []Diagnostic {
 		return cmp.Or(cmp.Compare(a.Pos.File, b.Pos.File), cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Msg, b.Msg))
 	})
 	return l
+}
+
+// errors returns the number of errors so far.
+func (ds *Diagnostics) errors() int {
+	ds.mu.Lock()
+	defer ds.mu.Unlock()
+	n := 0
+	for _, d := range ds.list {
+		if d.Level == LevelError {
+			n++
+		}
+	}
+	return n
+}
+
+// all joins the warnings and errors into one error, or returns nil.
+func (ds *Diagnostics) all() error {
+	var errs []error
+	for _, d := range ds.Sorted() {
+		errs = append(errs, d)
+	}
+	return errors.Join(errs...)
 }
 
 // Err joins the errors (not the warnings) into one error, or returns nil.

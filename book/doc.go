@@ -13,6 +13,11 @@
 // passed one allowlist (html.go). Problems are reported as they are met, as
 // "file:line: message", so `bindery check` meets everything a build meets.
 //
+// A Reloader loads the same book again as its sources change, parsing
+// only the chapters whose text changed and resolving again, in place, the
+// links and images of the others (reload.go): bindery serve rebuilds with
+// it on every save.
+//
 // The printers, book/epub and book/pdf, import this package and never each
 // other; they read no file and decide nothing a reader could see differ
 // between the two.

@@ -19,7 +19,15 @@ func CodeLanguage(info string) string {
 	if len(f) == 0 {
 		return ""
 	}
-	return strings.ToLower(strings.TrimPrefix(f[0], "."))
+	// A language is a name ("c++", "objective-c", "f#"), and outputs
+	// write it into class names: nothing else is kept of it.
+	lang := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || strings.ContainsRune("+#._-", r) {
+			return r
+		}
+		return -1
+	}, strings.ToLower(strings.TrimPrefix(f[0], ".")))
+	return truncate(lang, 40)
 }
 
 var iexPrompt = regexp.MustCompile(`^(?:iex|\.\.\.)(?:\([^)]*\))?> ?`)

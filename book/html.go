@@ -1,8 +1,13 @@
 package book
 
 import (
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
+
+	"github.com/bindery-books/bindery/assets"
 
 	"github.com/yuin/goldmark/ast"
 	"golang.org/x/net/html"
@@ -99,6 +104,12 @@ func (r *resolver) buildHTML(parent ast.Node, block bool) {
 		next := c.NextSibling()
 		raw, ok := r.rawHTML(c)
 		if !ok {
+			if h.skip > 0 {
+				// Markdown inside a dropped element goes with it.
+				parent.RemoveChild(parent, c)
+				c = next
+				continue
+			}
 			if len(h.open) > 0 {
 				// Markdown between a start tag and its end tag.
 				top := h.open[len(h.open)-1]
@@ -179,7 +190,7 @@ func (h *htmlBuilder) text(s string) {
 	if s == "" {
 		return
 	}
-	t := &HTMLText{Value: s}
+	t := &HTMLText{Value: xmlText(s)}
 	if len(h.open) == 0 && h.block {
 		holder := &HTML{block: true}
 		holder.AppendChild(holder, t)
@@ -222,7 +233,7 @@ func (h *htmlBuilder) element(tok html.Token, extra []string) ast.Node {
 	attr := func(key string) (string, bool) {
 		for _, a := range tok.Attr {
 			if strings.EqualFold(a.Key, key) {
-				return a.Val, true
+				return xmlText(a.Val), true
 			}
 		}
 		return "", false
@@ -250,12 +261,84 @@ func (h *htmlBuilder) element(tok html.Token, extra []string) ast.Node {
 	}
 	for _, a := range tok.Attr {
 		k := strings.ToLower(a.Key)
-		if (globalAttrs[k] || slices.Contains(extra, k)) && !slices.ContainsFunc(n.Attrs, func(x Attr) bool { return x.Key == k }) {
-			n.Attrs = append(n.Attrs, Attr{Key: k, Val: a.Val})
+		if !globalAttrs[k] && !slices.Contains(extra, k) || slices.ContainsFunc(n.Attrs, func(x Attr) bool { return x.Key == k }) {
+			continue
+		}
+		if v, ok := attrValue(k, xmlText(a.Val)); ok {
+			n.Attrs = append(n.Attrs, Attr{Key: k, Val: v})
 		}
 	}
 	return n
 }
+
+// attrValue checks the value of an allowed attribute: a value the HTML
+// standard does not allow is dropped (EPUBCheck would reject the book),
+// and a boolean attribute is written as XHTML wants it.
+func attrValue(key, v string) (string, bool) {
+	t := strings.TrimSpace(v)
+	switch key {
+	case "open", "reversed":
+		return key, true
+	case "colspan", "span":
+		return t, intIn(t, 1, 1000)
+	case "rowspan":
+		return t, intIn(t, 0, 65534)
+	case "width", "height":
+		return t, intIn(t, 0, 100000)
+	case "start", "value":
+		return t, intIn(t, -1<<31, 1<<31-1)
+	case "scope":
+		t = strings.ToLower(t)
+		return t, t == "row" || t == "col" || t == "rowgroup" || t == "colgroup"
+	case "align":
+		t = strings.ToLower(t)
+		return t, t == "left" || t == "center" || t == "right" || t == "justify"
+	case "dir":
+		t = strings.ToLower(t)
+		return t, t == "ltr" || t == "rtl" || t == "auto"
+	case "lang":
+		return t, t == "" || languageTag(t)
+	case "datetime":
+		return t, datetimeValue.MatchString(t)
+	case "class":
+		return classValue(t)
+	}
+	return v, true
+}
+
+// intIn reports whether s is a decimal integer from lo to hi.
+func intIn(s string, lo, hi int) bool {
+	n, err := strconv.Atoi(s)
+	return err == nil && n >= lo && n <= hi && !strings.HasPrefix(s, "+")
+}
+
+// datetimeValue matches the dates and times HTML's datetime attribute
+// takes: a date, a date and time with an optional zone, or a time.
+var datetimeValue = regexp.MustCompile(`^(?:\d{4}(?:-\d{2}(?:-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:?\d{2})?)?)?)?|\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?)$`)
+
+// classValue keeps the class names of raw HTML that are plain names and
+// that name none of the classes the book's own markup is styled with: raw
+// HTML cannot dress up as a footnote, an admonition or a cover.
+func classValue(v string) (string, bool) {
+	var keep []string
+	for _, c := range strings.Fields(v) {
+		if className.MatchString(c) && !bookClasses()[c] && !slices.Contains(keep, c) {
+			keep = append(keep, c)
+		}
+	}
+	return strings.Join(keep, " "), len(keep) > 0
+}
+
+var className = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
+
+// bookClasses are the class names of the book's stylesheet, and chroma's.
+var bookClasses = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{"chroma": true}
+	for _, c := range regexp.MustCompile(`\.(-?[_a-zA-Z][_a-zA-Z0-9-]*)`).FindAllSubmatch(assets.EPUBStyle, -1) {
+		m[string(c[1])] = true
+	}
+	return m
+})
 
 // end closes the innermost open element of the end tag's kind, and those
 // inside it; an end tag with no open element is dropped.

@@ -1,11 +1,14 @@
 package book
 
 import (
+	"cmp"
+	"errors"
 	"io/fs"
 	"net/url"
 	"path"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // LinkKind says where a link of a chapter points.
@@ -104,6 +107,40 @@ func scheme(dest string) (string, bool) {
 // the book's checks (data:) or point into the reader's machine (file:).
 var safeSchemes = map[string]bool{"http": true, "https": true, "mailto": true, "": true}
 
+// externalURL checks a URL a book links to or fetches: http or https with
+// a host, or mailto with an address, and nothing a reading system could
+// read otherwise (white space, control characters, quotes, angle
+// brackets, backslashes). A scheme-relative URL ("//host/x") becomes
+// https.
+func externalURL(s string) (string, error) {
+	bad := errors.New("not a valid URL")
+	if strings.ContainsFunc(s, func(r rune) bool {
+		return r <= ' ' || r == 0x7f || r == '"' || r == '<' || r == '>' || r == '\\' || r == '`' || !xmlChar(r) || unicode.Is(unicode.Bidi_Control, r)
+	}) {
+		return "", bad
+	}
+	if strings.HasPrefix(s, "//") {
+		s = "https:" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "", bad
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https":
+		if u.Host == "" || u.Opaque != "" || strings.ContainsAny(u.Host, "@") {
+			return "", bad
+		}
+	case "mailto":
+		if u.Opaque == "" && u.Path == "" {
+			return "", bad
+		}
+	default:
+		return "", bad
+	}
+	return s, nil
+}
+
 // candidates lists the files a site or file path may name.
 func candidates(p string) []string {
 	p = strings.TrimPrefix(path.Clean("/"+p), "/")
@@ -169,6 +206,45 @@ func (b *Book) resolveFile(from, dest string, index bool) (string, bool) {
 	return b.resolveSite(path.Join(b.sitePath(from)+"/", p), index)
 }
 
+// whyNoFile says why a link of page from that names no file names none,
+// when the reason is not that the file is missing: it leads outside the
+// content root, or names a folder, a pipe or a device. It returns "" when
+// every file it may name is simply missing.
+func (b *Book) whyNoFile(from, dest string) string {
+	p := splitDest(dest)
+	if s, ok := scheme(dest); ok {
+		return "a " + cmp.Or(s, "scheme-relative") + " URL, not a page of the book"
+	}
+	if strings.ContainsRune(p, 0) {
+		return "not a valid path"
+	}
+	joined := path.Clean(p)
+	if !strings.HasPrefix(p, "/") {
+		joined = path.Join(path.Dir(from), p)
+	}
+	joined = strings.TrimPrefix(joined, "/")
+	if joined == ".." || strings.HasPrefix(joined, "../") {
+		return errOutside.Error()
+	}
+	why := ""
+	for _, c := range candidates(joined) {
+		fi, err := fs.Stat(b.fsys, c)
+		switch {
+		case err == nil && !fi.Mode().IsRegular():
+			why = errNotRegular.Error()
+		case err != nil && !errors.Is(err, fs.ErrNotExist):
+			msg, outside := fileError(err)
+			if outside {
+				return msg
+			}
+			why = msg
+		case err != nil && escapes(b.fsys, c, err):
+			return errOutside.Error()
+		}
+	}
+	return why
+}
+
 func (b *Book) resolveSite(p string, index bool) (string, bool) {
 	clean := path.Clean(p)
 	for _, c := range candidates(clean) {
@@ -198,7 +274,11 @@ func (b *Book) link(from *Chapter, dest string) (Target, string) {
 		if !safeSchemes[s] {
 			return Target{Kind: Refused}, "a " + s + ": URL is not carried into a book; set as text"
 		}
-		return Target{Kind: External, URL: dest}, ""
+		u, err := externalURL(dest)
+		if err != nil {
+			return Target{Kind: Refused}, err.Error() + "; set as text"
+		}
+		return Target{Kind: External, URL: u}, ""
 	}
 	_, frag, _ := strings.Cut(dest, "#")
 	if u, err := url.PathUnescape(frag); err == nil {
@@ -221,10 +301,9 @@ func (b *Book) link(from *Chapter, dest string) (Target, string) {
 	}
 	t := Target{Kind: Outside}
 	if b.Meta.BaseURL != "" {
-		t.URL = b.Meta.BaseURL + site
-		if frag != "" {
-			t.URL += "#" + frag
-		}
+		// The path and fragment as written may hold anything: they are
+		// escaped, so the URL is one.
+		t.URL = b.Meta.BaseURL + (&url.URL{Path: site, Fragment: frag}).String()
 		if ok {
 			return t, ""
 		}

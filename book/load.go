@@ -1,6 +1,7 @@
 package book
 
 import (
+	"bytes"
 	"cmp"
 	"crypto/sha1"
 	"errors"
@@ -58,19 +59,37 @@ func Load(dir string, opts Options) (*Book, error) {
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		return nil, fmt.Errorf("%s: not inside the content root %s", dir, root)
 	}
-	r, err := os.OpenRoot(absRoot)
+	// The site folder holds the content root, and Hugo's static/ and
+	// assets/ with the images pages refer to by site path.
+	site := filepath.Dir(absRoot)
+	r, err := siteRoot(absRoot, site)
 	if err != nil {
 		return nil, err
 	}
-	display := displayPath(absRoot)
-	// Hugo's static/ and assets/ beside the content root hold images that
-	// pages refer to by site path.
-	for _, name := range []string{"static", "assets"} {
-		if r, err := os.OpenRoot(filepath.Join(filepath.Dir(absRoot), name)); err == nil {
-			opts.extra = append(opts.extra, extraRoot{name, r.FS()})
-		}
+	if r == nil {
+		return nil, fmt.Errorf("%s: no such folder", root)
 	}
-	return LoadFS(r.FS(), display, filepath.ToSlash(rel), opts)
+	display := displayPath(absRoot)
+	dirs := map[string]string{"": absRoot}
+	for _, name := range []string{"static", "assets"} {
+		e := extraRoot{name: name}
+		er, err := siteRoot(filepath.Join(site, name), site)
+		switch {
+		case err != nil:
+			e.refused = err
+		case er == nil:
+			continue
+		default:
+			e.fsys = er.FS()
+			dirs[name] = filepath.Join(site, name)
+		}
+		opts.extra = append(opts.extra, e)
+	}
+	b, err := LoadFS(r.FS(), display, filepath.ToSlash(rel), opts)
+	if b != nil {
+		b.sources.dirs = dirs
+	}
+	return b, err
 }
 
 // displayPath returns p relative to the working folder when that is shorter.
@@ -107,14 +126,25 @@ func LoadFS(fsys fs.FS, display, indexDir string, opts Options) (*Book, error) {
 		pictures:    map[string]*pictureEntry{},
 		extra:       opts.extra,
 	}
-	b.fetch.enabled = opts.FetchRemote
+	b.fetch.enabled, b.fetch.client = opts.FetchRemote, opts.HTTPClient
+	opts.reuse.begin(b)
 	ld := &loader{b: b, opts: opts, pages: map[string]*page{}, listed: map[string]Pos{}}
 	indexFile := path.Join(indexDir, "_index.md")
 	b.Index = displayJoin(display, indexFile)
 	if !b.isFile(indexFile) {
 		dir := displayJoin(display, indexDir)
+		if _, err := fs.Stat(fsys, indexDir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			msg, _ := fileError(err)
+			return nil, fmt.Errorf("%s: %s", dir, msg)
+		}
 		if b.isFile(path.Join(indexDir, "index.md")) {
 			return nil, fmt.Errorf("%s: no _index.md (index.md makes a page, not a section)", dir)
+		}
+		if _, err := fs.Stat(fsys, indexFile); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			msg, _ := fileError(err)
+			return nil, fmt.Errorf("%s: %s", b.Index, msg)
+		} else if err == nil {
+			return nil, fmt.Errorf("%s: not a regular file", b.Index)
 		}
 		return nil, fmt.Errorf("%s: no _index.md", dir)
 	}
@@ -122,21 +152,24 @@ func LoadFS(fsys fs.FS, display, indexDir string, opts Options) (*Book, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg, _ := readConfig(fsys, indexDir, display, b.Diagnostics)
+	cfg := readConfig(b, indexDir)
 	b.config = cfg
+	b.Meta = b.meta(idx, cfg)
 	b.prefix = commonPrefix(idx.links())
 	ld.stack = []string{indexFile}
+	before := b.Diagnostics.errors()
 	b.Contents = ld.contentsOf(idx, 0)
 	b.Contents = prune(b.Contents)
-	if err := b.Diagnostics.Err(); err != nil {
-		return nil, err
+	if b.Diagnostics.errors() > before {
+		// No book: the error carries the warnings too, or no one
+		// would see them.
+		return nil, b.Diagnostics.all()
 	}
 	b.number()
 	if len(b.Chapters) == 0 {
 		return nil, fmt.Errorf("%s: the book has no chapters", b.Index)
 	}
 	b.parseChapters()
-	b.Meta = b.meta(idx, cfg)
 	b.Modified = b.modified(ld)
 	b.Dated = b.Modified.Unix() != 0
 	b.resolveChapters()
@@ -155,6 +188,10 @@ type page struct {
 	bodyLine int
 	b        *Book
 	doc      ast.Node // index pages only, parsed on first use
+	lines    lineIndex
+	// titleLine and dateLine are the lines of the title and the date in
+	// the front matter, or 0.
+	titleLine, dateLine int
 }
 
 type loader struct {
@@ -172,16 +209,23 @@ func (ld *loader) page(file string) (*page, error) {
 		return p, nil
 	}
 	disp := displayJoin(ld.b.root, file)
-	data, err := fs.ReadFile(ld.b.fsys, file)
+	data, err := readFile(ld.b.fsys, file, maxPageSize)
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, Diagnostic{Pos: Pos{File: disp}, Msg: "cannot read: " + err.Error()}
+		msg, _ := fileError(err)
+		return nil, Diagnostic{Pos: Pos{File: disp}, Msg: msg}
 	}
+	ld.b.sources.add("", file)
+	// A byte order mark is not text: editors on Windows write one.
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
 	if err := checkText(data); err != nil {
 		return nil, Diagnostic{Pos: Pos{disp, err.line}, Msg: err.msg}
+	}
+	if line, r, n := cleanControls(data); n > 0 {
+		more := ""
+		if n > 1 {
+			more = fmt.Sprintf(" (and %d more)", n-1)
+		}
+		ld.b.Diagnostics.Warnf(Pos{disp, line}, "control character U+%04X%s: not text; set as a space", r, more)
 	}
 	p := &page{file: file, display: disp, b: ld.b}
 	body, line, errLine, err := parseFrontMatter(data, &p.fm)
@@ -189,8 +233,45 @@ func (ld *loader) page(file string) (*page, error) {
 		return nil, Diagnostic{Pos: Pos{disp, errLine}, Msg: err.Error()}
 	}
 	p.body, p.bodyLine = body, line
+	p.fm.clean()
+	p.titleLine = frontMatterLine(data[:len(data)-len(body)], "title")
+	p.dateLine = frontMatterLine(data[:len(data)-len(body)], "date")
+	if n := utf8.RuneCountInString(p.fm.Title); n > maxTitleLen {
+		ld.b.Diagnostics.Errorf(Pos{disp, p.titleLine}, "title of %d characters: longer than the %d a title may be", n, maxTitleLen)
+		p.fm.Title = truncate(p.fm.Title, maxTitleLen)
+	}
+	if n := utf8.RuneCountInString(p.fm.Description); n > maxTextLen {
+		ld.b.Diagnostics.Errorf(Pos{disp, frontMatterLine(data[:len(data)-len(body)], "description")}, "description of %d characters: longer than the %d a description may be", n, maxTextLen)
+		p.fm.Description = truncate(p.fm.Description, maxTextLen)
+	}
 	ld.pages[file] = p
 	return p, nil
+}
+
+// frontMatterLine returns the line of a page's front matter fm on which
+// key is set, or 0.
+func frontMatterLine(fm []byte, key string) int {
+	for i, l := range strings.Split(string(fm), "\n") {
+		l = strings.TrimLeft(l, " \t\"")
+		if rest, ok := strings.CutPrefix(l, key); ok {
+			rest = strings.TrimLeft(rest, " \t\"")
+			if strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, "=") {
+				return i + 1
+			}
+		}
+	}
+	return 0
+}
+
+// truncate returns s cut to n characters.
+func truncate(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
 }
 
 type textError struct {
@@ -268,7 +349,7 @@ func (p *page) listItems(l *ast.List) []indexItem {
 					continue
 				}
 				if off, ok := markup.Offset(c); ok {
-					it.line = p.bodyLine + strings.Count(string(p.body[:off]), "\n")
+					it.line = p.bodyLine + p.lines.count(p.body, off)
 				}
 				_ = ast.Walk(c, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 					if lk, ok := n.(*ast.Link); ok && entering {
@@ -357,6 +438,10 @@ func (ld *loader) expand(from *page, items []indexItem, depth int) []Node {
 	var bare *Part // a list item without a link starts a part holding what follows
 	for _, it := range items {
 		pos := Pos{from.display, it.line}
+		if n := utf8.RuneCountInString(it.title); n > maxTitleLen {
+			ld.b.Diagnostics.Errorf(pos, "entry of %d characters: longer than the %d a title may be", n, maxTitleLen)
+			it.title = truncate(it.title, maxTitleLen)
+		}
 		if it.dest == "" && !it.nested {
 			bare = ld.newPart(it.title, pos)
 			out = append(out, bare)
@@ -384,6 +469,10 @@ func (ld *loader) item(from *page, it indexItem, pos Pos, depth int) Node {
 	}
 	file, ok := ld.b.resolveFile(from.file, it.dest, true)
 	if !ok {
+		if why := ld.b.whyNoFile(from.file, it.dest); why != "" {
+			ld.b.Diagnostics.Errorf(pos, "no chapter at %s: %s", it.dest, why)
+			return nil
+		}
 		ld.b.Diagnostics.Errorf(pos, "no chapter at %s", it.dest)
 		return nil
 	}
@@ -657,9 +746,9 @@ func (b *Book) meta(idx *page, cfg Config) Meta {
 	}
 	if cfg.Cover != "" {
 		file := path.Join(b.indexDir, cfg.Cover)
-		at := Pos{File: displayJoin(b.root, path.Join(b.indexDir, "book.yaml"))}
-		if path.IsAbs(cfg.Cover) || strings.HasPrefix(file, "../") || !b.isFile(file) {
-			b.Diagnostics.Errorf(at, "cover %q: no such image inside the book's folder", cfg.Cover)
+		at := b.configLines.at("cover")
+		if path.IsAbs(cfg.Cover) || file == ".." || strings.HasPrefix(file, "../") || strings.ContainsRune(file, 0) {
+			b.Diagnostics.Errorf(at, "cover %q: not inside the book's folder; refused", cfg.Cover)
 		} else if pic, err := b.readCover(file); err != nil {
 			b.Diagnostics.Errorf(at, "cover %q: %v", cfg.Cover, err)
 		} else {
@@ -667,6 +756,7 @@ func (b *Book) meta(idx *page, cfg Config) Meta {
 			b.Cover = pic
 		}
 	}
+	b.Fonts = b.loadFonts(cfg.Fonts)
 	if m.Identifier == "" {
 		m.Identifier = "urn:uuid:" + uuid5(m.Title+"\x00"+path.Join(b.indexDir, "_index.md"))
 	}
@@ -691,24 +781,48 @@ var dateLayouts = []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:0
 // else the Unix epoch: never the clock.
 func (b *Book) modified(ld *loader) time.Time {
 	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
-		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-			return time.Unix(n, 0).UTC()
+		n, err := strconv.ParseInt(s, 10, 64)
+		switch t := time.Unix(n, 0).UTC(); {
+		case err != nil:
+			b.Diagnostics.Warnf(Pos{}, "SOURCE_DATE_EPOCH=%q is not a number of seconds; ignored", s)
+		case !datable(t):
+			b.Diagnostics.Warnf(Pos{}, "SOURCE_DATE_EPOCH=%q is %s, outside the years 1970 to 2107 a book can be dated in; ignored", s, t.Format("2006-01-02"))
+		default:
+			return t
 		}
-		b.Diagnostics.Warnf(Pos{}, "SOURCE_DATE_EPOCH=%q is not a number of seconds; ignored", s)
 	}
 	var newest time.Time
-	for _, p := range ld.pages {
+	var files []string
+	for f := range ld.pages {
+		files = append(files, f)
+	}
+	slices.Sort(files)
+	for _, f := range files {
+		p := ld.pages[f]
 		for _, l := range dateLayouts {
-			if t, err := time.Parse(l, strings.TrimSpace(p.fm.Date)); err == nil {
-				if t.After(newest) {
-					newest = t
-				}
+			t, err := time.Parse(l, strings.TrimSpace(p.fm.Date))
+			if err != nil {
+				continue
+			}
+			if !datable(t) {
+				b.Diagnostics.Warnf(Pos{p.display, p.dateLine}, "date %s: outside the years 1970 to 2107 a book can be dated in; ignored", strings.TrimSpace(p.fm.Date))
 				break
 			}
+			if t.After(newest) {
+				newest = t
+			}
+			break
 		}
 	}
 	if newest.IsZero() {
 		return time.Unix(0, 0).UTC()
 	}
 	return newest.UTC()
+}
+
+// datable reports whether a book can be dated t: in the years the EPUB's
+// ZIP entries (1980 to 2107, earlier dates are stamped 1980) and the
+// metadata's four-digit years can hold.
+func datable(t time.Time) bool {
+	return t.Year() >= 1970 && t.Year() <= 2107
 }

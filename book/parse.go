@@ -4,12 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"cmp"
+	"fmt"
 	stdhtml "html"
 	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/bindery-books/bindery/book/markup"
 	"github.com/yuin/goldmark/ast"
@@ -18,8 +20,13 @@ import (
 )
 
 // parseChapters parses every chapter's body, concurrently, with the
-// dialect of package markup, and collects its headings.
+// dialect of package markup, and collects its headings. A Reloader's load
+// parses only the chapters that changed (see reload.go).
 func (b *Book) parseChapters() {
+	if b.reuse != nil {
+		b.reuse.parse(b)
+		return
+	}
 	problems := make([][]Diagnostic, len(b.Chapters))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
@@ -29,21 +36,30 @@ func (b *Book) parseChapters() {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			doc, src, ps := markup.Parse(ch.Source)
-			ch.Doc, ch.Source = doc, src
-			problems[i] = ch.markupProblems(ps, b.Diagnostics)
-			ch.Headings = collectHeadings(ch.Doc, ch.Source)
-			ch.notes = countNotes(ch.Doc)
-			if ch.Title == "" {
-				ch.Title = cmp.Or(firstHeadingText(ch.Doc, ch.Source), chapterStem(ch.File))
-			}
-			ch.takeTitleHeading()
+			problems[i] = b.parseChapter(ch)
 		}()
 	}
 	wg.Wait()
 	for _, ps := range problems {
 		b.Diagnostics.add(ps...)
 	}
+}
+
+// parseChapter parses one chapter's body and collects its headings; it
+// returns the problems the dialect met.
+func (b *Book) parseChapter(ch *Chapter) []Diagnostic {
+	doc, src, ps := markup.Parse(ch.Source)
+	ch.Doc, ch.Source = doc, src
+	problems := ch.markupProblems(ps, b.Diagnostics)
+	var hps []Diagnostic
+	ch.Headings, hps = ch.collectHeadings(b.Diagnostics)
+	problems = append(problems, hps...)
+	ch.notes = countNotes(ch.Doc)
+	if ch.Title == "" {
+		ch.Title = cmp.Or(firstHeadingText(ch.Doc, ch.Source), chapterStem(ch.File))
+	}
+	ch.takeTitleHeading()
+	return problems
 }
 
 // takeTitleHeading takes a # heading that opens the body and repeats the
@@ -80,13 +96,13 @@ func TextValue(t *ast.Text, src []byte) string {
 // markdown text.
 func Unescape(b []byte) string {
 	if bytes.IndexByte(b, '\\') < 0 && bytes.IndexByte(b, '&') < 0 {
-		return string(b)
+		return xmlText(string(b))
 	}
 	var buf bytes.Buffer
 	w := bufio.NewWriter(&buf)
 	html.DefaultWriter.Write(w, b)
 	_ = w.Flush()
-	return stdhtml.UnescapeString(buf.String())
+	return xmlText(stdhtml.UnescapeString(buf.String()))
 }
 
 // PlainText returns the text of n and its descendants without markup, as a
@@ -127,7 +143,7 @@ func PlainText(n ast.Node, src []byte) string {
 		}
 	}
 	walk(n)
-	return strings.TrimSpace(b.String())
+	return xmlText(strings.TrimSpace(b.String()))
 }
 
 // headingID makes a heading ID the way Hugo's default (GitHub style)
@@ -147,18 +163,33 @@ func headingID(s string) string {
 }
 
 // collectHeadings gives every heading of a chapter a unique ID (an explicit
-// {#id} attribute wins) and returns them in order.
-func collectHeadings(doc ast.Node, src []byte) []*Heading {
+// {#id} attribute wins, when it is a usable ID and the first of its name)
+// and returns them in order, with the problems of their IDs and lengths.
+func (ch *Chapter) collectHeadings(ds *Diagnostics) ([]*Heading, []Diagnostic) {
+	doc, src := ch.Doc, ch.Source
 	var hs []*Heading
+	var problems []Diagnostic
 	used := map[string]int{}
-	// Explicit IDs first, so generated ones step around them.
+	// Explicit IDs first, so generated ones step around them; an ID that
+	// cannot be used, or is used again, is dropped for a generated one.
+	explicit := map[*ast.Heading]string{}
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if h, ok := n.(*ast.Heading); ok && entering {
-			if id := explicitID(h); id != "" {
-				used[id]++
-			}
+		h, ok := n.(*ast.Heading)
+		if !ok || !entering {
+			return ast.WalkContinue, nil
 		}
-		return ast.WalkContinue, nil
+		id := explicitID(h)
+		switch {
+		case id == "":
+		case !usableID(id):
+			problems = append(problems, ds.warning(ch.PosOf(h), fmt.Sprintf("heading ID %q: not an ID a book can use (a letter, then letters, digits, - _ . :); a generated one is used", truncate(id, 80))))
+		case used[id] > 0:
+			problems = append(problems, ds.warning(ch.PosOf(h), fmt.Sprintf("heading ID %q is used twice; a generated one is used", id)))
+		default:
+			used[id]++
+			explicit[h] = id
+		}
+		return ast.WalkSkipChildren, nil
 	})
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		h, ok := n.(*ast.Heading)
@@ -166,9 +197,13 @@ func collectHeadings(doc ast.Node, src []byte) []*Heading {
 			return ast.WalkContinue, nil
 		}
 		txt := PlainText(h, src)
-		id := explicitID(h)
-		if id == "" {
-			base := headingID(txt)
+		if l := utf8.RuneCountInString(txt); l > maxTitleLen {
+			problems = append(problems, Diagnostic{Pos: ch.PosOf(h), Msg: fmt.Sprintf("heading of %d characters: longer than the %d a heading may be", l, maxTitleLen)})
+			txt = truncate(txt, maxTitleLen)
+		}
+		id, ok := explicit[h]
+		if !ok {
+			base := headingID(truncate(txt, maxIDLen))
 			if base == "" || !unicode.IsLetter([]rune(base)[0]) {
 				base = "h-" + base
 			}
@@ -177,12 +212,37 @@ func collectHeadings(doc ast.Node, src []byte) []*Heading {
 				id = base + "-" + strconv.Itoa(i)
 			}
 			used[id]++
-			h.SetAttributeString("id", []byte(id))
 		}
+		// An {attribute} on a heading sets its ID, nothing else: a class
+		// or a style would let a chapter dress up or hide text.
+		h.RemoveAttributes()
+		h.SetAttributeString("id", []byte(id))
 		hs = append(hs, &Heading{Level: h.Level, Text: txt, ID: id, Node: h})
 		return ast.WalkSkipChildren, nil
 	})
-	return hs
+	return hs, problems
+}
+
+// maxIDLen bounds, in characters, the text a heading's ID is made from.
+const maxIDLen = 100
+
+// usableID reports whether an explicit heading ID can be used as it is in
+// both outputs, as an XML ID and in a link's fragment: a letter, then
+// letters, digits, "-", "_", "." or ":", at most 200 bytes. The IDs
+// Bindery makes for itself start with "_" and so cannot be taken.
+func usableID(id string) bool {
+	if id == "" || len(id) > 200 {
+		return false
+	}
+	for i, r := range id {
+		switch {
+		case unicode.IsLetter(r):
+		case i > 0 && (unicode.IsDigit(r) || r == '-' || r == '_' || r == '.' || r == ':'):
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // explicitID returns the ID a heading's {#id} attribute gives it, or "".

@@ -2,6 +2,7 @@ package book
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -13,12 +14,16 @@ import (
 	"image/png"
 	"io"
 	"io/fs"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"path"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
+	"unicode/utf8"
 
 	_ "golang.org/x/image/webp" // WebP is read, then written as PNG
 )
@@ -40,6 +45,8 @@ type Picture struct {
 	Width, Height int
 	// print is Data as a PDF embeds it, when that differs.
 	print []byte
+	// removed names what an SVG's sanitizing removed, for a warning.
+	removed []string
 }
 
 // Print returns the picture as a PDF embeds it, with its format ("JPG" or
@@ -65,13 +72,19 @@ var mediaTypes = map[string]string{
 	".svg": "image/svg+xml", ".webp": "image/webp",
 }
 
-// errOutside is the problem of a path that leads out of the content root.
-var errOutside = errors.New("the path leads outside the content root; refused")
+// refusal is the problem of an image in a folder Bindery refuses to read:
+// it counts as leading outside the content root.
+type refusal struct{ msg string }
+
+func (r refusal) Error() string        { return r.msg }
+func (r refusal) Is(target error) bool { return target == errOutside }
 
 // imageSource is where an image's file is: a file named name in fsys (the
 // content tree, or Hugo's static/ or assets/ beside it), or a remote URL.
 type imageSource struct {
 	fsys fs.FS
+	// root names fsys: "" for the content tree, else "static" or "assets".
+	root string
 	name string
 	// key names the file in the book: its fs path, "static:x.png" for
 	// Hugo's folders, or the URL.
@@ -82,85 +95,106 @@ type imageSource struct {
 // findImage finds the file a chapter's image refers to: relative to the
 // chapter's folder, then to the book's folder, then as a site path from the
 // content root, Hugo's static/ or assets/. Nothing outside the content
-// root is ever read: such a path is an error.
+// root is ever read: such a path is an error (errOutside).
 func (b *Book) findImage(from *Chapter, src string) (imageSource, error) {
 	src = strings.TrimSpace(src)
 	if s, ok := scheme(src); ok {
-		if s != "http" && s != "https" {
-			return imageSource{}, errors.New("unsupported URL scheme")
+		switch {
+		case len(s) == 1:
+			return imageSource{}, errors.New("a Windows drive path names a file of the machine; not carried into a book")
+		case s != "" && s != "http" && s != "https":
+			return imageSource{}, errors.New("a " + s + " URL is not carried into a book")
 		}
-		return imageSource{url: src, key: src}, nil
+		u, err := externalURL(src)
+		if err != nil {
+			return imageSource{}, err
+		}
+		return imageSource{url: u, key: u}, nil
 	}
 	p := splitDest(src)
 	if p == "" {
 		return imageSource{}, errors.New("empty path")
 	}
+	if strings.ContainsRune(p, 0) || !utf8.ValidString(p) {
+		return imageSource{}, errors.New("not a valid path")
+	}
 	type try struct {
-		fsys fs.FS
-		name string
-		key  string
+		imageSource
+		refused error
 	}
 	var tries []try
 	if strings.HasPrefix(p, "/") {
 		site := strings.TrimPrefix(path.Clean(p), "/")
-		tries = append(tries, try{b.fsys, site, site})
+		tries = append(tries, try{imageSource: imageSource{fsys: b.fsys, name: site, key: site}})
 		for _, e := range b.extra {
-			tries = append(tries, try{e.fsys, site, e.name + ":" + site})
+			tries = append(tries, try{imageSource{fsys: e.fsys, root: e.name, name: site, key: e.name + ":" + site}, e.refused})
 		}
 	} else {
 		for _, name := range []string{path.Join(path.Dir(from.File), p), path.Join(b.indexDir, p)} {
-			tries = append(tries, try{b.fsys, name, name})
+			tries = append(tries, try{imageSource: imageSource{fsys: b.fsys, name: name, key: name}})
 		}
 	}
-	outside := false
+	// problem is why no try found the file, when not simply missing; a
+	// path that leads outside matters most.
+	var problem error
+	note := func(err error) {
+		if problem == nil || errors.Is(err, errOutside) && !errors.Is(problem, errOutside) {
+			problem = err
+		}
+	}
 	for _, t := range tries {
+		if t.refused != nil {
+			note(refusal{t.refused.Error()})
+			continue
+		}
 		if t.name == ".." || strings.HasPrefix(t.name, "../") {
-			outside = true
+			note(errOutside)
 			continue
 		}
 		fi, err := fs.Stat(t.fsys, t.name)
 		if err != nil {
-			if escapes(t.fsys, t.name, err) {
-				outside = true
+			msg, outside := fileError(err)
+			switch {
+			case outside || escapes(t.fsys, t.name, err):
+				note(errOutside)
+			case !errors.Is(err, fs.ErrNotExist):
+				note(errors.New(msg))
 			}
 			continue
 		}
 		if !fi.Mode().IsRegular() {
+			note(errNotRegular)
 			continue
 		}
 		if mediaTypes[strings.ToLower(path.Ext(t.name))] == "" {
 			return imageSource{}, errors.New("not an image Bindery knows (png, jpeg, gif, svg, webp)")
 		}
-		return imageSource{fsys: t.fsys, name: t.name, key: t.key}, nil
+		return t.imageSource, nil
 	}
-	if outside {
-		return imageSource{}, errOutside
+	if problem != nil {
+		return imageSource{}, problem
 	}
 	return imageSource{}, errors.New("no such file")
 }
 
 // escapes reports whether stat failed on name because a symbolic link on
-// its way leads out of the root: the name exists (as a link) but cannot be
-// followed, for a reason other than its target missing.
+// its way leads out of the root, though its target is missing.
 func escapes(fsys fs.FS, name string, err error) bool {
-	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
-		// A link whose target is missing inside the root, or no file at
-		// all: see whether any element of the path is a link that leads
-		// out.
-		for p := name; p != "." && p != "/"; p = path.Dir(p) {
-			if target, lerr := fs.ReadLink(fsys, p); lerr == nil {
-				t := target
-				if !path.IsAbs(t) {
-					t = path.Join(path.Dir(p), t)
-				}
-				if path.IsAbs(t) || t == ".." || strings.HasPrefix(t, "../") {
-					return true
-				}
-			}
-		}
+	if !errors.Is(err, fs.ErrNotExist) {
 		return false
 	}
-	return true
+	for p := name; p != "." && p != "/"; p = path.Dir(p) {
+		if target, lerr := fs.ReadLink(fsys, p); lerr == nil {
+			t := target
+			if !path.IsAbs(t) {
+				t = path.Join(path.Dir(p), t)
+			}
+			if path.IsAbs(t) || t == ".." || strings.HasPrefix(t, "../") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // picture returns the checked picture of an image source, reading and
@@ -194,19 +228,19 @@ func (b *Book) readPicture(src imageSource) (*Picture, error) {
 		}
 		u, _ := url.Parse(src.url)
 		name = path.Base(u.Path)
-		mt = mediaTypes[strings.ToLower(path.Ext(u.Path))]
-		if mt == "" {
-			mt = sniffImage(data)
-		}
+		mt = cmp.Or(sniffImage(data), mediaTypes[strings.ToLower(path.Ext(u.Path))])
 	} else {
-		data, err = fs.ReadFile(src.fsys, src.name)
+		data, err = readFile(src.fsys, src.name, maxPictureSize)
 		if err != nil {
-			return nil, err
+			msg, _ := fileError(err)
+			return nil, errors.New(msg)
 		}
+		b.sources.add(src.root, src.name)
 		name = path.Base(src.name)
-		mt = mediaTypes[strings.ToLower(path.Ext(src.name))]
+		// The data says what a picture is, whatever its name says.
+		mt = cmp.Or(sniffImage(data), mediaTypes[strings.ToLower(path.Ext(src.name))])
 	}
-	if mt == "" {
+	if mt == "" || mt == "image/svg+xml" && sniffImage(data) != "" {
 		return nil, errors.New("not an image Bindery knows (png, jpeg, gif, svg, webp)")
 	}
 	return newPicture(name, mt, data)
@@ -239,6 +273,12 @@ func newPicture(name, mt string, data []byte) (*Picture, error) {
 				return nil, err
 			}
 		}
+	} else {
+		clean, removed, err := sanitizeSVG(data)
+		if err != nil {
+			return nil, err
+		}
+		p.Data, p.removed = clean, removed
 	}
 	sum := sha256.Sum256(p.Data)
 	base := strings.TrimSuffix(name, path.Ext(name))
@@ -300,10 +340,12 @@ func extFor(mt string) string {
 // readCover reads the cover book.yaml names: PNG or JPEG, checked like any
 // picture.
 func (b *Book) readCover(file string) (*Picture, error) {
-	data, err := fs.ReadFile(b.fsys, file)
+	data, err := readFile(b.fsys, file, maxPictureSize)
 	if err != nil {
-		return nil, err
+		msg, _ := fileError(err)
+		return nil, errors.New(msg)
 	}
+	b.sources.add("", file)
 	mt := sniffImage(data)
 	if mt != "image/png" && mt != "image/jpeg" {
 		return nil, errors.New("a cover must be PNG or JPEG")
@@ -319,19 +361,59 @@ func (b *Book) readCover(file string) (*Picture, error) {
 // fetcher fetches remote images when the user asks for it (--fetch-remote).
 type fetcher struct {
 	enabled bool
+	client  *http.Client // nil: httpClient
 }
 
 // maxFetch bounds the size of a fetched image.
 const maxFetch = 32 << 20
 
-var httpClient = &http.Client{Timeout: 30 * time.Second}
+// httpClient fetches remote pictures: directly, never from an address of
+// the build machine or its networks (loopback, private, link-local: a
+// cloud's metadata service at 169.254.169.254), at most five redirects.
+var httpClient = &http.Client{
+	Timeout: 30 * time.Second,
+	Transport: &http.Transport{
+		DialContext:         (&net.Dialer{Timeout: 10 * time.Second, Control: publicOnly}).DialContext,
+		TLSHandshakeTimeout: 10 * time.Second,
+	},
+	CheckRedirect: func(req *http.Request, via []*http.Request) error {
+		if len(via) >= 5 {
+			return errors.New("more than 5 redirects")
+		}
+		return nil
+	},
+}
+
+// errLocal is the problem of a fetch from the build machine's networks.
+var errLocal = errors.New("a local or private network address; refused")
+
+// publicOnly refuses connections to addresses that are not public.
+func publicOnly(network, address string, _ syscall.RawConn) error {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return err
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return err
+	}
+	ip = ip.Unmap()
+	cgnat := netip.MustParsePrefix("100.64.0.0/10")
+	if !ip.IsGlobalUnicast() || ip.IsPrivate() || cgnat.Contains(ip) {
+		return errLocal
+	}
+	return nil
+}
 
 // get downloads a remote image; it fails unless fetching is enabled.
 func (f *fetcher) get(url string) ([]byte, error) {
 	if !f.enabled {
 		return nil, errors.New("remote images are not fetched without --fetch-remote")
 	}
-	resp, err := httpClient.Get(url)
+	resp, err := cmp.Or(f.client, httpClient).Get(url)
+	if errors.Is(err, errLocal) {
+		return nil, fmt.Errorf("fetch: %w", errLocal)
+	}
 	if err != nil {
 		return nil, err
 	}

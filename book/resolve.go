@@ -11,6 +11,7 @@ import (
 	"github.com/bindery-books/bindery/book/diagram"
 	"github.com/bindery-books/bindery/book/markup"
 	"github.com/yuin/goldmark/ast"
+	extast "github.com/yuin/goldmark/extension/ast"
 )
 
 // Resolution is the last stage of loading. Every chapter is parsed and its
@@ -33,10 +34,20 @@ type resolver struct {
 	diags []Diagnostic
 	// drawn and asCode count the chapter's diagrams.
 	drawn, asCode int
+	// record, when set, keeps each link and image resolved, so that a
+	// Reloader can resolve them again without parsing (see reload.go):
+	// every Link and Image of a chapter must come from link and image.
+	record *resolution
 }
 
-// resolveChapters resolves every chapter, on all cores.
+// resolveChapters resolves every chapter, on all cores. A Reloader's load
+// resolves again only the links and images of the chapters it reuses (see
+// reload.go).
 func (b *Book) resolveChapters() {
+	if b.reuse != nil {
+		b.reuse.resolve(b)
+		return
+	}
 	rs := make([]*resolver, len(b.Chapters))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
@@ -110,7 +121,7 @@ func (r *resolver) node(n ast.Node) {
 		r.children(n)
 	case *ast.Link:
 		l := r.link(string(n.Destination))
-		l.Title = string(n.Title)
+		l.Title = Unescape(n.Title)
 		l.SetPos(n.Pos())
 		for c := n.FirstChild(); c != nil; {
 			next := c.NextSibling()
@@ -128,8 +139,13 @@ func (r *resolver) node(n ast.Node) {
 		l.SetPos(n.Pos())
 		l.AppendChild(l, ast.NewString(n.Label(r.src)))
 		parent.ReplaceChild(parent, n, l)
+	case *extast.Table:
+		if cols, rows := len(n.Alignments), n.ChildCount(); cols > maxTableColumns || rows > maxTableRows {
+			r.errorf("table of %s and %s: larger than the %d columns and %d rows a table may have", plural(cols, "column"), plural(rows, "row"), maxTableColumns, maxTableRows)
+		}
+		r.children(n)
 	case *ast.Image:
-		img := r.image(string(n.Destination), PlainText(n, r.src), string(n.Title))
+		img := r.image(string(n.Destination), PlainText(n, r.src), Unescape(n.Title))
 		img.SetPos(n.Pos())
 		parent.ReplaceChild(parent, n, img)
 	default:
@@ -139,16 +155,27 @@ func (r *resolver) node(n ast.Node) {
 
 // link resolves a link destination of the chapter, reporting its problem.
 func (r *resolver) link(dest string) *Link {
+	from := len(r.diags)
 	t, problem := r.b.link(r.ch, dest)
 	if problem != "" {
 		r.warnf("link to %q: %s", dest, problem)
 	}
-	return &Link{Target: t}
+	l := &Link{Target: t}
+	r.record.link(r, l, dest, from)
+	return l
 }
 
 // image resolves an image of the chapter: finds its file, reads and checks
 // the picture, or reports why it cannot be shown.
 func (r *resolver) image(src, alt, title string) *Image {
+	from := len(r.diags)
+	img := r.resolveImage(src, alt, title)
+	r.record.image(r, img, from)
+	return img
+}
+
+// resolveImage is image without the record.
+func (r *resolver) resolveImage(src, alt, title string) *Image {
 	img := &Image{Src: src, Alt: alt, Title: title}
 	at, err := r.b.findImage(r.ch, src)
 	switch {
@@ -164,6 +191,10 @@ func (r *resolver) image(src, alt, title string) *Image {
 		return img
 	}
 	pic, err := r.b.picture(at)
+	if msg, ok := svgProblem(err); ok {
+		r.errorf("image %q: %s", src, msg)
+		return img
+	}
 	if err != nil {
 		if at.url != "" {
 			r.warnf("image %q: %v; shown as a link", src, err)
@@ -173,13 +204,16 @@ func (r *resolver) image(src, alt, title string) *Image {
 		r.warnf("image %q: %v", src, err)
 		return img
 	}
+	if len(pic.removed) > 0 {
+		r.warnf("image %q: removed what a book does not carry: %s", src, strings.Join(pic.removed, ", "))
+	}
 	img.Picture = pic
 	return img
 }
 
 // figure resolves a paragraph that is one image alone.
 func (r *resolver) figure(n *ast.Image) *Figure {
-	img := r.image(string(n.Destination), PlainText(n, r.src), string(n.Title))
+	img := r.image(string(n.Destination), PlainText(n, r.src), Unescape(n.Title))
 	img.SetPos(n.Pos())
 	f := &Figure{Caption: cmp.Or(img.Title, img.Alt)}
 	f.SetPos(n.Pos())
@@ -252,6 +286,14 @@ func (r *resolver) diagramProblem(first Pos, err error) string {
 	}
 	r.diags = append(r.diags, r.b.Diagnostics.warning(first, "mermaid: "+err.Error()+"; shown as code"))
 	return "This diagram could not be drawn; its source follows."
+}
+
+// plural returns n and a noun, in the plural unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // markupProblems reports the problems the dialect met parsing a chapter.

@@ -40,7 +40,7 @@ func TestAccessibilityMetadata(t *testing.T) {
 		"book.yaml": "a11y_certified_by: \"Example Assessor\"\n",
 		"one.md":    "---\ntitle: One\n---\n$$x^2$$\n",
 	}
-	opf := unzip(t, build(t, golden.MustLoad(t, files)))["content.opf"]
+	opf := oebps(t, build(t, golden.MustLoad(t, files)))["content.opf"]
 	for _, want := range []string{
 		`<meta property="dcterms:conformsTo">EPUB Accessibility 1.1 - WCAG 2.2 Level AA</meta>`,
 		`<meta property="a11y:certifiedBy">Example Assessor</meta>`,

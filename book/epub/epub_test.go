@@ -204,6 +204,42 @@ func TestSourceDateEpoch(t *testing.T) {
 	}
 }
 
+// TestUndated: a book with no date in its sources and no SOURCE_DATE_EPOCH
+// claims no publication date; dcterms:modified, which EPUB requires, is the
+// epoch.
+func TestUndated(t *testing.T) {
+	t.Setenv("SOURCE_DATE_EPOCH", "")
+	opf := func(b *book.Book) string {
+		data := build(t, b)
+		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range zr.File {
+			if f.Name == "OEBPS/content.opf" {
+				rc, _ := f.Open()
+				s, _ := io.ReadAll(rc)
+				return string(s)
+			}
+		}
+		t.Fatal("no content.opf")
+		return ""
+	}
+	undated := opf(golden.MustLoad(t, map[string]string{
+		"_index.md": "---\ntitle: Undated\n---\n- [One](one.md)\n",
+		"one.md":    "---\ntitle: One\n---\nText.\n",
+	}))
+	if strings.Contains(undated, "<dc:date>") {
+		t.Errorf("an undated book has a dc:date:\n%s", undated)
+	}
+	if !strings.Contains(undated, `<meta property="dcterms:modified">1970-01-01T00:00:00Z</meta>`) {
+		t.Errorf("no dcterms:modified at the epoch:\n%s", undated)
+	}
+	if dated := opf(sampleBook(t)); !strings.Contains(dated, "<dc:date>2026-03-01T00:00:00Z</dc:date>") {
+		t.Errorf("a book dated by its chapters has no dc:date of that day:\n%s", dated)
+	}
+}
+
 func BenchmarkGolangSection(b *testing.B) {
 	dir := filepath.Join("..", "..", "..", "shared", "corpus", "content", "en", "learn", "software-engineering", "programming-languages", "golang", "in-the-field")
 	if _, err := os.Stat(dir); err != nil {

@@ -44,7 +44,7 @@ func TestPageBreaks(t *testing.T) {
 	if err := Write(&buf, b, Config{PageList: starts, PageSource: "PDF, A4, one-sided, 10.5 pt"}); err != nil {
 		t.Fatal(err)
 	}
-	files := unzip(t, buf.Bytes())
+	files := oebps(t, buf.Bytes())
 	marker := func(l string) string {
 		return `<span id="page-` + l + `" epub:type="pagebreak" role="doc-pagebreak" aria-label="` + l + `"></span>`
 	}
@@ -84,7 +84,7 @@ func TestPageBreaks(t *testing.T) {
 		}
 	}
 	// Without a page list, none of it.
-	plain := unzip(t, build(t, b))
+	plain := oebps(t, build(t, b))
 	if strings.Contains(plain["one.xhtml"], "pagebreak") || strings.Contains(plain["nav.xhtml"], "page-list") || strings.Contains(plain["content.opf"], "pageBreakMarkers") {
 		t.Error("a book built without a page list has page breaks")
 	}
@@ -101,8 +101,8 @@ func TestLetterAt(t *testing.T) {
 	}
 }
 
-// unzip returns the OEBPS files of an EPUB by name.
-func unzip(t *testing.T, data []byte) map[string]string {
+// oebps returns the OEBPS files of an EPUB by name, as text.
+func oebps(t *testing.T, data []byte) map[string]string {
 	t.Helper()
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {

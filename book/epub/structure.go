@@ -43,7 +43,11 @@ func (p *packager) files(chapters [][]byte) ([]*file, error) {
 			spine = append(spine, add(f))
 		}
 	})
-	add(&file{name: "style.css", mediaType: "text/css", id: "css", data: stylesheet()})
+	fontCSS, err := p.addFonts() // fonts.go
+	if err != nil {
+		return nil, err
+	}
+	add(&file{name: "style.css", mediaType: "text/css", id: "css", data: append(stylesheet(), fontCSS...)})
 	add(&file{name: continuationFile, mediaType: "image/svg+xml", id: "continuation", data: []byte(continuationMark)})
 	for i, r := range p.sortedResources() {
 		r.id = "res-" + strconv.Itoa(i+1)
@@ -310,7 +314,12 @@ func (p *packager) opf(files []*file, spine []*file, cover *file) []byte {
 	}
 	fmt.Fprintf(&s, "    <dc:language>%s</dc:language>\n", esc(m.Language))
 	stamp := p.b.Modified.UTC().Format(time.RFC3339)
-	fmt.Fprintf(&s, "    <dc:date>%s</dc:date>\n    <meta property=\"dcterms:modified\">%s</meta>\n", stamp, stamp)
+	// dc:date is the publication date: an undated book claims none, as its
+	// PDF shows none. dcterms:modified is required, the epoch if need be.
+	if p.b.Dated {
+		fmt.Fprintf(&s, "    <dc:date>%s</dc:date>\n", stamp)
+	}
+	fmt.Fprintf(&s, "    <meta property=\"dcterms:modified\">%s</meta>\n", stamp)
 	if m.Description != "" {
 		fmt.Fprintf(&s, "    <dc:description>%s</dc:description>\n", esc(m.Description))
 	}

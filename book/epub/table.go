@@ -49,6 +49,9 @@ func hasImage(n ast.Node) bool {
 	return found
 }
 
+// tableCell writes a cell: th with its scope or td, with its column's
+// alignment. (goldmark's own renderer stores the alignment's style on the
+// node as it writes it, so a chapter rendered twice would get it twice.)
 func (r *chapterRenderer) tableCell(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	n := node.(*extast.TableCell)
 	row := n.Parent()

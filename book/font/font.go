@@ -49,10 +49,26 @@ const (
 	BoldItalic
 )
 
-// Face is one font file: a family in a style.
+// Direction is the direction a face sets text in.
+type Direction uint8
+
+const (
+	// Auto sets text in the direction of its script: right to left when
+	// its first letter is Arabic or Hebrew, say.
+	Auto Direction = iota
+	// LTR sets text left to right.
+	LTR
+	// RTL sets text right to left: the glyphs of the clusters run
+	// backwards and mirrored characters (brackets) take their mirror image.
+	RTL
+)
+
+// Face is one font file: a family in a style, and the direction text is
+// shaped in, which the bidi algorithm decides for each run of a line.
 type Face struct {
 	Family Family
 	Style  Style
+	Dir    Direction
 }
 
 var familyNames = [...]string{"DejaVuSerif", "DejaVuSans", "DejaVuSansMono", "DejaVuMath"}
@@ -76,11 +92,13 @@ func (f Face) Name() string {
 	return s
 }
 
-// normal maps a face to the face that exists: Math has one style.
+// normal maps a face to the face that exists: Math has one style, and
+// the direction does not change the font.
 func (f Face) normal() Face {
 	if f.Family == Math {
-		return Face{Math, Regular}
+		return Face{Family: Math}
 	}
+	f.Dir = Auto
 	return f
 }
 
@@ -110,10 +128,10 @@ func Faces() []Face {
 	var fs []Face
 	for fam := Serif; fam <= Mono; fam++ {
 		for st := Regular; st <= BoldItalic; st++ {
-			fs = append(fs, Face{fam, st})
+			fs = append(fs, Face{Family: fam, Style: st})
 		}
 	}
-	return append(fs, Face{Math, Regular})
+	return append(fs, Face{Family: Math})
 }
 
 // Metrics holds the parsed outlines and widths of one face.
@@ -186,11 +204,19 @@ func (m *Metrics) Advance(r rune) (int, bool) {
 	return max(w, 0), w >= 0
 }
 
-// Has reports whether the face has a glyph for r.
+// Has reports whether the face has a glyph for r. For a family added with
+// RegisterFamily it reads every character map of the font, characters
+// above U+FFFF included.
 func (f Face) Has(r rune) bool {
+	if f.Family >= firstUser {
+		return f.Font().Has(r)
+	}
 	_, ok := MetricsOf(f).Advance(r)
 	return ok
 }
+
+// Builtin reports whether the face is one of the DejaVu faces built in.
+func (f Face) Builtin() bool { return f.Family < firstUser }
 
 // Width returns the width of s set in face f at size points, in points.
 // Runes the face lacks count as half an em.
@@ -215,8 +241,9 @@ func Fallback(f Face, r rune) (Face, bool) {
 		return f, true
 	}
 	for _, fam := range []Family{Sans, Serif, Mono, Math} {
-		g := Face{fam, f.Style}.normal()
+		g := Face{Family: fam, Style: f.Style}.normal()
 		if g != f.normal() && g.Has(r) {
+			g.Dir = f.Dir
 			return g, true
 		}
 	}

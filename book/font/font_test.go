@@ -7,16 +7,16 @@ import (
 
 func TestWidthMatchesKnownAdvances(t *testing.T) {
 	// DejaVu Sans Mono: every glyph is 1233/2048 em wide, 602 thousandths after rounding.
-	if got, want := Width(Face{Mono, Regular}, 10, "abcd"), 4*6.02; math.Abs(got-want) > 1e-9 {
+	if got, want := Width(Face{Family: Mono, Style: Regular}, 10, "abcd"), 4*6.02; math.Abs(got-want) > 1e-9 {
 		t.Errorf("mono width = %v, want %v", got, want)
 	}
-	if Width(Face{Serif, Bold}, 10, "mmm") <= Width(Face{Serif, Regular}, 10, "mmm") {
+	if Width(Face{Family: Serif, Style: Bold}, 10, "mmm") <= Width(Face{Family: Serif, Style: Regular}, 10, "mmm") {
 		t.Error("bold serif is not wider than regular")
 	}
 }
 
 func TestFallback(t *testing.T) {
-	serif := Face{Serif, Regular}
+	serif := Face{Family: Serif, Style: Regular}
 	if !serif.Has('A') {
 		t.Fatal("serif lacks A")
 	}

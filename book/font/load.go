@@ -29,7 +29,7 @@ type Font struct {
 	shapers sync.Pool
 
 	mu    sync.Mutex
-	words [Typeset + 1]map[string][]unitGlyph // shaped words by feature set
+	words [(Typeset | dirFeatures) + 1]map[string][]unitGlyph // shaped words by feature set
 }
 
 // LoadFont parses a font file: TrueType or OpenType with TrueType (glyf)
@@ -103,9 +103,58 @@ func LoadFont(data []byte, index int) (*Font, error) {
 // Name returns the PostScript name of the font, such as "DejaVuSerif-Bold".
 func (f *Font) Name() string { return f.name }
 
+// FamilyName returns the name of the font's family, such as "DejaVu
+// Serif", or its PostScript name when the font does not say.
+func (f *Font) FamilyName() string {
+	if n := f.face.FamilyName(); n != "" && n != "Unknown" {
+		return n
+	}
+	return f.name
+}
+
 // Data returns the bytes of the font file (the whole collection for a
 // face of a TTC) and the index of the face in it.
 func (f *Font) Data() ([]byte, int) { return f.data, f.index }
+
+// SFNT returns the face as a font file of its own: the file's bytes for a
+// TrueType or OpenType file, the face's tables in a file of their own for
+// a face of a collection (which EPUB readers cannot choose a face of).
+func (f *Font) SFNT() ([]byte, error) {
+	d := f.data
+	if len(d) < 4 || string(d[:4]) != "ttcf" {
+		return d, nil
+	}
+	be := binary.BigEndian
+	if len(d) < 16+4*f.index {
+		return nil, errors.New("font: collection header cut short")
+	}
+	off := int(be.Uint32(d[12+4*f.index:]))
+	if off+12 > len(d) {
+		return nil, errors.New("font: face offset out of the file")
+	}
+	n := int(be.Uint16(d[off+4:]))
+	if off+12+16*n > len(d) {
+		return nil, errors.New("font: table directory out of the file")
+	}
+	out := make([]byte, 12+16*n)
+	copy(out, d[off:off+12])
+	for i := range n {
+		rec := d[off+12+16*i : off+28+16*i]
+		start, length := int(be.Uint32(rec[8:])), int(be.Uint32(rec[12:]))
+		if start < 0 || length < 0 || start+length > len(d) {
+			return nil, errors.New("font: table out of the file")
+		}
+		at := out[12+16*i:]
+		copy(at, rec[:8]) // tag and checksum
+		be.PutUint32(at[8:], uint32(len(out)))
+		be.PutUint32(at[12:], uint32(length))
+		out = append(out, d[start:start+length]...)
+		for len(out)%4 != 0 {
+			out = append(out, 0)
+		}
+	}
+	return out, nil
+}
 
 // Key identifies the font by its content: two fonts loaded from the same
 // bytes and index have the same key.
@@ -152,7 +201,7 @@ var builtin [Math + 1][BoldItalic + 1]func() *Font
 func init() {
 	for fam := Serif; fam <= Math; fam++ {
 		for st := Regular; st <= BoldItalic; st++ {
-			face := Face{fam, st}.normal()
+			face := Face{Family: fam, Style: st}.normal()
 			builtin[fam][st] = sync.OnceValue(func() *Font {
 				f, err := LoadFont(face.TTF(), 0)
 				if err != nil {
@@ -164,12 +213,20 @@ func init() {
 	}
 }
 
-// registry holds the families added with RegisterFamily: Family
-// firstUser+i is families[i].
+// registry holds the families added with RegisterFamily and
+// RegisterMono: Family firstUser+i is families[i].
 var (
 	registryMu sync.RWMutex
-	families   [][BoldItalic + 1]*Font
+	families   []registered
 )
+
+// registered is a family added to the registry.
+type registered struct {
+	faces [BoldItalic + 1]*Font
+	// mono says the family sets code: FeaturesOf gives it no kerning and
+	// no ligatures.
+	mono bool
+}
 
 // firstUser is the first Family value RegisterFamily hands out.
 const firstUser = Math + 1
@@ -182,6 +239,17 @@ const firstUser = Math + 1
 // fonts again returns the same Family, so a long-running process that
 // builds many books does not grow without bound.
 func RegisterFamily(fonts ...*Font) (Family, error) {
+	return register(false, fonts)
+}
+
+// RegisterMono is RegisterFamily for a family that sets code: like Mono,
+// it is shaped without kerning and ligatures (FeaturesOf), so a
+// programming font's ligatures ("->" as an arrow) never reach the page.
+func RegisterMono(fonts ...*Font) (Family, error) {
+	return register(true, fonts)
+}
+
+func register(mono bool, fonts []*Font) (Family, error) {
 	if len(fonts) == 0 || fonts[0] == nil {
 		return 0, errors.New("font: a family needs a regular face")
 	}
@@ -198,17 +266,25 @@ func RegisterFamily(fonts ...*Font) (Family, error) {
 	}
 	registryMu.Lock()
 	defer registryMu.Unlock()
-	for i, fs := range families {
-		same := true
-		for st := range fs {
-			same = same && fs[st].key == set[st].key
+	for i, r := range families {
+		same := r.mono == mono
+		for st := range r.faces {
+			same = same && r.faces[st].key == set[st].key
 		}
 		if same {
 			return firstUser + Family(i), nil
 		}
 	}
-	families = append(families, set)
+	families = append(families, registered{faces: set, mono: mono})
 	return firstUser + Family(len(families)-1), nil
+}
+
+// isMono reports whether a registered family was registered with
+// RegisterMono.
+func isMono(fam Family) bool {
+	registryMu.RLock()
+	defer registryMu.RUnlock()
+	return families[fam-firstUser].mono
 }
 
 // Font returns the loaded font of the face: a DejaVu face for the
@@ -221,7 +297,7 @@ func (f Face) Font() *Font {
 	}
 	registryMu.RLock()
 	defer registryMu.RUnlock()
-	return families[f.Family-firstUser][f.Style&3]
+	return families[f.Family-firstUser].faces[f.Style&3]
 }
 
 // parseSFNT parses face index of data with x/image's sfnt, for Metrics.

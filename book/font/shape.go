@@ -15,18 +15,37 @@ const (
 	// Liga applies standard and contextual ligatures and contextual
 	// alternates (liga, clig, calt): fi, fl, ff, ffi, ffl in DejaVu.
 	Liga
+	// LeftToRight and RightToLeft shape the text in that direction rather
+	// than the one its script suggests: a run of Arabic-Indic digits
+	// inside Arabic text is set left to right, a bracket alone in a
+	// right-to-left run is mirrored. FeaturesOf sets them from a face's
+	// Dir.
+	LeftToRight
+	RightToLeft
 )
+
+// dirFeatures are the feature bits that set the direction.
+const dirFeatures = LeftToRight | RightToLeft
 
 // Typeset is the feature set of running text: body and headings.
 const Typeset = Kern | Liga
 
-// FeaturesOf returns the features a face is set with: none for Mono, so
-// code keeps one glyph a character on a fixed grid; Typeset otherwise.
+// FeaturesOf returns the features a face is set with: none for Mono and
+// the families registered with RegisterMono, so code keeps one glyph a
+// character on a fixed grid; Typeset otherwise. The face's direction, when
+// it has one, is added.
 func FeaturesOf(f Face) Features {
-	if f.Family == Mono {
-		return 0
+	var feat Features
+	switch f.Dir {
+	case LTR:
+		feat = LeftToRight
+	case RTL:
+		feat = RightToLeft
 	}
-	return Typeset
+	if f.Family == Mono || f.Family >= firstUser && isMono(f.Family) {
+		return feat
+	}
+	return feat | Typeset
 }
 
 // Glyph is one glyph of a shaped string.
@@ -62,7 +81,8 @@ const (
 
 // Shape shapes s in face f at size points with the given features and
 // returns its glyphs in visual order (left to right; for right-to-left
-// text the clusters run backwards).
+// text the clusters run backwards). The direction is the one features
+// name, else the one of the script of the first letter of s.
 func Shape(f Face, size float64, s string, feat Features) []Glyph {
 	return f.Font().Shape(s, size, feat)
 }
@@ -109,7 +129,7 @@ func (f *Font) shapeUnits(s string, feat Features) []unitGlyph {
 	if s == "" {
 		return nil
 	}
-	slot := feat & Typeset
+	slot := feat & (Typeset | dirFeatures)
 	cache := len(s) <= maxCachedWord
 	if cache {
 		f.mu.Lock()
@@ -179,6 +199,12 @@ func (f *Font) shape(s string, feat Features) []unitGlyph {
 	byteAt = append(byteAt, int32(len(s)))
 	buf.AddString(s)
 	buf.Flags = ot.BufferFlagBOT | ot.BufferFlagEOT
+	switch {
+	case feat&RightToLeft != 0:
+		buf.SetDirection(ot.DirectionRTL)
+	case feat&LeftToRight != 0:
+		buf.SetDirection(ot.DirectionLTR)
+	}
 	sh.Shape(buf, otFeatures(feat))
 	n := len(buf.Info)
 	// A cluster ends where the next larger cluster value begins.

@@ -1,6 +1,7 @@
 package font
 
 import (
+	"bytes"
 	"encoding/binary"
 	"math"
 	"os"
@@ -11,9 +12,9 @@ import (
 )
 
 var (
-	serif = Face{Serif, Regular}
-	sans  = Face{Sans, Regular}
-	mono  = Face{Mono, Regular}
+	serif = Face{Family: Serif, Style: Regular}
+	sans  = Face{Family: Sans, Style: Regular}
+	mono  = Face{Family: Mono, Style: Regular}
 )
 
 // ligatures returns the source text of every glyph that stands for more
@@ -38,10 +39,10 @@ func TestShapeLigatures(t *testing.T) {
 		want string
 	}{
 		{serif, "fi fl ff ff ffl"},
-		{Face{Serif, Bold}, "fi fl ff ff ffl"},
-		{Face{Serif, Italic}, "fi fl ff ff ffl"},
+		{Face{Family: Serif, Style: Bold}, "fi fl ff ff ffl"},
+		{Face{Family: Serif, Style: Italic}, "fi fl ff ff ffl"},
 		{sans, "fi fl ff ffi ffl"},
-		{Face{Sans, Bold}, "fi fl ff ffi ffl"},
+		{Face{Family: Sans, Style: Bold}, "fi fl ff ffi ffl"},
 		{mono, ""},
 	} {
 		got := strings.Join(ligatures(Shape(c.face, 10, s, Typeset), s), " ")
@@ -55,7 +56,7 @@ func TestShapeLigatures(t *testing.T) {
 }
 
 func TestShapeKerning(t *testing.T) {
-	for _, f := range []Face{serif, sans, {Serif, Italic}, {Sans, Bold}} {
+	for _, f := range []Face{serif, sans, {Family: Serif, Style: Italic}, {Family: Sans, Style: Bold}} {
 		kerned := ShapedWidth(f, 10, "To", Kern)
 		plain := ShapedWidth(f, 10, "To", 0)
 		if kerned >= plain {
@@ -105,7 +106,7 @@ func TestShapeClusters(t *testing.T) {
 
 func TestShapedWidthMatchesShape(t *testing.T) {
 	for _, s := range []string{"office", "Typography, kerning: AVAWAY.", strings.Repeat("long words ", 10)} {
-		for _, f := range []Face{serif, sans, mono, {Serif, BoldItalic}} {
+		for _, f := range []Face{serif, sans, mono, {Family: Serif, Style: BoldItalic}} {
 			sum := 0.0
 			for _, g := range Shape(f, 10.5, s, Typeset) {
 				sum += g.Advance
@@ -179,7 +180,7 @@ func TestLoadFont(t *testing.T) {
 		if f.Name() != want || f.CFF() {
 			t.Errorf("ttc face %d: %s cff=%v, want %s", i, f.Name(), f.CFF(), want)
 		}
-		if w, bw := f.Width("To", 10, Typeset), ShapedWidth(Face{Family(i), Regular}, 10, "To", Typeset); w != bw {
+		if w, bw := f.Width("To", 10, Typeset), ShapedWidth(Face{Family: Family(i)}, 10, "To", Typeset); w != bw {
 			t.Errorf("ttc face %d: width %v, built-in %v", i, w, bw)
 		}
 	}
@@ -221,7 +222,7 @@ func TestLoadFont(t *testing.T) {
 }
 
 func TestRegisterFamily(t *testing.T) {
-	ttc := collection(sans.TTF(), Face{Sans, Bold}.TTF())
+	ttc := collection(sans.TTF(), Face{Family: Sans, Style: Bold}.TTF())
 	reg, _ := LoadFont(ttc, 0)
 	bold, _ := LoadFont(ttc, 1)
 	fam, err := RegisterFamily(reg, bold)
@@ -239,18 +240,18 @@ func TestRegisterFamily(t *testing.T) {
 	if _, err := RegisterFamily(); err == nil {
 		t.Error("empty family: no error")
 	}
-	b, i := Face{fam, Bold}, Face{fam, Italic}
+	b, i := Face{Family: fam, Style: Bold}, Face{Family: fam, Style: Italic}
 	if b.Name() != "DejaVuSans-Bold" || i.Name() != "DejaVuSans" {
 		t.Errorf("names %q %q", b.Name(), i.Name())
 	}
 	// The old machinery measures registered faces like built-in ones.
-	if w, want := Width(b, 10, "mmm"), Width(Face{Sans, Bold}, 10, "mmm"); w != want {
+	if w, want := Width(b, 10, "mmm"), Width(Face{Family: Sans, Style: Bold}, 10, "mmm"); w != want {
 		t.Errorf("Width of the registered bold %v, built-in %v", w, want)
 	}
 	if !b.Has('m') || MetricsOf(b).Ascent <= 0 {
 		t.Error("metrics of a registered face")
 	}
-	if w, want := ShapedWidth(b, 10, "office", Typeset), ShapedWidth(Face{Sans, Bold}, 10, "office", Typeset); w != want {
+	if w, want := ShapedWidth(b, 10, "office", Typeset), ShapedWidth(Face{Family: Sans, Style: Bold}, 10, "office", Typeset); w != want {
 		t.Errorf("ShapedWidth of the registered bold %v, built-in %v", w, want)
 	}
 }
@@ -332,4 +333,65 @@ func BenchmarkMeasureBook(b *testing.B) {
 			}
 		}
 	})
+}
+
+func TestShapeDirection(t *testing.T) {
+	f := sans.Font()
+	id := func(r rune) uint16 { g, _ := f.GlyphID(r); return g }
+	// A bracket alone in a right-to-left run takes its mirror image.
+	if gs := Shape(Face{Family: Sans, Dir: RTL}, 10, "(", FeaturesOf(Face{Family: Sans, Dir: RTL})); len(gs) != 1 || gs[0].ID != id(')') {
+		t.Errorf("( set right to left: %+v, want the glyph of )", gs)
+	}
+	if gs := Shape(sans, 10, "(", Typeset); len(gs) != 1 || gs[0].ID != id('(') {
+		t.Errorf("( set left to right: %+v", gs)
+	}
+	// Arabic-Indic digits guess right to left from their script; a run
+	// the bidi algorithm set left to right keeps them in order.
+	const digits = "١٢٣"
+	ltr := Shape(sans, 10, digits, Typeset|LeftToRight)
+	auto := Shape(sans, 10, digits, Typeset)
+	if len(ltr) != 3 || ltr[0].Start != 0 || ltr[2].Start != 4 {
+		t.Errorf("digits left to right: %+v", ltr)
+	}
+	if len(auto) != 3 || auto[0].Start != 4 {
+		t.Errorf("digits by their script: %+v", auto)
+	}
+	// Arabic letters join: the beh of "ببب" takes three forms, none of
+	// them the isolated one, and the clusters run backwards.
+	beh := id('ب')
+	gs := Shape(Face{Family: Sans, Dir: RTL}, 10, "ببب", FeaturesOf(Face{Family: Sans, Dir: RTL}))
+	if len(gs) != 3 || gs[0].Start != 4 || gs[2].Start != 0 {
+		t.Fatalf("ببب: %+v", gs)
+	}
+	if gs[0].ID == beh || gs[1].ID == beh || gs[2].ID == beh || gs[0].ID == gs[1].ID || gs[1].ID == gs[2].ID {
+		t.Errorf("ببب: glyphs %d %d %d, isolated beh %d: want final, medial and initial forms", gs[0].ID, gs[1].ID, gs[2].ID, beh)
+	}
+	// The direction is part of the cache key.
+	if ShapedWidth(Face{Family: Sans, Dir: RTL}, 10, "(a", Typeset|RightToLeft) <= 0 || Shape(sans, 10, "(a", Typeset)[0].ID != id('(') {
+		t.Error("shaping by direction leaks through the cache")
+	}
+}
+
+func TestSFNT(t *testing.T) {
+	ttc := collection(serif.TTF(), sans.TTF())
+	for i, want := range []string{"DejaVuSerif", "DejaVuSans"} {
+		f, err := LoadFont(ttc, i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := f.SFNT()
+		if err != nil {
+			t.Fatal(err)
+		}
+		alone, err := LoadFont(data, 0)
+		if err != nil {
+			t.Fatalf("face %d on its own: %v", i, err)
+		}
+		if alone.Name() != want || alone.Width("office", 10, Typeset) != f.Width("office", 10, Typeset) {
+			t.Errorf("face %d on its own is %s", i, alone.Name())
+		}
+	}
+	if data, _ := sans.Font().SFNT(); !bytes.Equal(data, sans.TTF()) {
+		t.Error("a font file that is not a collection is not returned as it is")
+	}
 }

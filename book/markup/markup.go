@@ -17,12 +17,16 @@ package markup
 import (
 	"bytes"
 	"cmp"
+	"fmt"
+	"reflect"
 	"slices"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 )
@@ -52,9 +56,93 @@ func (dialect) Extend(m goldmark.Markdown) {
 // serves concurrent parses.
 func New() goldmark.Markdown {
 	return goldmark.New(
-		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.Typographer, Dialect),
+		goldmark.WithParser(newParser()),
+		// GFM: goldmark's, with task lists as GitHub reads them.
+		goldmark.WithExtensions(extension.Linkify, extension.Table, extension.Strikethrough, taskList{},
+			extension.Footnote, extension.Typographer, Dialect),
 		goldmark.WithParserOptions(parser.WithAttribute()),
 	)
+}
+
+// newParser returns goldmark's default parser with its lists and block
+// quotes bounded in depth (see shallow).
+func newParser() parser.Parser {
+	blocks := parser.DefaultBlockParsers()
+	for i, b := range blocks {
+		switch bp := b.Value.(parser.BlockParser); reflect.TypeOf(bp) {
+		case reflect.TypeOf(parser.NewListParser()), reflect.TypeOf(parser.NewBlockquoteParser()):
+			blocks[i].Value = shallow{bp}
+		}
+	}
+	return parser.NewParser(parser.WithBlockParsers(blocks...),
+		parser.WithInlineParsers(parser.DefaultInlineParsers()...),
+		parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
+	)
+}
+
+// taskList is GFM's task lists: a list item that opens with "[ ]" or
+// "[x]" and white space starts with a check box. goldmark's own takes
+// "[x](x.md)", a link whose text is x, for a check box followed by text.
+type taskList struct{}
+
+func (taskList) Extend(m goldmark.Markdown) {
+	m.Parser().AddOptions(parser.WithInlineParsers(util.Prioritized(taskCheckBoxParser{}, 0)))
+	m.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(extension.NewTaskCheckBoxHTMLRenderer(), 500)))
+}
+
+type taskCheckBoxParser struct{}
+
+func (taskCheckBoxParser) Trigger() []byte { return []byte{'['} }
+
+func (taskCheckBoxParser) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
+	// The first inline of the first block of a list item.
+	if _, ok := parent.Parent().(*ast.ListItem); !ok || parent.Parent().FirstChild() != parent || parent.HasChildren() {
+		return nil
+	}
+	line, _ := block.PeekLine()
+	if len(line) < 3 || line[0] != '[' || line[2] != ']' || len(line) > 3 && !util.IsSpace(line[3]) {
+		return nil
+	}
+	var checked bool
+	switch line[1] {
+	case 'x', 'X':
+		checked = true
+	case ' ', '\t':
+	default:
+		return nil
+	}
+	n := 3
+	for n < len(line) && (line[n] == ' ' || line[n] == '\t') {
+		n++
+	}
+	block.Advance(n)
+	return extast.NewTaskCheckBox(checked)
+}
+
+// shallow is a parser of container blocks (lists, block quotes) that opens
+// none deeper than maxNesting: the line stays text of the block that holds
+// it. Every line is shown to every open block, and goldmark's list parser
+// reads a line's indentation each time, so a list nested as deep as its
+// lines are long would cost time cubic in the depth; bounded here, it costs
+// time linear in the input.
+type shallow struct{ parser.BlockParser }
+
+var deepKey = parser.NewContextKey()
+
+func (s shallow) Open(parent ast.Node, reader text.Reader, pc parser.Context) (ast.Node, parser.State) {
+	depth := 0
+	for n := parent; n != nil && n.Kind() != ast.KindDocument; n = n.Parent() {
+		depth++
+	}
+	if depth >= maxNesting {
+		if pc.Get(deepKey) == nil {
+			pc.Set(deepKey, true)
+			_, seg := reader.PeekLine()
+			addProblem(pc, seg.Start, fmt.Sprintf("blocks nested more than %d deep: the deeper levels are set as plain text", maxNesting))
+		}
+		return nil, parser.NoChildren
+	}
+	return s.BlockParser.Open(parent, reader, pc)
 }
 
 var markdown = New()

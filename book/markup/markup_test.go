@@ -3,10 +3,12 @@ package markup
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/yuin/goldmark/ast"
+	extast "github.com/yuin/goldmark/extension/ast"
 )
 
 // kinds lists the kinds of the blocks under n, depth first, indented.
@@ -116,8 +118,8 @@ func TestMathProblemLines(t *testing.T) {
 	}
 }
 
-// TestNesting: blocks nested past the limit are flattened, with a problem,
-// and the words stay.
+// TestNesting: blocks nested past the limit are not opened, with a
+// problem: the deeper markers and the words stay, as text.
 func TestNesting(t *testing.T) {
 	src := []byte(strings.Repeat("> ", 60) + "deep words\n")
 	doc, src, ps := Parse(src)
@@ -125,16 +127,20 @@ func TestNesting(t *testing.T) {
 		t.Fatalf("problems: %q", lines(src, ps))
 	}
 	depth := 0
-	var deepest ast.Node
+	var text strings.Builder
 	for n := ast.Node(doc); n != nil; n = n.FirstChild() {
 		depth++
-		deepest = n
+		if p, ok := n.(*ast.Paragraph); ok {
+			for c := p.FirstChild(); c != nil; c = c.NextSibling() {
+				text.Write(c.(*ast.Text).Value(src))
+			}
+		}
 	}
 	if depth > maxNesting+3 {
 		t.Errorf("still %d deep", depth)
 	}
-	if s, ok := deepest.(*ast.String); !ok || string(s.Value) != "deep words" {
-		t.Errorf("deepest node %T, want the words as a string", deepest)
+	if !strings.HasSuffix(text.String(), "> > deep words") {
+		t.Errorf("deepest paragraph %q, want the markers and words as text", text.String())
 	}
 }
 
@@ -151,5 +157,28 @@ func TestRefInLink(t *testing.T) {
 	})
 	if dest != "other.md" || bytes.Count(src, []byte("\n")) != 2 {
 		t.Errorf("destination %q, source %q", dest, src)
+	}
+}
+
+// TestTaskList: a check box is "[ ]" or "[x]" followed by white space at
+// the start of a list item, as GitHub reads it; "[x](x.md)" is a link.
+func TestTaskList(t *testing.T) {
+	src := []byte("- [x](x.md)\n- [X](y.md)\n- [ ](z.md)\n- [x] [Real](r.md)\n- [ ] to do\n- [x]\tdone\n- [ ]\n")
+	doc, _, _ := Parse(src)
+	var got []string
+	for li := doc.FirstChild().FirstChild(); li != nil; li = li.NextSibling() {
+		var kinds []string
+		for c := li.FirstChild().FirstChild(); c != nil; c = c.NextSibling() {
+			k := c.Kind().String()
+			if cb, ok := c.(*extast.TaskCheckBox); ok && cb.IsChecked {
+				k += "(x)"
+			}
+			kinds = append(kinds, k)
+		}
+		got = append(got, strings.Join(kinds, " "))
+	}
+	want := []string{"Link", "Link", "Link", "TaskCheckBox(x) Link", "TaskCheckBox Text Text", "TaskCheckBox(x) Text", "TaskCheckBox"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got  %q\nwant %q", got, want)
 	}
 }

@@ -2,6 +2,7 @@ package markup
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 
 	"github.com/bindery-books/bindery/book/tex"
@@ -60,8 +61,16 @@ func (n *MathBlock) close(pc parser.Context) {
 	// Lines that were empty before the first line with TeX go.
 	lead := len(src) - len(strings.TrimLeft(src, "\n"))
 	n.Formula = tex.Parse(strings.TrimSpace(src), true)
+	var newlines []int // offsets of src's newlines, found once
+	if len(n.Formula.Problems) > 0 {
+		for i, c := range []byte(src) {
+			if c == '\n' {
+				newlines = append(newlines, i)
+			}
+		}
+	}
 	for _, p := range n.Formula.Problems {
-		line := strings.Count(src[:min(lead+p.Offset, len(src))], "\n")
+		line, _ := slices.BinarySearch(newlines, min(lead+p.Offset, len(src)))
 		off := 0
 		if line < len(n.lines) {
 			off = n.lines[line]

@@ -257,3 +257,28 @@ func sorted(m map[string]bool) []string {
 	slices.Sort(ks)
 	return ks
 }
+
+// TestPrintersLeaveTheBook builds each fixture's EPUB, then its PDF, then
+// its EPUB again from the one loaded book: printers read the book and never
+// change it, so the two EPUBs are the same bytes.
+func TestPrintersLeaveTheBook(t *testing.T) {
+	for _, f := range golden.Fixtures(t) {
+		b, _ := golden.LoadFiles(f.Files)
+		if b == nil {
+			continue
+		}
+		var one, two bytes.Buffer
+		if err := epub.Write(&one, b, epub.Config{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := pdf.Write(io.Discard, b, pdf.Config{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := epub.Write(&two, b, epub.Config{}); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(one.Bytes(), two.Bytes()) {
+			t.Errorf("%s: the EPUB written after the PDF differs from the one before", f.Name)
+		}
+	}
+}

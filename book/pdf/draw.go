@@ -320,11 +320,17 @@ func fitText(face font.Face, size float64, s string, width float64) string {
 // text sets a string with its baseline at y, face by face through the
 // fallback chain for characters its face lacks.
 func (d *drawer) text(x, y float64, face font.Face, size float64, c rgb, s string) {
-	tx := &typesetter{warn: func(string, ...any) {}}
+	d.ops(d.w.textOps(face, size, c, s), x, y)
+}
+
+// textOps sets a string on one line in the book's fonts, with its
+// baseline at 0: running heads, folios and labels drawn outside the flow.
+func (w *writer) textOps(face font.Face, size float64, c rgb, s string) []Op {
+	tx := &typesetter{fonts: w.fonts, warn: func(string, ...any) {}}
 	ws := tx.words([]span{{st: style{Face: face, Size: size, Color: c}, text: s}})
 	it := setLine(ws, lineSpan{from: 0, to: len(ws)}, lineStyle{Width: 1e6, Lead: size, Face: face, Size: size})
 	for _, op := range it.Ops {
 		shiftOp(op, 0, -it.Base)
 	}
-	d.ops(it.Ops, x, y)
+	return it.Ops
 }

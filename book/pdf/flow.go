@@ -64,6 +64,12 @@ type Item struct {
 	// Base is the baseline of the item's first line of text, where a list
 	// marker beside it goes; zero when the item has no text.
 	Base float64
+	// Float, when not zero, marks the items of a figure (a picture with its
+	// caption, a diagram) that may float: when it does not fit on what is
+	// left of a page, the paginator moves it to the top of a later page of
+	// its chapter and lets the text after it fill the page. The items of
+	// one figure share the number; figures next to each other differ.
+	Float int
 	// Kind names the item in dumps.
 	Kind string
 	// Node is the block of the chapter's AST the item was laid out from;

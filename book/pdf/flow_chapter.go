@@ -65,6 +65,10 @@ func newConverter(w *writer, ch *book.Chapter) *converter {
 	c.tx.warn = func(format string, args ...any) {
 		w.b.Diagnostics.Warnf(c.pos, format, args...)
 	}
+	c.tx.warnAt = func(line int, format string, args ...any) {
+		w.b.Diagnostics.Warnf(book.Pos{File: ch.Path, Line: line}, format, args...)
+	}
+	c.tx.fonts = w.fonts
 	return c
 }
 

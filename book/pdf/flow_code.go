@@ -63,12 +63,13 @@ func (c *converter) codeBlock(lang string, tokens []chroma.Token) {
 	lead := s.CodeLead
 	base := baseline(mono, size, lead)
 	inner := c.width - 2*codePad
-	lines := codeLines(tokens, size)
+	lines := codeLines(tokens, size, &c.tx)
 	c.vspace(s.Para * 1.3)
 	c.openFrame(&Frame{X: c.x, W: c.width, Fill: &codeTint, Border: &codeEdge, PadTop: 5, PadBottom: 5, Kind: "code"})
 	var items []*Item
 	var markW = measure(mono, size, "↪ ")
-	for _, line := range lines {
+	for li, line := range lines {
+		c.tx.line = c.codeLine(li)
 		for i, part := range wrapCode(line, inner, markW) {
 			it := &Item{H: lead, Base: base, Kind: "code"}
 			x := c.x + codePad
@@ -108,6 +109,16 @@ func (c *converter) codeBlock(lang string, tokens []chroma.Token) {
 	c.vspace(s.Para * 1.3)
 }
 
+// codeLine returns the source line of line li of the code block being
+// set: the block starts on the line after its fence. It is 0 (unknown)
+// for a code block that is not the chapter's.
+func (c *converter) codeLine(li int) int {
+	if c.pos.File != c.ch.Path || c.pos.Line == 0 {
+		return 0
+	}
+	return c.pos.Line + 1 + li
+}
+
 // lineRight returns the right edge of the text of an item.
 func lineRight(it *Item) float64 {
 	r := 0.0
@@ -121,7 +132,7 @@ func lineRight(it *Item) float64 {
 
 // codeLines splits highlighted tokens into lines of measured cells, tabs
 // expanded to stops of four.
-func codeLines(toks []chroma.Token, size float64) [][]codeCell {
+func codeLines(toks []chroma.Token, size float64, tx *typesetter) [][]codeCell {
 	var lines [][]codeCell
 	var cur []codeCell
 	for _, t := range toks {
@@ -134,7 +145,7 @@ func codeLines(toks []chroma.Token, size float64) [][]codeCell {
 				continue
 			case r == '\t':
 				for n := 4 - len(cur)%4; n > 0; n-- {
-					cur = append(cur, codeCell{r: ' ', face: st.face, color: st.color, w: measure(mono, size, " ")})
+					cur = append(cur, codeCell{r: ' ', face: st.face, color: st.color, w: measure(tx.fonts.resolve(mono), size, " ")})
 				}
 				continue
 			case r == '\r' || ignorable(r):
@@ -149,10 +160,8 @@ func codeLines(toks []chroma.Token, size float64) [][]codeCell {
 	for _, l := range lines {
 		for i := range l {
 			if l[i].w == 0 {
-				l[i].w = measure(l[i].face, size, string(l[i].r))
-				if f, ok := faceFor(l[i].face, l[i].r); ok && f != l[i].face {
-					l[i].w = measure(f, size, string(l[i].r))
-				}
+				f, _ := tx.fonts.faceFor(l[i].face, l[i].r)
+				l[i].w = measure(f, size, string(l[i].r))
 			}
 		}
 	}
@@ -257,14 +266,14 @@ func cellOps(cells []codeCell, x, base, size float64, tx *typesetter) []Op {
 		}
 	}
 	for _, cl := range cells {
-		face, ok := faceFor(cl.face, cl.r)
+		face, ok := tx.fonts.faceFor(cl.face, cl.r)
 		r := cl.r
 		if !ok {
 			if sub, ok := substitute(r); ok {
 				r = sub
-				face, _ = faceFor(cl.face, r)
+				face, _ = tx.fonts.faceFor(cl.face, r)
 			} else {
-				tx.warn("character U+%04X %q is in none of the book's fonts: set as %c", cl.r, string(cl.r), placeholder)
+				tx.reportMissing(cl.r)
 				face, r = mono, placeholder
 			}
 		}

@@ -64,7 +64,7 @@ func (c *converter) diagram(n *book.Diagram) {
 		}
 	}
 	c.vspace(s.Para * 1.6)
-	c.emit(&Item{H: itemH, Kind: "diagram", Ops: ops})
+	c.emit(&Item{H: itemH, Kind: "diagram", Float: c.floatable(), Ops: ops})
 	c.vspace(s.Para * 1.6)
 }
 

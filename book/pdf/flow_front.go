@@ -128,7 +128,7 @@ func (w *writer) colophon(tx *typesetter) []*Item {
 	if w.cfg.Version != "" {
 		made += " " + w.cfg.Version
 	}
-	made += " in DejaVu Serif, DejaVu Sans and DejaVu Sans Mono."
+	made += " in " + w.fonts.names() + "."
 	b.text([]span{{st: style{Face: serif, Size: s.Small, Color: grey}, text: made}}, st, s.Small, "colophon")
 	h := 0.0
 	for i, it := range b.items {

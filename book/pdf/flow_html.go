@@ -227,9 +227,25 @@ func (c *converter) htmlDetails(n *book.HTML) {
 			c.setText([]span{{st: style{Face: sansBold, Size: s.Body * 0.95, Color: black}, text: "▸ " + strings.TrimSpace(collapse(book.PlainText(summary, c.src)))}},
 				lineStyle{X: c.x, Width: c.width, Lead: s.Leading, Face: sansBold, Size: s.Body * 0.95}, "label")
 			c.keep = 1
-			n.RemoveChild(n, summary)
 		}
-		c.children(n)
+		// The content, without the summary: a printer reads the book's
+		// tree and never changes it.
+		for k := n.FirstChild(); k != nil; {
+			if k == summary {
+				k = k.NextSibling()
+				continue
+			}
+			if k.Type() != ast.TypeInline {
+				c.block(k)
+				k = k.NextSibling()
+				continue
+			}
+			var run []ast.Node
+			for ; k != nil && k.Type() == ast.TypeInline && k != summary; k = k.NextSibling() {
+				run = append(run, k)
+			}
+			c.inlineRun(run)
+		}
 	})
 	c.closeFrame()
 	c.vspace(s.Para * 1.2)

@@ -49,14 +49,29 @@ func (c *converter) picture(pic *book.Picture, caption string) {
 		h = maxH
 	}
 	c.vspace(s.Para * 1.5)
-	c.emit(&Item{H: h, Kind: "image", Ops: []Op{&imageOp{X: c.x + (c.width-w)/2, Y: 0, W: w, H: h, Pic: pic}}})
+	float := c.floatable()
+	c.emit(&Item{H: h, Kind: "image", Float: float, Ops: []Op{&imageOp{X: c.x + (c.width-w)/2, Y: 0, W: w, H: h, Pic: pic}}})
 	if caption != "" {
 		c.vspace(s.Para * 0.6)
 		c.keep = 1
-		c.setText([]span{{st: style{Face: serifItal, Size: s.Small, Color: grey}, text: caption}},
+		lines := c.setText([]span{{st: style{Face: serifItal, Size: s.Small, Color: grey}, text: caption}},
 			lineStyle{X: c.x + c.width*0.1, Width: c.width * 0.8, Align: alignCenter, Lead: s.Small * 1.3, Face: serifItal, Size: s.Small}, "caption")
+		for _, it := range lines {
+			it.Float = float
+		}
 	}
 	c.vspace(s.Para * 1.5)
+}
+
+// floatable returns the Float number of a figure emitted next: one that
+// stands alone in the full measure may float, one inside a box, a list or a
+// quote stays with what surrounds it (0). The number is the figure's place
+// in the chapter's flow, so figures next to each other differ.
+func (c *converter) floatable() int {
+	if len(c.frames) > 0 || c.marker != nil || c.x != 0 || c.width != c.w.g.TextW {
+		return 0
+	}
+	return len(c.items) + 1
 }
 
 // placeholder is a framed box that stands for a picture that cannot be shown.

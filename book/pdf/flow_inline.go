@@ -25,6 +25,10 @@ func (c *converter) inlinesStyled(n ast.Node, st style) []span {
 	for k := n.FirstChild(); k != nil; k = k.NextSibling() {
 		in.node(k)
 	}
+	if len(in.spans) > 0 && c.pos.File == c.ch.Path {
+		// The block's first line; the text's newlines count the rest.
+		in.spans[0].line = c.pos.Line
+	}
 	return in.spans
 }
 
@@ -33,6 +37,11 @@ type inliner struct {
 	c     *converter
 	cur   style
 	spans []span
+	// open holds the text of span openAt-1 while text is added to it, so
+	// a paragraph of many text nodes in one style (goldmark makes one of
+	// each unmatched bracket) is joined in linear time.
+	open   *strings.Builder
+	openAt int
 }
 
 func (in *inliner) text(s string) {
@@ -40,7 +49,12 @@ func (in *inliner) text(s string) {
 		return
 	}
 	if n := len(in.spans); n > 0 && in.spans[n-1].st == in.cur && !in.spans[n-1].brk && in.spans[n-1].note == nil {
-		in.spans[n-1].text += s
+		if in.openAt != n {
+			in.open, in.openAt = new(strings.Builder), n
+			in.open.WriteString(in.spans[n-1].text)
+		}
+		in.open.WriteString(s)
+		in.spans[n-1].text = in.open.String()
 		return
 	}
 	in.spans = append(in.spans, span{st: in.cur, text: s})
@@ -81,7 +95,7 @@ func (in *inliner) node(n ast.Node) {
 		case n.HardLineBreak():
 			in.lineBreak()
 		case n.SoftLineBreak():
-			in.text(" ")
+			in.text("\n") // a space that counts the source's lines
 		}
 	case *ast.String:
 		if n.IsCode() {

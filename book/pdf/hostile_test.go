@@ -31,6 +31,9 @@ func TestHostile(t *testing.T) {
 		"huge matrix":         "$$\n\\begin{bmatrix}" + strings.Repeat(strings.Repeat("x & ", 299)+"x \\\\ ", 300) + "\\end{bmatrix}\n$$\n",
 		"many fences":         "$$\n" + strings.Repeat(`\left( \frac{a}{b} `, 3000) + strings.Repeat(`\right)`, 3000) + "\n$$\n",
 		"long alignment":      "$$\n\\begin{aligned}" + strings.Repeat("a &= b + c \\\\ ", 5000) + "\\end{aligned}\n$$\n",
+		"bidi brackets":       "א " + strings.Repeat("(x) ((", 100<<10) + strings.Repeat(")", 200<<10) + "\n",
+		"bidi controls":       strings.Repeat("\u202bא\u202e\u2067b\u200f1\u0661 ", 50<<10) + "\n",
+		"ideographs":          strings.Repeat("漢字。「", 100<<10) + "\n",
 		"raw html":            "<table><tr><td><table><tr><td>" + strings.Repeat("<div>", 5000) + "x</td></tr></table></td></tr></table>\n\n<img src=\"../../../../etc/passwd\">\n",
 	}
 	for name, body := range cases {

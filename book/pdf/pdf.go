@@ -7,8 +7,11 @@
 //     are laid out concurrently; the front matter and part pages too.
 //   - paginate (paginate.go): the flows are stacked onto Pages, honouring
 //     widows, orphans and keeps, with footnotes at the foot of the page that
-//     cites them. The body is paginated first, so the contents, laid out
-//     after it, carry the real page numbers.
+//     cites them. A figure that does not fit what is left of a page floats
+//     to the top of the next while the text after it fills the gap, never
+//     further than a page from its paragraph nor out of its chapter. The
+//     body is paginated first, so the contents, laid out after it, carry
+//     the real page numbers.
 //   - draw (draw.go): the pages are drawn with package pdfdoc: text shaped
 //     and placed by glyph id (kerning, ligatures) in embedded font subsets
 //     that copy back as the source text, rules and boxes, pictures,
@@ -56,6 +59,8 @@ type writer struct {
 	st  Styles
 	// outline maps the headings listed in the contents to their outline level.
 	outline map[*book.Heading]int
+	// fonts is the book's typefaces (fonts.go); nil is the built-in DejaVu.
+	fonts *fontSet
 }
 
 // Settings returns the page size, two-sidedness and body size a book is
@@ -93,7 +98,7 @@ func newWriter(b *book.Book, cfg Config) (*writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &writer{b: b, cfg: cfg, g: g, st: newStyles(body, g.TextW), outline: map[*book.Heading]int{}}
+	w := &writer{b: b, cfg: cfg, g: g, st: newStyles(body, g.TextW), outline: map[*book.Heading]int{}, fonts: newFontSet(b.Fonts)}
 	for _, ch := range b.Chapters {
 		var mark func([]*book.Section, int)
 		mark = func(ss []*book.Section, level int) {
@@ -157,7 +162,7 @@ func (w *writer) chapterFlows() []*Flow {
 // every page and the number of front matter pages.
 func (w *writer) paginateBook(flows []*Flow) ([]*Page, int) {
 	b := w.b
-	tx := &typesetter{warn: func(format string, args ...any) {
+	tx := &typesetter{fonts: w.fonts, warn: func(format string, args ...any) {
 		b.Diagnostics.Warnf(book.Pos{File: b.Index}, format, args...)
 	}}
 	var bodyItems []*Item

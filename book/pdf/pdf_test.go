@@ -184,7 +184,7 @@ func TestWrapCode(t *testing.T) {
 			sb.WriteRune(alphabet[r.Intn(len(alphabet))])
 		}
 		src := sb.String()
-		lines := codeLines([]chroma.Token{{Type: chroma.Text, Value: src}}, 8.6)
+		lines := codeLines([]chroma.Token{{Type: chroma.Text, Value: src}}, 8.6, &typesetter{})
 		if len(lines) == 0 {
 			continue
 		}

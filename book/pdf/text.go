@@ -33,14 +33,20 @@ type span struct {
 	brk bool
 	// note is a footnote cited here.
 	note *Note
+	// line is the line of the chapter's source the text starts on, 0 when
+	// unknown; a newline in text moves to the next.
+	line int
 }
 
 // piece is measured text in one face: a word has one piece per change of
 // style or of fallback face.
 type piece struct {
-	st   style // Face is the face that has the glyphs
+	st   style // Face is the face that has the glyphs, in its direction
 	text string
 	w    float64
+	// level is the bidi embedding level of the text: even left to right,
+	// odd right to left (bidi.go).
+	level uint8
 	// buf collects the text while the word is being built (appending to
 	// a string rune by rune would be quadratic in a 10 MB word).
 	buf []byte
@@ -68,6 +74,11 @@ type word struct {
 	addHyphen bool
 	hyphenW   float64
 	notes     []*Note
+	// spaceLevel is the bidi level of the space after the word.
+	spaceLevel uint8
+	// rtl says the word is in a right-to-left paragraph: its lines are
+	// set from the right.
+	rtl bool
 }
 
 // asciiWidths holds the advance widths of printable ASCII for every face,
@@ -95,10 +106,17 @@ const maxShaped = 256
 // shaped, with the kerning and ligatures of the face's features, when s has
 // more than one character.
 func measure(f font.Face, size float64, s string) float64 {
+	if !f.Builtin() {
+		// A user's font: shaped, which reads every character map.
+		if len(s) <= maxShaped {
+			return font.ShapedWidth(f, size, s, font.FeaturesOf(f))
+		}
+		return advances(f, size, s)
+	}
 	if feat := font.FeaturesOf(f); feat != 0 && len(s) > 1 && len(s) <= maxShaped && utf8.RuneCountInString(s) > 1 {
 		return font.ShapedWidth(f, size, s, feat)
 	}
-	t := asciiWidths()[f]
+	t := asciiWidths()[font.Face{Family: f.Family, Style: f.Style}]
 	var mt *font.Metrics
 	w := 0
 	for _, r := range s {
@@ -116,6 +134,21 @@ func measure(f font.Face, size float64, s string) float64 {
 		}
 	}
 	return float64(w) * size / 1000
+}
+
+// advances returns the width of s in a user's face f as the sum of its
+// characters' advance widths: for text too long to shape at once.
+func advances(f font.Face, size float64, s string) float64 {
+	fnt := f.Font()
+	w := 0
+	for _, r := range s {
+		if id, ok := fnt.GlyphID(r); ok {
+			w += fnt.Advance(id)
+		} else {
+			w += fnt.UnitsPerEm() / 2
+		}
+	}
+	return float64(w) * size / float64(fnt.UnitsPerEm())
 }
 
 // placeholder stands for a character no face of the book has.
@@ -152,10 +185,30 @@ func substitute(r rune) (rune, bool) {
 	return s, ok
 }
 
-// typesetter cuts inline text into words and words into lines. It reports
-// characters no font has through warn.
+// typesetter cuts inline text into words and words into lines, in the
+// book's fonts. It reports characters no font has through warnAt, at the
+// source line the spans give, else through warn.
 type typesetter struct {
-	warn func(format string, args ...any)
+	warn   func(format string, args ...any)
+	warnAt func(line int, format string, args ...any)
+	// fonts is the book's typefaces; nil is the built-in DejaVu.
+	fonts *fontSet
+	// line is the source line of the text being cut, 0 when unknown.
+	line int
+	// missing holds the characters reported missing, each reported once
+	// (at its first line): a book in a script none of its fonts has would
+	// otherwise get a warning for every character.
+	missing map[rune]bool
+}
+
+// report warns about the text being cut, at its line when it is known.
+func (tx *typesetter) report(format string, args ...any) {
+	switch {
+	case tx.warnAt != nil && tx.line > 0:
+		tx.warnAt(tx.line, format, args...)
+	case tx.warn != nil:
+		tx.warn(format, args...)
+	}
 }
 
 // ignorable reports runes that are dropped from text: controls, format
@@ -165,7 +218,9 @@ func ignorable(r rune) bool {
 	switch {
 	case r < 0x20, r >= 0x7f && r < 0xa0:
 		return true
-	case r == 0xad, r == 0x200c, r == 0x200d, r == 0x2060, r == 0xfeff, r == 0x200e, r == 0x200f:
+	case r == 0xad, r == 0x200c, r == 0x200d, r == 0x2060, r == 0xfeff, r == 0x200e, r == 0x200f, r == 0x61c:
+		return true
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069: // bidi embeddings and isolates
 		return true
 	case r >= 0xfe00 && r <= 0xfe0f, r >= 0xe0100 && r <= 0xe01ef:
 		return true
@@ -183,13 +238,28 @@ func faceFor(f font.Face, r rune) (font.Face, bool) {
 }
 
 // words cuts spans into words. Spaces separate words; U+200B is a break
-// opportunity without space.
+// opportunity without space, and so is the place between two ideographs
+// (cjk.go). Text with right-to-left characters is given its bidi levels
+// here, on the whole paragraph in logical order.
 func (tx *typesetter) words(spans []span) []word {
 	var ws []word
 	var cur word
 	open := false // cur has content
+	var prev rune // the last rune of cur
 	var pendingNotes []*Note
-	endWord := func(space bool, st style) {
+	levels, para := tx.levels(spans)
+	rtl := para == 1
+	tx.line = 0
+	// endWord ends the word being built. With a space after it (gap), the
+	// word's space is the width of a space of st; with a zero-width break
+	// (between ideographs) it has a space of no width, which a line may
+	// break at and justification may stretch.
+	const (
+		noGap = iota
+		spaceGap
+		zeroGap
+	)
+	endWord := func(gap int, st style, lv uint8) {
 		if open {
 			cur.w = 0
 			for i := range cur.pieces {
@@ -202,48 +272,88 @@ func (tx *typesetter) words(spans []span) []word {
 				p.w = measure(p.st.Face, p.st.Size, p.text)
 				cur.w += p.w
 			}
-			if space {
+			if gap != noGap {
 				cur.hasSpace = true
-				cur.space = measure(st.Face, st.Size, " ")
 				cur.spaceSt = st
+				cur.spaceLevel = lv
+				if gap == spaceGap {
+					cur.space = measure(tx.fonts.resolve(st.Face), st.Size, " ")
+				}
 			}
+			cur.rtl = rtl
 			ws = append(ws, cur)
 			cur = word{}
 			open = false
 			return
 		}
-		if space && len(ws) > 0 && !ws[len(ws)-1].hasSpace && !ws[len(ws)-1].brk {
+		if gap == spaceGap && len(ws) > 0 && (!ws[len(ws)-1].hasSpace || ws[len(ws)-1].space == 0) && !ws[len(ws)-1].brk {
 			// A space after a closing tag: "word <b>next</b>".
 			l := &ws[len(ws)-1]
 			l.hasSpace = true
-			l.space = measure(st.Face, st.Size, " ")
+			l.space = measure(tx.fonts.resolve(st.Face), st.Size, " ")
 			l.spaceSt = st
+			l.spaceLevel = lv
 		}
 	}
+	ri := 0 // index of the rune in the paragraph, for its level
 	for _, sp := range spans {
 		if sp.note != nil {
 			pendingNotes = append(pendingNotes, sp.note)
 		}
+		if sp.line > 0 {
+			tx.line = sp.line
+		}
 		for _, r := range sp.text {
+			var lv uint8
+			if levels != nil {
+				lv = levels[ri]
+			}
+			ri++
 			switch {
-			case r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\u2028' || r == '\u3000':
-				endWord(true, sp.st)
+			case r == '\n':
+				if tx.line > 0 {
+					tx.line++
+				}
+				endWord(spaceGap, sp.st, lv)
+				continue
+			case r == ' ' || r == '\t' || r == '\r' || r == '\u2028' || r == '\u3000':
+				endWord(spaceGap, sp.st, lv)
 				continue
 			case r == '\u200b':
-				endWord(false, sp.st)
+				endWord(noGap, sp.st, lv)
+				continue
+			case joiner(r) && open && keepJoiner(prev):
+				// Joiners steer the shaping of the letters around them
+				// (Persian, Indic, emoji): they go with the letter before.
+				p := &cur.pieces[len(cur.pieces)-1]
+				p.buf = utf8.AppendRune(p.buf, r)
 				continue
 			case ignorable(r):
 				continue
 			}
-			tx.addRune(&cur, sp.st, r)
-			open = true
+			if open && cjkBreak(prev, r) {
+				endWord(zeroGap, sp.st, lv)
+			}
+			dir := font.Auto
+			switch {
+			case levels == nil:
+			case lv%2 == 1:
+				dir = font.RTL
+			default:
+				dir = font.LTR
+			}
+			tx.addRune(&cur, sp.st, r, lv, dir)
+			open, prev = true, r
 			if len(pendingNotes) > 0 {
 				cur.notes = append(cur.notes, pendingNotes...)
 				pendingNotes = nil
 			}
 		}
 		if sp.brk {
-			endWord(false, sp.st)
+			if tx.line > 0 {
+				tx.line++
+			}
+			endWord(noGap, sp.st, 0)
 			if len(ws) > 0 {
 				ws[len(ws)-1].brk = true
 				ws[len(ws)-1].hasSpace = false
@@ -251,7 +361,7 @@ func (tx *typesetter) words(spans []span) []word {
 			}
 		}
 	}
-	endWord(false, style{})
+	endWord(noGap, style{}, 0)
 	if len(pendingNotes) > 0 && len(ws) > 0 {
 		ws[len(ws)-1].notes = append(ws[len(ws)-1].notes, pendingNotes...)
 	}
@@ -262,18 +372,89 @@ func (tx *typesetter) words(spans []span) []word {
 	return ws
 }
 
-// addRune appends r to the word in style st, choosing the face that has it.
-func (tx *typesetter) addRune(w *word, st style, r rune) {
-	f, ok := faceFor(st.Face, r)
-	if !ok {
-		if sub, subOK := substitute(r); subOK {
-			r = sub
-			f, ok = faceFor(st.Face, r)
+// levels returns the bidi level of each rune of the spans' text and the
+// paragraph's level; nil levels when all of it is left to right.
+func (tx *typesetter) levels(spans []span) ([]uint8, uint8) {
+	need := false
+	for _, sp := range spans {
+		for _, r := range sp.text {
+			if r >= 0x590 {
+				need = true
+				break
+			}
+		}
+		if need {
+			break
+		}
+	}
+	if !need {
+		return nil, 0
+	}
+	var runes []rune
+	for _, sp := range spans {
+		runes = append(runes, []rune(sp.text)...)
+	}
+	return bidiLevels(runes)
+}
+
+// reportMissing reports a character none of the book's fonts has, the
+// first time it meets it.
+func (tx *typesetter) reportMissing(r rune) {
+	if tx.missing[r] {
+		return
+	}
+	if tx.missing == nil {
+		tx.missing = map[rune]bool{}
+	}
+	tx.missing[r] = true
+	tx.report("character U+%04X %q is in none of the book's fonts: set as %c", r, string(r), placeholder)
+}
+
+// joiner reports the characters that join or part the letters around
+// them: ZWJ and ZWNJ.
+func joiner(r rune) bool { return r == 0x200c || r == 0x200d }
+
+// keepJoiner reports whether a joiner after r matters to shaping: after a
+// letter of a script that joins or forms conjuncts, or an emoji; after
+// Latin text it is dropped.
+func keepJoiner(r rune) bool {
+	return r >= 0x600 && !unicode.In(r, unicode.Latin, unicode.Greek, unicode.Cyrillic) || r >= 0x1f000
+}
+
+// addRune appends r, at bidi level lv, to the word in style st, choosing
+// the face that has it: the book's face for st, else one of its fallback
+// chain, shaped in direction dir. A mark goes with the character before it
+// when that face has it.
+func (tx *typesetter) addRune(w *word, st style, r rune, lv uint8, dir font.Direction) {
+	st.Face.Dir = dir
+	var f font.Face
+	ok := false
+	if n := len(w.pieces); n > 0 && (unicode.In(r, unicode.Mn, unicode.Me) || r >= 0x80 && unicode.Is(unicode.Common, r)) {
+		// A combining mark goes in the face of its base; punctuation
+		// of a script (the Arabic comma, the Devanagari danda, CJK
+		// stops) in the face of the letters before it, when that is a
+		// face other than the text's and has it.
+		last := w.pieces[n-1]
+		mark := !unicode.Is(unicode.Common, r)
+		prev, _ := utf8.DecodeLastRune(last.buf)
+		script := preferFallback(prev) && unicode.In(prev, unicode.L, unicode.M)
+		if last.level == lv && last.st.Face.Has(r) && (mark || script && last.st.Face.Family != tx.fonts.resolve(st.Face).Family) {
+			f, ok = last.st.Face, true
+			st = last.st
 		}
 	}
 	if !ok {
-		tx.warn("character U+%04X %q is in none of the book's fonts: set as %c", r, string(r), placeholder)
-		f, _ = font.Fallback(font.Face{Family: font.Sans, Style: st.Face.Style}, placeholder)
+		f, ok = tx.fonts.faceFor(st.Face, r)
+	}
+	if !ok {
+		if sub, subOK := substitute(r); subOK {
+			r = sub
+			f, ok = tx.fonts.faceFor(st.Face, r)
+		}
+	}
+	if !ok {
+		tx.reportMissing(r)
+		f, _ = font.Fallback(font.Face{Family: font.Sans, Style: st.Face.Style, Dir: st.Face.Dir}, placeholder)
 		r = placeholder
 	}
 	pst := st
@@ -281,12 +462,12 @@ func (tx *typesetter) addRune(w *word, st style, r rune) {
 	var buf [4]byte
 	s := string(buf[:utf8.EncodeRune(buf[:], r)])
 	adv := measure(f, st.Size, s)
-	if n := len(w.pieces); n > 0 && w.pieces[n-1].st == pst {
+	if n := len(w.pieces); n > 0 && w.pieces[n-1].st == pst && w.pieces[n-1].level == lv {
 		p := &w.pieces[n-1]
 		p.buf = append(p.buf, s...)
 		p.w += adv
 	} else {
-		w.pieces = append(w.pieces, piece{st: pst, buf: []byte(s), w: adv})
+		w.pieces = append(w.pieces, piece{st: pst, buf: []byte(s), w: adv, level: lv})
 	}
 	w.w += adv
 }
@@ -450,6 +631,7 @@ func firstRuneCut(w word) (c cutPoint) {
 // cutWord splits w before byte off of piece pi.
 func cutWord(w word, pi, off int) (head, tail word) {
 	head.pieces = slices.Clone(w.pieces[:pi])
+	head.rtl = w.rtl
 	rest := slices.Clone(w.pieces[pi:])
 	if off > 0 && pi < len(w.pieces) {
 		p := w.pieces[pi]
@@ -506,13 +688,30 @@ func baseline(f font.Face, size, lead float64) float64 {
 	return (lead-(asc+desc))/2 + asc
 }
 
-// setLine makes the item of one line.
+// setLine makes the item of one line. A line with right-to-left text is
+// reordered for drawing (bidi.go): its pieces and spaces, in logical
+// order, are reversed run by run by their bidi levels; a right-to-left
+// paragraph's last line is set flush right.
 func setLine(ws []word, ls lineSpan, st lineStyle) *Item {
 	line := ws[ls.from:ls.to]
 	lead := lineLead(line, st)
 	base := baseline(st.Face, st.Size, lead)
+	if len(line) > 0 && line[0].rtl && st.Align == alignJustify && !ls.justify {
+		st.Align = alignRight
+	}
 	x, stretch, scale := lineStart(line, ls.justify, st)
 	l := &lineSetter{it: &Item{H: lead, Kind: "line", Base: base}, x: x, base: base, scale: scale}
+	for _, w := range line {
+		for _, n := range w.notes {
+			if !slices.Contains(l.it.Notes, n) {
+				l.it.Notes = append(l.it.Notes, n)
+			}
+		}
+	}
+	if bidiLine(line) {
+		l.atoms(lineAtoms(line), stretch)
+		return l.item()
+	}
 	for k, w := range line {
 		for i, p := range w.pieces {
 			// The pieces of a hyphenated word that stay on one line are
@@ -523,16 +722,98 @@ func setLine(ws []word, ls lineSpan, st lineStyle) *Item {
 			last := w.pieces[len(w.pieces)-1]
 			l.piece(piece{st: last.st, text: "-", w: w.hyphenW}, true)
 		}
-		for _, n := range w.notes {
-			if !slices.Contains(l.it.Notes, n) {
-				l.it.Notes = append(l.it.Notes, n)
-			}
-		}
 		if k < len(line)-1 {
 			l.gap(w, ws[ls.from+k+1], stretch)
 		}
 	}
 	return l.item()
+}
+
+// bidiLine reports whether a line has text that is not at level 0, left
+// to right.
+func bidiLine(line []word) bool {
+	for _, w := range line {
+		if w.rtl || w.spaceLevel > 0 {
+			return true
+		}
+		for _, p := range w.pieces {
+			if p.level > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// lineAtom is a piece of a line, or the space between two words, at its bidi
+// level: what a line is reordered by.
+type lineAtom struct {
+	p     piece
+	level uint8
+	// space is the word whose space the atom is, nil for a piece.
+	space *word
+	// join says the piece goes on the text of the piece before it in
+	// logical order (a hyphenated word whole on the line).
+	join bool
+}
+
+// lineAtoms returns the pieces and spaces of a line in logical order.
+func lineAtoms(line []word) []lineAtom {
+	var as []lineAtom
+	for k := range line {
+		w := &line[k]
+		for i, p := range w.pieces {
+			as = append(as, lineAtom{p: p, level: p.level, join: i == 0 && k > 0 && line[k-1].hyph})
+		}
+		if k == len(line)-1 && w.addHyphen {
+			last := w.pieces[len(w.pieces)-1]
+			as = append(as, lineAtom{p: piece{st: last.st, text: "-", w: w.hyphenW}, level: last.level, join: true})
+		}
+		if k < len(line)-1 {
+			lv := w.spaceLevel
+			if !w.hasSpace && len(w.pieces) > 0 {
+				lv = w.pieces[len(w.pieces)-1].level // a break with no space
+			}
+			as = append(as, lineAtom{space: w, level: lv})
+		}
+	}
+	return as
+}
+
+// atoms sets the atoms of a line in visual order: reordered by L2, each
+// piece drawn in its direction, the spaces between them stretched.
+func (l *lineSetter) atoms(as []lineAtom, stretch float64) {
+	levels := make([]uint8, len(as))
+	for i, a := range as {
+		levels[i] = a.level
+	}
+	order := reorder(levels)
+	// pieceStyle returns the style of the piece next to visual position i
+	// in direction d, for the tints and rules that run across spaces.
+	pieceStyle := func(i, d int) *style {
+		for j := i + d; j >= 0 && j < len(order); j += d {
+			if a := &as[order[j]]; a.space == nil {
+				return &a.p.st
+			}
+		}
+		return nil
+	}
+	for i, k := range order {
+		a := as[k]
+		if a.space != nil {
+			w := a.space
+			gap := w.space
+			if w.hasSpace {
+				gap += stretch
+			}
+			l.space(gap, w.spaceSt, pieceStyle(i, -1), pieceStyle(i, 1))
+			continue
+		}
+		// A piece joins the one drawn before it only where that is the
+		// piece before it in the text: left to right.
+		join := a.join && a.level%2 == 0 && i > 0 && order[i-1] == k-1
+		l.piece(a.p, join)
+	}
 }
 
 // lineLead returns the height of a line: the style's leading, more when a
@@ -660,14 +941,27 @@ func (l *lineSetter) gap(w, next word, stretch float64) {
 	if w.hasSpace {
 		gap += stretch
 	}
-	sp := w.spaceSt
-	if sp.Code && len(next.pieces) > 0 && next.pieces[0].st.Code && len(w.pieces) > 0 && w.pieces[len(w.pieces)-1].st.Code {
+	var prev, nxt *style
+	if len(w.pieces) > 0 {
+		prev = &w.pieces[len(w.pieces)-1].st
+	}
+	if len(next.pieces) > 0 {
+		nxt = &next.pieces[0].st
+	}
+	l.space(gap, w.spaceSt, prev, nxt)
+}
+
+// space sets a space of width gap in style sp between pieces of styles
+// prev and next (nil for none), carrying on the tint, strike-through or
+// link that spans it.
+func (l *lineSetter) space(gap float64, sp style, prev, next *style) {
+	if sp.Code && next != nil && next.Code && prev != nil && prev.Code {
 		l.under = append(l.under, &rectOp{X: l.x, Y: l.base - 0.8*sp.Size, W: gap, H: 1.05 * sp.Size, Fill: &inlineBg})
 	}
-	if sp.Strike && len(next.pieces) > 0 && next.pieces[0].st.Strike {
+	if sp.Strike && next != nil && next.Strike {
 		l.over = append(l.over, &lineOp{X1: l.x, Y1: l.base - 0.3*sp.Size, X2: l.x + gap, Y2: l.base - 0.3*sp.Size, Color: sp.Color, W: 0.06 * sp.Size})
 	}
-	if len(next.pieces) == 0 || next.pieces[0].st.Link != l.link.key || next.pieces[0].st.URL != l.link.url {
+	if next == nil || next.Link != l.link.key || next.URL != l.link.url {
 		l.flushLink()
 	}
 	l.x += gap
@@ -697,7 +991,7 @@ func (l *lineSetter) item() *Item {
 func plainWords(ws []word) string {
 	var s []byte
 	for i, w := range ws {
-		if i > 0 && ws[i-1].hasSpace {
+		if i > 0 && ws[i-1].hasSpace && ws[i-1].space > 0 {
 			s = append(s, ' ')
 		}
 		for _, p := range w.pieces {

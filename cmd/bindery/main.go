@@ -7,6 +7,7 @@
 //	bindery pdf   [-o FILE] [flags] [DIR]
 //	bindery build [-o OUTDIR] [flags] [DIR]
 //	bindery check [--strict] [DIR]
+//	bindery serve [--addr HOST:PORT] [--open] [flags] [DIR]
 //	bindery new   [DIR]
 //	bindery version
 //
@@ -19,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -38,6 +40,7 @@ const (
 func main() {
 	log.SetFlags(0)
 	log.SetPrefix("bindery: ")
+	onSignal()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -52,7 +55,8 @@ Commands:
 	epub     write an EPUB 3 (default: <slug>.epub)
 	pdf      write a print PDF (default: <slug>.pdf)
 	build    write every format into a folder (default: dist)
-	check    load the book, resolve every link, report; write nothing
+	check    meet every problem a build meets; write nothing
+	serve    preview the book in a browser, rebuilt as its sources change
 	new      start a new book in DIR (default: the working folder)
 	version  print the version
 
@@ -69,6 +73,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "epub", "pdf", "build", "check":
 		return runBook(args[0], args[1:], stdout, stderr)
+	case "serve":
+		return runServe(args[1:], stdout, stderr)
 	case "new":
 		return runNew(args[1:], stdout, stderr)
 	case "version", "-version", "--version":
@@ -81,6 +87,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "bindery: unknown command %q\n\n%s", args[0], usage)
 	return exitUsage
 }
+
+// httpClient fetches remote pictures; nil is the book package's, which
+// fetches only from public addresses. Tests set it to reach their server.
+var httpClient *http.Client
 
 // buildVersion is the release version, stamped in by the release build
 // with -ldflags "-X main.buildVersion=v1.2.3".
@@ -128,7 +138,7 @@ func runBook(cmd string, args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	r := &reporter{w: stderr, quiet: o.quiet, verbose: o.verbose, tty: isTerminal(stderr)}
-	b, err := book.Load(dir, book.Options{Root: o.root, Drafts: o.drafts, Strict: o.strict, FetchRemote: o.fetchRemote})
+	b, err := book.Load(dir, book.Options{Root: o.root, Drafts: o.drafts, Strict: o.strict, FetchRemote: o.fetchRemote, HTTPClient: httpClient})
 	if b != nil {
 		r.notes(b)
 		r.diagnostics(b)
@@ -136,16 +146,17 @@ func runBook(cmd string, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		if b == nil {
 			printErr(stderr, err)
+		} else if cmd == "check" {
+			// A whole book whose chapters have errors: check reports
+			// what the outputs would add to them too.
+			check(b, o, r)
 		}
 		return exitBook
 	}
 	r.verbosef("%s: %d chapters, %d parts", b.Index, len(b.Chapters), len(b.Parts))
 	switch cmd {
 	case "check":
-		if !o.quiet {
-			fmt.Fprintf(stderr, "%s: %d chapters, links resolved\n", b.Index, len(b.Chapters))
-		}
-		return exitOK
+		return check(b, o, r)
 	case "build":
 		return build(b, o, r)
 	}
@@ -203,8 +214,8 @@ func flagSet(cmd string, o *options, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.root, "root", "", "content root that site-absolute links resolve against (default: nearest folder named content)")
 	fs.BoolVar(&o.drafts, "drafts", false, "include pages marked draft: true")
 	fs.BoolVar(&o.strict, "strict", false, "treat warnings as errors")
+	fs.BoolVar(&o.fetchRemote, "fetch-remote", false, "download remote (http, https) images into the book")
 	if cmd != "check" {
-		fs.BoolVar(&o.fetchRemote, "fetch-remote", false, "download remote (http, https) images into the book")
 		fs.BoolVar(&o.quiet, "q", false, "print errors only")
 		fs.BoolVar(&o.verbose, "v", false, "print every step")
 	}
@@ -247,9 +258,33 @@ func slug(title string) string {
 	return s
 }
 
+// check is a build that writes nothing: both outputs are rendered and
+// thrown away, so every problem a build meets (a character no font has,
+// an SVG the PDF cannot draw) is met here too.
+func check(b *book.Book, o options, r *reporter) int {
+	for _, format := range formats {
+		err := render(b, o, r, format, io.Discard)
+		r.notes(b)
+		r.diagnostics(b)
+		if err != nil {
+			fmt.Fprintf(r.w, "bindery: %s: %v\n", format, err)
+			return exitBook
+		}
+	}
+	if b.Diagnostics.Err() != nil {
+		return exitBook
+	}
+	r.infof("%s: %d chapters, links resolved", b.Index, len(b.Chapters))
+	return exitOK
+}
+
 func build(b *book.Book, o options, r *reporter) int {
+	if fi, err := os.Stat(o.out); err == nil && !fi.IsDir() {
+		fmt.Fprintf(r.w, "bindery: %s: not a folder\n", o.out)
+		return exitBook
+	}
 	if err := os.MkdirAll(o.out, 0o755); err != nil {
-		log.Print(err)
+		fmt.Fprintf(r.w, "bindery: %v\n", err)
 		return exitBook
 	}
 	o.pageList = true // the EPUB carries the pages of the PDF beside it

@@ -36,6 +36,16 @@ func books(t *testing.T) map[string]string {
 	return m
 }
 
+// TestMain runs bindery's own main when BINDERY_TEST_MAIN is set, so tests
+// can run the command as a process of its own and signal it.
+func TestMain(m *testing.M) {
+	if os.Getenv("BINDERY_TEST_MAIN") == "1" {
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
 func runCLI(args ...string) (code int, stdout, stderr string) {
 	var o, e bytes.Buffer
 	code = run(args, &o, &e)

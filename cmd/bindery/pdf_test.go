@@ -26,7 +26,8 @@ import (
 // of the PDF issue: qpdf finds no fault, every font is embedded, every word
 // lies in the page's text area, the contents, the page labels and the
 // printed folios agree with the body and the outline, no text is lost to
-// U+FFFD, builds are reproducible, and a failed build writes nothing.
+// U+FFFD, builds are reproducible, a failed build writes nothing, and no
+// page in the middle of a chapter is more than a quarter empty.
 
 // pdfTools are the validators the checks run: qpdf (structure, outline,
 // page labels) and poppler (fonts, words and their boxes).
@@ -34,6 +35,7 @@ var pdfTools = map[string]string{
 	"qpdf":      "qpdf",
 	"pdffonts":  "poppler-utils",
 	"pdftotext": "poppler-utils",
+	"pdftoppm":  "poppler-utils",
 }
 
 // requirePDFTools skips the test when a validator is missing, or fails it
@@ -203,6 +205,7 @@ func checkPDF(t *testing.T, file string, c pdfCase) {
 		checkOutline(t, entries, info.flatOutline(), labels)
 	})
 	t.Run("fffd", func(t *testing.T) { checkReplacementChar(t, b, pages) })
+	t.Run("fullness", func(t *testing.T) { checkFullness(t, file, pages, labels, g, body) })
 }
 
 // --- poppler: fonts and words ---
@@ -477,6 +480,152 @@ func checkReplacementChar(t *testing.T, b *book.Book, pages []pdfPage) {
 	if bad > 10 {
 		t.Errorf("… %d words with U+FFFD in all", bad)
 	}
+}
+
+// --- page fullness ---
+
+// fullnessDPI is the resolution the pages are rendered at to find their
+// blank stretches: a pixel is 3.6 pt, finer than a line of text.
+const fullnessDPI = 20
+
+// checkFullness fails for each page in the middle of a chapter that is
+// more than a quarter empty: a body page that is not an opening, not
+// blank and not the last of its chapter (the page before an opening, a
+// blank page or the end of the book), whose text block has a blank
+// stretch, top to bottom, taller than a quarter of the block. That is the
+// room a figure too tall for the rest of a page leaves when nothing fills
+// it. A page followed by one whose content overflows the text block (an
+// item no page can hold) is excused.
+func checkFullness(t *testing.T, file string, pages []pdfPage, labels []string, g pdf.Geometry, body float64) {
+	dir := t.TempDir()
+	if out, err := exec.Command("pdftoppm", "-gray", "-r", strconv.Itoa(fullnessDPI), file, filepath.Join(dir, "p")).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm %s: %v\n%s", file, err, out)
+	}
+	names, err := filepath.Glob(filepath.Join(dir, "p-*.pgm"))
+	if err != nil || len(names) != len(pages) {
+		t.Fatalf("pdftoppm rendered %d pages of %d (%v)", len(names), len(pages), err)
+	}
+	sort.Strings(names) // pdftoppm pads the numbers to one width
+	px := func(pt float64) int { return int(math.Round(pt * fullnessDPI / 72)) }
+	kind := make([]string, len(pages)) // front, blank, opening or text
+	blank := make([]float64, len(pages))
+	overflow := make([]bool, len(pages))
+	for i, p := range pages {
+		switch {
+		case !isDecimal(labels[i]):
+			kind[i] = "front"
+			continue
+		case len(p.Words) == 0:
+			kind[i] = "blank"
+		default:
+			kind[i] = "opening"
+			for _, w := range p.Words {
+				if band(w, g) == "head" {
+					kind[i] = "text"
+				}
+			}
+		}
+		img := readPGM(t, names[i])
+		x0 := px(g.Left(i + 1))
+		x1 := px(g.Left(i+1) + g.TextW)
+		inked := func(y int) bool { return img.inked(y, x0, x1) }
+		top, bottom := px(g.Top), px(g.Top+g.TextH)
+		run, longest := 0, 0
+		for y := top; y < bottom; y++ {
+			if inked(y) {
+				run = 0
+				continue
+			}
+			run++
+			longest = max(longest, run)
+		}
+		blank[i] = float64(longest) / float64(bottom-top)
+		// Between the text block and the folio nothing is drawn, unless
+		// an item taller than the block overflowed it.
+		for y := bottom + 1; y < px(g.FootBase-body); y++ {
+			overflow[i] = overflow[i] || inked(y)
+		}
+	}
+	mid, bad, excused, worst := 0, 0, 0, 0.0
+	for i := range pages {
+		last := i+1 == len(pages) || kind[i+1] == "opening" || kind[i+1] == "blank"
+		if kind[i] != "text" || last {
+			continue
+		}
+		mid++
+		if overflow[i+1] {
+			excused++
+			continue
+		}
+		worst = max(worst, blank[i])
+		if blank[i] <= 0.25 {
+			continue
+		}
+		bad++
+		if bad <= 15 {
+			t.Errorf("page %s (page %d of the file): %.0f%% of the text block is blank in one stretch, in the middle of a chapter", labels[i], i+1, 100*blank[i])
+		}
+	}
+	if bad > 15 {
+		t.Errorf("… %d pages more than a quarter empty in all", bad)
+	}
+	t.Logf("%d of %d pages in the middle of a chapter are more than a quarter empty (the emptiest: %.0f%% blank)", bad, mid, 100*worst)
+	if excused > 0 {
+		t.Logf("%d pages not checked: the page after each overflows the text block", excused)
+	}
+}
+
+// pgm is a greyscale image as pdftoppm -gray writes it (binary PGM, 8 bits).
+type pgm struct {
+	w, h int
+	pix  []byte
+}
+
+func readPGM(t *testing.T, name string) pgm {
+	t.Helper()
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The header is four fields a white space apart: P5, width, height
+	// and maxval; a single white space character ends it.
+	space := func(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
+	var fields []string
+	head := 0
+	for len(fields) < 4 && head < len(data) {
+		for head < len(data) && space(data[head]) {
+			head++
+		}
+		start := head
+		for head < len(data) && !space(data[head]) {
+			head++
+		}
+		fields = append(fields, string(data[start:head]))
+	}
+	head++
+	var w, h int
+	if len(fields) == 4 && fields[0] == "P5" && fields[3] == "255" {
+		w, _ = strconv.Atoi(fields[1])
+		h, _ = strconv.Atoi(fields[2])
+	}
+	if w <= 0 || h <= 0 || len(data)-head != w*h {
+		t.Fatalf("%s: not an 8-bit binary PGM of its size (header %q)", name, fields)
+	}
+	return pgm{w, h, data[head:]}
+}
+
+// inked reports whether row y has a mark between columns x0 and x1: a
+// pixel darker than the palest tint the book uses behind code and tables.
+func (p pgm) inked(y, x0, x1 int) bool {
+	if y < 0 || y >= p.h {
+		return false
+	}
+	for x := max(x0, 0); x < min(x1, p.w); x++ {
+		if p.pix[y*p.w+x] < 250 {
+			return true
+		}
+	}
+	return false
 }
 
 // --- qpdf: outline and page labels ---

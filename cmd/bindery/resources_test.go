@@ -46,6 +46,10 @@ func TestFetchRemote(t *testing.T) {
 		w.Write(data)
 	}))
 	defer srv.Close()
+	// The server is on this machine, from which bindery's own client
+	// refuses to fetch (see TestFetchRefusesLocal).
+	httpClient = srv.Client()
+	defer func() { httpClient = nil }()
 	dir := writeBook(t, map[string]string{
 		"content/_index.md": "---\ntitle: Remote\n---\n- [One](one.md)\n",
 		"content/one.md":    "---\ntitle: One\n---\n![remote](" + srv.URL + "/pic.png)\n",

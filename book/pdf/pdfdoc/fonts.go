@@ -64,58 +64,104 @@ func (df *docFont) width(id uint16) float64 {
 	return w
 }
 
-// register marks the glyphs as used and maps each glyph that begins a
-// cluster to the cluster's text, unless the glyph has a text already.
-func (df *docFont) register(gs []font.Glyph, text string) {
-	// Visit the glyphs in text order: reversed for right-to-left runs.
+// register marks the glyphs as used and maps glyphs to the text they
+// show, for the ToUnicode map: a glyph that stands for a whole cluster (a
+// ligature, a conjunct) to the cluster's text; in a cluster of several
+// glyphs (a letter and its marks, a vowel sign drawn before its
+// consonant), each glyph to the character whose own glyph it is, and the
+// one glyph left over to the characters left over. A glyph keeps the text
+// it was first drawn for. It returns whether the mapped texts of the
+// glyphs, read in text order, give back the run's text.
+func (df *docFont) register(gs []font.Glyph, text string) bool {
 	n := len(gs)
 	rtl := n > 1 && gs[0].Start > gs[n-1].Start
-	seen := -1 // Start of the last cluster mapped
-	for j := range n {
-		i := j
-		if rtl {
-			i = n - 1 - j
+	whole := true
+	for i := 0; i < n; {
+		// The glyphs of one cluster are adjacent.
+		j := i + 1
+		for j < n && gs[j].Start == gs[i].Start {
+			j++
 		}
-		g := gs[i]
-		if int(g.ID) >= len(df.used) {
-			continue // not a glyph of this font
+		cl := gs[i:j]
+		i = j
+		for _, g := range cl {
+			if int(g.ID) < len(df.used) {
+				df.used[g.ID] = true
+			}
 		}
-		df.used[g.ID] = true
-		if g.ID == 0 || g.Start == seen || g.Start < 0 || g.End > len(text) || g.Start >= g.End {
+		g0 := cl[0]
+		if g0.Start < 0 || g0.End > len(text) || g0.Start >= g0.End {
+			whole = false
 			continue
 		}
-		seen = g.Start
-		if df.text[g.ID] == "" {
-			// A copy: the run's text may be a slice of a large string.
-			df.text[g.ID] = strings.Clone(text[g.Start:g.End])
+		t := text[g0.Start:g0.End]
+		if len(cl) == 1 {
+			df.mapText(g0.ID, t)
+			continue
 		}
+		// Each glyph to the character it is the glyph of.
+		runes := []rune(t)
+		done := make([]bool, len(runes))
+		var left []int // glyphs of no character
+		for k, g := range cl {
+			found := false
+			for ri, r := range runes {
+				if id, ok := df.f.GlyphID(r); ok && !done[ri] && id == g.ID {
+					done[ri], found = true, true
+					df.mapText(g.ID, string(r))
+					break
+				}
+			}
+			if !found && g.ID != 0 {
+				left = append(left, k)
+			}
+		}
+		var rest []rune
+		for ri, r := range runes {
+			if !done[ri] {
+				rest = append(rest, r)
+			}
+		}
+		if len(left) == 1 && len(rest) > 0 {
+			df.mapText(cl[left[0]].ID, string(rest))
+		}
+	}
+	// The mapped texts in text order against the run's text.
+	pos := 0
+	for k := range n {
+		g := gs[k]
+		if rtl {
+			g = gs[n-1-k]
+		}
+		if int(g.ID) >= len(df.text) {
+			return false
+		}
+		t := df.text[g.ID]
+		if !strings.HasPrefix(text[pos:], t) {
+			return false
+		}
+		pos += len(t)
+	}
+	return whole && pos == len(text)
+}
+
+// mapText maps glyph id to the text s, unless it has a text already.
+func (df *docFont) mapText(id uint16, s string) {
+	if int(id) < len(df.text) && id != 0 && df.text[id] == "" {
+		// A copy: the run's text may be a slice of a large string.
+		df.text[id] = strings.Clone(s)
 	}
 }
 
 // write embeds the subset of the font with the glyphs used, and writes
 // its descriptor, widths and ToUnicode map.
 func (df *docFont) write(o *objects) error {
-	otf, face := df.f.OT()
+	_, face := df.f.OT()
 	var gids []uint16
 	for id, u := range df.used {
 		if u {
 			gids = append(gids, uint16(id))
 		}
-	}
-	in := subset.NewInput()
-	// Glyph ids stay as they are, so the content streams (written
-	// already) need no renumbering; the unused slots are empty.
-	in.Flags = subset.FlagRetainGIDs | subset.FlagDropLayoutTables
-	for _, id := range gids {
-		in.AddGlyph(ot.GlyphID(id))
-	}
-	plan, err := subset.CreatePlan(otf, in)
-	if err != nil {
-		return fmt.Errorf("pdfdoc: subset %s: %w", df.f.Name(), err)
-	}
-	data, err := plan.Execute()
-	if err != nil {
-		return fmt.Errorf("pdfdoc: subset %s: %w", df.f.Name(), err)
 	}
 	// The subset's glyphs may include components of composite glyphs:
 	// none of them is drawn by id, so the tag covers the drawn ones.
@@ -123,20 +169,33 @@ func (df *docFont) write(o *objects) error {
 	baseName := appendName(nil, tag+"+"+df.f.Name())
 
 	file := o.reserve()
-	if df.f.CFF() {
-		sub, err := ot.ParseFont(data, 0)
+	switch {
+	case df.f.CIDKeyed():
+		cff, err := df.f.CIDCFF(gids, gids)
 		if err != nil {
 			return fmt.Errorf("pdfdoc: subset %s: %w", df.f.Name(), err)
 		}
-		cff, err := sub.TableData(ot.TagCFF)
-		if err != nil {
-			return fmt.Errorf("pdfdoc: subset %s has no CFF table: %w", df.f.Name(), err)
-		}
-		// A name-keyed CFF in a CIDFontType0: CIDs are glyph ids (PDF
-		// 32000-1 9.7.4.2).
 		o.stream(file, []byte(" /Subtype /CIDFontType0C"), cff, true)
-	} else {
-		o.stream(file, fmt.Appendf(nil, " /Length1 %d", len(data)), data, true)
+	default:
+		data, err := subsetFont(df.f, gids)
+		if err != nil {
+			return err
+		}
+		if df.f.CFF() {
+			sub, err := ot.ParseFont(data, 0)
+			if err != nil {
+				return fmt.Errorf("pdfdoc: subset %s: %w", df.f.Name(), err)
+			}
+			cff, err := sub.TableData(ot.TagCFF)
+			if err != nil {
+				return fmt.Errorf("pdfdoc: subset %s has no CFF table: %w", df.f.Name(), err)
+			}
+			// A name-keyed CFF in a CIDFontType0: CIDs are glyph ids (PDF
+			// 32000-1 9.7.4.2).
+			o.stream(file, []byte(" /Subtype /CIDFontType0C"), cff, true)
+		} else {
+			o.stream(file, fmt.Appendf(nil, " /Length1 %d", len(data)), data, true)
+		}
 	}
 
 	upem := float64(df.f.UnitsPerEm())
@@ -218,6 +277,27 @@ func (df *docFont) write(o *objects) error {
 	b = append(b, " >>"...)
 	o.object(df.r, b)
 	return nil
+}
+
+// subsetFont returns the subset of f with the glyphs gids, at their ids.
+func subsetFont(f *font.Font, gids []uint16) ([]byte, error) {
+	otf, _ := f.OT()
+	in := subset.NewInput()
+	// Glyph ids stay as they are, so the content streams (written
+	// already) need no renumbering; the unused slots are empty.
+	in.Flags = subset.FlagRetainGIDs | subset.FlagDropLayoutTables
+	for _, id := range gids {
+		in.AddGlyph(ot.GlyphID(id))
+	}
+	plan, err := subset.CreatePlan(otf, in)
+	if err != nil {
+		return nil, fmt.Errorf("pdfdoc: subset %s: %w", f.Name(), err)
+	}
+	data, err := plan.Execute()
+	if err != nil {
+		return nil, fmt.Errorf("pdfdoc: subset %s: %w", f.Name(), err)
+	}
+	return data, nil
 }
 
 // subsetTag returns the six capital letters that name a subset, from a

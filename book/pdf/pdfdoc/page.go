@@ -181,8 +181,31 @@ func (p *Page) Glyphs(r Run) {
 	}
 	f := p.d.useFont(r.Font)
 	p.useFont(f)
-	f.register(r.Glyphs, r.Text)
+	whole := f.register(r.Glyphs, r.Text)
 	p.beginText()
+	// A run whose glyphs do not give its text back in order (a vowel
+	// sign drawn before its consonant, a glyph that stands for other text
+	// elsewhere), or that places marks on its letters, carries its text
+	// as ActualText: readers that assemble words from glyph positions
+	// would cut it at its marks. Right-to-left runs are left to the
+	// readers' reordering.
+	actual := false
+	if r.Text != "" && (len(r.Glyphs) < 2 || r.Glyphs[0].Start <= r.Glyphs[len(r.Glyphs)-1].Start) {
+		actual = !whole
+		for _, g := range r.Glyphs {
+			actual = actual || g.XOffset != 0 || g.YOffset != 0
+		}
+	}
+	if actual {
+		p.c = append(p.c, "/Span <</ActualText "...)
+		p.c = appendText(p.c, r.Text)
+		p.op(">> BDC")
+	}
+	defer func() {
+		if actual {
+			p.op("EMC")
+		}
+	}()
 	if f != p.font || r.Size != p.size {
 		p.c = append(p.c, '/')
 		p.c = append(p.c, f.name...)
@@ -192,14 +215,44 @@ func (p *Page) Glyphs(r Run) {
 		p.font, p.size = f, r.Size
 	}
 	p.setFill(r.Color)
+	gs := r.Glyphs
+	if actual {
+		// Readers spread ActualText over the glyphs from where the first
+		// one drawn starts to where the last one drawn ends: marks placed
+		// over the last letter are drawn before it, so the span ends
+		// where the run does.
+		n := len(gs)
+		tail := n
+		for tail > 0 && (gs[tail-1].XOffset != 0 || gs[tail-1].YOffset != 0) {
+			tail--
+		}
+		if tail > 0 && tail < n {
+			scale := r.Scale
+			if scale <= 0 {
+				scale = 1
+			}
+			x := r.X
+			for _, g := range gs[:tail-1] {
+				x += g.Advance * scale
+			}
+			p.glyphs(f, r, gs[:tail-1], r.X)
+			p.glyphs(f, r, gs[tail:], x+gs[tail-1].Advance*scale)
+			p.glyphs(f, r, gs[tail-1:tail], x)
+			return
+		}
+	}
+	p.glyphs(f, r, gs, r.X)
+}
+
+// glyphs draws the glyphs gs of run r with the pen starting at x.
+func (p *Page) glyphs(f *docFont, r Run, gs []font.Glyph, x float64) {
 	k := 1000 / r.Size // points to thousandths of an em
-	x := r.X
 	scale := r.Scale
 	if scale <= 0 {
 		scale = 1
 	}
-	for i := 0; i < len(r.Glyphs); {
-		g := r.Glyphs[i]
+	for i := 0; i < len(gs); {
+		g := gs[i]
 		if g.XOffset != 0 || g.YOffset != 0 {
 			// An offset glyph (a mark): placed on its own.
 			p.tm(x+g.XOffset*scale, p.y(r.Y)+g.YOffset, scale)
@@ -214,8 +267,8 @@ func (p *Page) Glyphs(r Run) {
 		p.tm(x, p.y(r.Y), scale)
 		p.c = append(p.c, "[("...)
 		ideal, drawn := 0.0, 0.0 // pen positions in thousandths of an em
-		for ; i < len(r.Glyphs) && r.Glyphs[i].XOffset == 0 && r.Glyphs[i].YOffset == 0; i++ {
-			g := r.Glyphs[i]
+		for ; i < len(gs) && gs[i].XOffset == 0 && gs[i].YOffset == 0; i++ {
+			g := gs[i]
 			if diff := drawn - ideal; math.Abs(diff) >= 0.5 {
 				adj := math.Round(diff)
 				p.c = append(p.c, ')')
