@@ -22,8 +22,11 @@ func PageList(b *book.Book, cfg Config) ([]book.PageStart, error) {
 	return pageStarts(b, flows, pages[front:]), nil
 }
 
-// pageStarts finds where each body page begins: its first item, other than
-// a repeated table header, and the chapter or part that item belongs to.
+// pageStarts finds where each body page begins: the first item of the
+// page's text, other than a repeated table header or a figure floated there
+// from an earlier page (which the EPUB shows where the text puts it), and
+// the chapter or part that item belongs to. A page of floated figures only
+// begins with its first.
 func pageStarts(b *book.Book, flows []*Flow, body []*Page) []book.PageStart {
 	chapterOf := map[*Item]*book.Chapter{}
 	for i, f := range flows {
@@ -36,21 +39,21 @@ func pageStarts(b *book.Book, flows []*Flow, body []*Page) []book.PageStart {
 		partOf[partAnchor(p)] = p
 	}
 	// Walk the body's items in order, counting for each block the lines
-	// and letters already set.
+	// and letters already set: a block's items come in order, though a
+	// floated figure may come between them.
+	type count struct{ lines, letters int }
 	var (
-		out     []book.PageStart
-		part    *book.Part
-		node    ast.Node // the block of the last item with one
-		lines   int      // items of node before the current one
-		letters int      // letters and digits of those items
-		blank   []*Page  // blank pages waiting for the next start
+		out   []book.PageStart
+		part  *book.Part
+		set   = map[ast.Node]count{}
+		last  ast.Node // the block of the last item
+		blank []*Page  // blank pages waiting for the next start
 	)
 	for _, pg := range body {
 		first := -1
 		for i, pl := range pg.items {
-			if !pl.head {
+			if !pl.head && (first < 0 || pg.items[first].float && !pl.float) {
 				first = i
-				break
 			}
 		}
 		if pg.blank || first < 0 {
@@ -71,23 +74,25 @@ func pageStarts(b *book.Book, flows []*Flow, body []*Page) []book.PageStart {
 					}
 				}
 			}
-			switch {
-			case ch == nil:
-				node, lines, letters = nil, 0, 0
-			case it.Opening:
-				node, lines, letters = nil, 0, 0
-			case it.Node != nil && it.Node != node:
-				node, lines, letters = it.Node, 0, 0
+			var node ast.Node // the block the item sets
+			if ch != nil && !it.Opening {
+				// An item set between blocks counts as the end of the
+				// block before it.
+				node = it.Node
+				if node == nil {
+					node = last
+				}
 			}
+			last = node
+			c := set[node]
 			if i == first {
-				start = book.PageStart{Chapter: ch, Node: node, Line: lines, Offset: letters}
+				start = book.PageStart{Chapter: ch, Node: node, Line: c.lines, Offset: c.letters}
 				if ch == nil {
 					start.Part = part
 				}
 			}
 			if node != nil {
-				lines++
-				letters += countLetters(it)
+				set[node] = count{c.lines + 1, c.letters + countLetters(it)}
 			}
 		}
 		// A blank page (a verso left empty before a recto opening) begins

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"image"
+	"image/png"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,7 +16,8 @@ import (
 )
 
 // pagedBook is a book long enough for chapters, paragraphs, lists, code and
-// tables to run across pages, with a part whose opening is a page of its own.
+// tables to run across pages, with figures that float to the next page and
+// a part whose opening is a page of its own.
 func pagedBook(t *testing.T) *book.Book {
 	var one, two strings.Builder
 	one.WriteString("---\ntitle: One\n---\n")
@@ -22,6 +25,11 @@ func pagedBook(t *testing.T) *book.Book {
 		fmt.Fprintf(&one, "## Section %d\n\n", i+1)
 		for j := range 3 {
 			fmt.Fprintf(&one, "Paragraph %d.%d says %s\n\n", i+1, j+1, strings.Repeat("the same few words again and again, ", 6+i%5))
+			if j == 1 && i%3 == 1 {
+				// A tall figure, which floats to the next page where it
+				// does not fit.
+				fmt.Fprintf(&one, "![Figure %d](tall.png)\n\n", i+1)
+			}
 		}
 	}
 	two.WriteString("---\ntitle: Two\n---\n")
@@ -42,7 +50,21 @@ func pagedBook(t *testing.T) *book.Book {
 		"_index.md": "---\ntitle: Paged\n---\n- [One](one.md)\n- The Part\n  - [Two](two.md)\n",
 		"one.md":    one.String(),
 		"two.md":    two.String(),
+		"tall.png":  tallPNG(t),
 	})
+}
+
+// tallPNG returns a picture 300 by 420 pixels.
+func tallPNG(t *testing.T) string {
+	img := image.NewGray(image.Rect(0, 0, 300, 420))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(i % 251)
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
 }
 
 // TestPageList checks the page list against the pages Write draws: one
@@ -71,7 +93,7 @@ func TestPageList(t *testing.T) {
 			}
 			order := documentOrder(b)
 			var prev book.PageStart
-			midParagraph, parts := 0, 0
+			midParagraph, parts, floated := 0, 0, 0
 			for i, s := range starts {
 				if want := strconv.Itoa(i + 1); s.Label != want {
 					t.Errorf("start %d: label %q, want %q", i, s.Label, want)
@@ -83,8 +105,36 @@ func TestPageList(t *testing.T) {
 					parts++
 				}
 				pg := pages[front+i]
-				if !pg.blank && s.Node != nil && pg.items[0].it.Node != s.Node && !pg.items[0].head {
-					t.Errorf("page %s: starts at %v, its first item was laid out from %v", s.Label, s.Node.Kind(), pg.items[0].it.Node.Kind())
+				// The page's text begins at its first item that is no
+				// repeated table header nor a figure floated there.
+				var lead *placed
+				for k := range pg.items {
+					if pl := &pg.items[k]; !pl.head && !pl.float {
+						lead = pl
+						break
+					}
+				}
+				if len(pg.items) > 0 && pg.items[0].float {
+					floated++
+				}
+				if !pg.blank && s.Node != nil && lead != nil && lead.it.Node != s.Node {
+					t.Errorf("page %s: starts at %v, its text begins with an item laid out from %v", s.Label, s.Node.Kind(), lead.it.Node.Kind())
+				}
+				if s.Node != nil && lead != nil && lead.it.Node == s.Node {
+					// Line and Offset count what the earlier pages set of
+					// the block.
+					lines, letters := 0, 0
+					for _, p := range pages[:front+i] {
+						for _, pl := range p.items {
+							if !pl.head && pl.it.Node == s.Node {
+								lines++
+								letters += countLetters(pl.it)
+							}
+						}
+					}
+					if s.Line != lines || s.Offset != letters {
+						t.Errorf("page %s: line %d, letter %d of its block; earlier pages set %d lines, %d letters of it", s.Label, s.Line, s.Offset, lines, letters)
+					}
 				}
 				if s.Line > 0 {
 					if _, ok := s.Node.(*ast.Paragraph); ok {
@@ -104,6 +154,9 @@ func TestPageList(t *testing.T) {
 			}
 			if midParagraph == 0 {
 				t.Error("no page begins inside a paragraph")
+			}
+			if floated == 0 {
+				t.Error("no page begins with a floated figure")
 			}
 		})
 	}
