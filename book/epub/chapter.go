@@ -34,6 +34,11 @@ type chapterRenderer struct {
 	groupOf map[ast.Node]int
 	// rowHeaders marks the tables whose first column labels the rows.
 	rowHeaders map[*extast.Table]bool
+	// dirs caches the direction of each block; rtl is 1 when the chapter
+	// has right-to-left text or the book is written right to left, -1 when
+	// not, 0 before it is known (see direction.go).
+	dirs map[ast.Node]string
+	rtl  int
 }
 
 // RegisterFuncs lists every node kind this renderer handles.

@@ -141,8 +141,8 @@ func (p *packager) chapterPage(ch *book.Chapter) ([]byte, error) {
 	}
 	// The label is inside the heading, so that no converter sets it on a
 	// page of its own.
-	fmt.Fprintf(&s, "<section epub:type=\"chapter\" role=\"doc-chapter\" aria-labelledby=\"_top\">\n%s<h1 id=\"_top\"><span class=\"chapter-number\">%s</span> %s%s</h1>\n%s</section>\n",
-		markers(opening), esc(label), anchor, esc(ch.Title), clean)
+	fmt.Fprintf(&s, "<section epub:type=\"chapter\" role=\"doc-chapter\" aria-labelledby=\"_top\">\n%s<h1 id=\"_top\"%s><span class=\"chapter-number\">%s</span> %s%s</h1>\n%s</section>\n",
+		markers(opening), p.titleDir(ch.Title), esc(label), anchor, esc(ch.Title), clean)
 	return p.page(ch.Title, "bodymatter", s.String()), nil
 }
 
@@ -174,7 +174,11 @@ func (p *packager) page(title, bodyType, body string) []byte {
 	lang := esc(p.b.Meta.Language)
 	var s strings.Builder
 	s.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n<!DOCTYPE html>\n")
-	fmt.Fprintf(&s, `<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" lang="%s" xml:lang="%s">`+"\n", lang, lang)
+	dir := ""
+	if p.bookDir() == "rtl" {
+		dir = ` dir="rtl"`
+	}
+	fmt.Fprintf(&s, `<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" lang="%s" xml:lang="%s"%s>`+"\n", lang, lang, dir)
 	fmt.Fprintf(&s, "<head>\n<meta charset=\"UTF-8\" />\n<title>%s</title>\n<link rel=\"stylesheet\" type=\"text/css\" href=\"style.css\" />\n</head>\n", esc(title))
 	if bodyType == "cover" {
 		s.WriteString("<body epub:type=\"cover\" class=\"cover\">\n")

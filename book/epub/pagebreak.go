@@ -37,7 +37,8 @@ func pageID(label string) string { return "page-" + label }
 // marking is the one node renderer of a chapter: it collects the functions
 // of the renderers it holds, as goldmark would (a lower priority value
 // wins), and registers each wrapped so that the blocks where pages begin
-// are bracketed.
+// are bracketed and blocks that run against the page's direction say so
+// (direction.go).
 type marking struct {
 	r         *chapterRenderer
 	renderers []util.PrioritizedValue
@@ -67,7 +68,17 @@ func (m *marking) wrap(f renderer.NodeRendererFunc) renderer.NodeRendererFunc {
 		if marked && entering {
 			fmt.Fprintf(w, "\x00S%d\x00", i)
 		}
-		st, err := f(w, src, n, entering)
+		d := ""
+		if entering {
+			d = m.r.ownDir(n)
+		}
+		var st ast.WalkStatus
+		var err error
+		if d != "" {
+			st, err = withDir(w, func(w util.BufWriter) (ast.WalkStatus, error) { return f(w, src, n, true) }, d)
+		} else {
+			st, err = f(w, src, n, entering)
+		}
 		if marked && !entering {
 			fmt.Fprintf(w, "\x00E%d\x00", i)
 		}

@@ -89,15 +89,15 @@ func (p *packager) titlePage() []byte {
 	m := p.b.Meta
 	var s strings.Builder
 	s.WriteString(`<section class="titlepage" epub:type="titlepage">` + "\n")
-	fmt.Fprintf(&s, "<h1>%s</h1>\n", esc(m.Title))
+	fmt.Fprintf(&s, "<h1%s>%s</h1>\n", p.titleDir(m.Title), esc(m.Title))
 	if m.Subtitle != "" {
-		fmt.Fprintf(&s, "<p class=\"subtitle\">%s</p>\n", esc(m.Subtitle))
+		fmt.Fprintf(&s, "<p class=\"subtitle\"%s>%s</p>\n", p.titleDir(m.Subtitle), esc(m.Subtitle))
 	}
 	if len(m.Authors) > 0 {
 		fmt.Fprintf(&s, "<p class=\"authors\">%s</p>\n", esc(strings.Join(m.Authors, ", ")))
 	}
 	if m.Description != "" {
-		fmt.Fprintf(&s, "<p class=\"description\">%s</p>\n", esc(m.Description))
+		fmt.Fprintf(&s, "<p class=\"description\"%s>%s</p>\n", p.titleDir(m.Description), esc(m.Description))
 	}
 	if m.Publisher != "" {
 		fmt.Fprintf(&s, "<p class=\"authors\">%s</p>\n", esc(m.Publisher))
@@ -135,9 +135,9 @@ func (p *packager) partPage(pt *book.Part) []byte {
 	if l := pt.Label(); l != "" {
 		fmt.Fprintf(&s, "<p class=\"part-number\">%s</p>\n", esc(l))
 	}
-	fmt.Fprintf(&s, "<h1 id=\"_top\">%s</h1>\n", esc(pt.Title))
+	fmt.Fprintf(&s, "<h1 id=\"_top\"%s>%s</h1>\n", p.titleDir(pt.Title), esc(pt.Title))
 	if pt.Description != "" {
-		fmt.Fprintf(&s, "<p class=\"description\">%s</p>\n", esc(pt.Description))
+		fmt.Fprintf(&s, "<p class=\"description\"%s>%s</p>\n", p.titleDir(pt.Description), esc(pt.Description))
 	}
 	s.WriteString("</section>\n")
 	return p.page(pt.Title, "bodymatter", s.String())
@@ -151,14 +151,14 @@ func (p *packager) tocList(s *strings.Builder, nodes []book.Node, depth int) {
 	for _, n := range nodes {
 		switch n := n.(type) {
 		case *book.Part:
-			fmt.Fprintf(s, "%s<li class=\"part\"><a href=\"%s.xhtml\">%s</a>\n", indent, n.ID, esc(n.Title))
+			fmt.Fprintf(s, "%s<li class=\"part\"><a href=\"%s.xhtml\"%s>%s</a>\n", indent, n.ID, p.titleDir(n.Title), esc(n.Title))
 			p.tocList(s, n.Children, depth+1)
 			s.WriteString(indent + "</li>\n")
 		case *book.Chapter:
-			fmt.Fprintf(s, "%s<li><a href=\"%s.xhtml\">%s</a>", indent, n.ID, esc(n.Title))
+			fmt.Fprintf(s, "%s<li><a href=\"%s.xhtml\"%s>%s</a>", indent, n.ID, p.titleDir(n.Title), esc(n.Title))
 			if es := n.Sections(p.b.Meta.TOCDepth); len(es) > 0 {
 				s.WriteString("\n")
-				writeTOCEntries(s, n.ID, es, indent+"  ")
+				p.writeTOCEntries(s, n.ID, es, indent+"  ")
 				s.WriteString(indent)
 			}
 			s.WriteString("</li>\n")
@@ -168,13 +168,13 @@ func (p *packager) tocList(s *strings.Builder, nodes []book.Node, depth int) {
 }
 
 // writeTOCEntries writes nested heading entries as list items.
-func writeTOCEntries(s *strings.Builder, chID string, es []*book.Section, indent string) {
+func (p *packager) writeTOCEntries(s *strings.Builder, chID string, es []*book.Section, indent string) {
 	s.WriteString(indent + "<ol>\n")
 	for _, e := range es {
-		fmt.Fprintf(s, "%s  <li><a href=\"%s.xhtml#%s\">%s</a>", indent, chID, esc(e.Heading.ID), esc(e.Heading.Text))
+		fmt.Fprintf(s, "%s  <li><a href=\"%s.xhtml#%s\"%s>%s</a>", indent, chID, esc(e.Heading.ID), p.titleDir(e.Heading.Text), esc(e.Heading.Text))
 		if len(e.Children) > 0 {
 			s.WriteString("\n")
-			writeTOCEntries(s, chID, e.Children, indent+"    ")
+			p.writeTOCEntries(s, chID, e.Children, indent+"    ")
 			s.WriteString(indent + "  ")
 		}
 		s.WriteString("</li>\n")
@@ -347,7 +347,11 @@ func (p *packager) opf(files []*file, spine []*file, cover *file) []byte {
 		}
 		s.WriteString("/>\n")
 	}
-	s.WriteString("  </manifest>\n  <spine toc=\"ncx\">\n")
+	s.WriteString("  </manifest>\n  <spine toc=\"ncx\"")
+	if p.bookDir() == "rtl" {
+		s.WriteString(` page-progression-direction="rtl"`)
+	}
+	s.WriteString(">\n")
 	s.WriteString("    <itemref idref=\"cover\" linear=\"yes\"/>\n    <itemref idref=\"titlepage\"/>\n    <itemref idref=\"contents\"/>\n")
 	for _, f := range spine {
 		fmt.Fprintf(&s, "    <itemref idref=\"%s\"/>\n", f.id)
