@@ -21,6 +21,7 @@ import (
 	"unicode"
 
 	"golang.org/x/net/html"
+	"golang.org/x/tools/txtar"
 )
 
 // The reading-system tests hold the EPUB that bindery build writes (with the
@@ -127,8 +128,59 @@ func buildBook(t *testing.T, name, dir string) *builtBook {
 	return bb
 }
 
-// TestReadingSystems builds the content book and each corpus section with
-// bindery build and runs every reading-system check on each.
+// scriptsBook writes the PDF's book in five scripts (Arabic and Hebrew
+// right to left, Devanagari, Chinese, Japanese) into a folder with the
+// Debian Noto fonts its book.yaml names, and their bold faces, under
+// fonts/. It returns "" when the fonts are not installed, failing the test
+// when BINDERY_REQUIRE_TOOLS is set.
+func scriptsBook(t *testing.T) string {
+	t.Helper()
+	ar, err := txtar.ParseFile(filepath.Join("..", "..", "book", "pdf", "testdata", "scripts.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, f := range ar.Files {
+		if err := os.WriteFile(filepath.Join(dir, f.Name), f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if f.Name != "book.yaml" {
+			continue
+		}
+		if err := os.MkdirAll(filepath.Join(dir, "fonts"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range regexp.MustCompile(`fonts/([A-Za-z]+)-Regular\.(tt[fc])`).FindAllStringSubmatch(string(f.Data), -1) {
+			for _, style := range []string{"Regular", "Bold"} {
+				name := m[1] + "-" + style + "." + m[2]
+				found, _ := filepath.Glob("/usr/share/fonts/*/noto/" + name)
+				if len(found) == 0 {
+					if style == "Bold" {
+						continue
+					}
+					msg := "no " + name + " (apt-get install fonts-noto-core fonts-noto-cjk)"
+					if v := os.Getenv("BINDERY_REQUIRE_TOOLS"); v != "" && v != "0" {
+						t.Fatal(msg + ", and BINDERY_REQUIRE_TOOLS is set")
+					}
+					t.Log(msg + ": the scripts book is left out")
+					return ""
+				}
+				data, err := os.ReadFile(found[0])
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(dir, "fonts", name), data, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	return dir
+}
+
+// TestReadingSystems builds the content book, each corpus section and the
+// book in five scripts with bindery build and runs every reading-system
+// check on each.
 func TestReadingSystems(t *testing.T) {
 	if v := os.Getenv("BINDERY_READING_SYSTEMS"); v == "" || v == "0" {
 		t.Skip("set BINDERY_READING_SYSTEMS=1 to open the books in reading systems (minutes; .ci/run does)")
@@ -145,6 +197,9 @@ func TestReadingSystems(t *testing.T) {
 	})
 	var mu sync.Mutex // run() shares the log package's output
 	bs := books(t)
+	if dir := scriptsBook(t); dir != "" {
+		bs["scripts"] = dir
+	}
 	for _, name := range sortedKeys(bs) {
 		dir := bs[name]
 		t.Run(name, func(t *testing.T) {

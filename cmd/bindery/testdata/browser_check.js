@@ -109,10 +109,13 @@ async (css, layout) => {
         const r = range.getBoundingClientRect();
         if (r.width === 0) continue;
         // Prose breaks after a hyphen, a dash or a slash, and before a
-        // dash; code also between tokens, at any character that is not a
-        // letter or digit.
+        // dash; Chinese and Japanese next to an ideograph or a kana; code
+        // also between tokens, at any character that is not a letter or
+        // digit.
         const alnum = /[\p{L}\p{N}_]/u;
+        const cjk = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\u3000-\u303f\uff00-\uffef]/u;
         const between = /[-\u2010\u2013\u2014\/]/.test(m[0][i - 1]) || /[\u2013\u2014]/.test(m[0][i]) ||
+          cjk.test(m[0][i - 1]) || cjk.test(m[0][i]) ||
           (el.closest("code, kbd, samp") && (!alnum.test(m[0][i - 1]) || !alnum.test(m[0][i])));
         if (prev !== null && Math.abs(r.bottom - prev) > 2 && !between) {
           if (out.broken.length < 20) out.broken.push(`"${m[0].slice(0, i)}/${m[0].slice(i)}" in ${desc(el)} (${Math.round(width)} of ${Math.round(avail)} px)`);
