@@ -30,20 +30,20 @@ var rtlLanguages = map[string]bool{
 	"ps": true, "sd": true, "syr": true, "ug": true, "ur": true, "yi": true,
 }
 
+// rtlScripts are the script subtags written right to left.
+var rtlScripts = map[string]bool{"arab": true, "hebr": true, "syrc": true, "thaa": true, "nkoo": true, "adlm": true, "rohg": true}
+
 // rtlLanguage reports whether a language tag names a language written
-// right to left, or a script that is: "ar", "he-IL", "az-Arab".
+// right to left: "ar", "he-IL", "az-Arab", but not "ks-Deva". A script
+// subtag decides, else the language.
 func rtlLanguage(tag string) bool {
 	parts := strings.Split(strings.ToLower(tag), "-")
-	if rtlLanguages[parts[0]] {
-		return true
-	}
 	for _, p := range parts[1:] {
-		switch p {
-		case "arab", "hebr", "syrc", "thaa", "nkoo", "adlm", "rohg":
-			return true
+		if len(p) == 4 && p[0] >= 'a' && p[0] <= 'z' {
+			return rtlScripts[p]
 		}
 	}
-	return false
+	return rtlLanguages[parts[0]]
 }
 
 // bookDir returns the direction of the book's pages: "rtl" or "ltr".

@@ -106,7 +106,7 @@ func TestDirectionLTR(t *testing.T) {
 
 func TestRTLLanguage(t *testing.T) {
 	for tag, want := range map[string]bool{"ar": true, "he-IL": true, "fa": true, "az-Arab": true, "ur-PK": true,
-		"en": false, "az": false, "zh-Hans": false, "": false, "arn": false} {
+		"en": false, "az": false, "zh-Hans": false, "": false, "arn": false, "ks-Deva": false, "ks": true} {
 		if got := rtlLanguage(tag); got != want {
 			t.Errorf("rtlLanguage(%q) = %v, want %v", tag, got, want)
 		}
