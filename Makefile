@@ -5,6 +5,7 @@
 #   make test     run the tests
 #   make check    check the book's links; validate dist/ with EPUBCheck and qpdf
 #   make lint     gofmt, go vet, staticcheck, actionlint, shellcheck
+#   make bench    benchmark each stage; time bindery (and pandoc) on the corpus
 #   make release  the release archives and checksums.txt, into dist/release
 #   make fuzz     run each fuzz target briefly
 #   make clean    remove dist/
@@ -22,7 +23,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo v0.0
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.7.0
 ACTIONLINT  := github.com/rhysd/actionlint/cmd/actionlint@v1.7.7
 
-.PHONY: all book epub pdf serve test check lint fuzz release clean $(BINDERY)
+.PHONY: all book epub pdf serve test check lint bench fuzz release clean $(BINDERY)
 
 all: book
 
@@ -61,12 +62,18 @@ lint:
 	$(GO) vet ./... ./.github/release
 	$(GO) run $(STATICCHECK) ./... ./.github/release
 	@command -v shellcheck >/dev/null || { echo "shellcheck is not installed (apt-get install shellcheck)"; exit 1; }
-	shellcheck .github/action/run.sh .ci/run
+	shellcheck .github/action/run.sh .ci/run .ci/bench
 	$(GO) run $(ACTIONLINT) .github/workflows/*.yml
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 		$(GO) run ./cmd/bindery new "$$tmp/book" >/dev/null && \
 		echo "actionlint <bindery new>/.github/workflows/book.yml" && \
 		$(GO) run $(ACTIONLINT) "$$tmp/book/.github/workflows/book.yml"
+
+# The stages on the golang corpus section, then the commands end to end on
+# the corpus's largest section beside pandoc, when it is installed.
+bench: $(BINDERY)
+	$(GO) test -run '^$$' -bench 'Stages' -benchtime 5x ./book/...
+	bash .ci/bench $(BINDERY)
 
 fuzz:
 	@for pkg in $$($(GO) list ./...); do \

@@ -1,6 +1,7 @@
 package book
 
 import (
+	"math"
 	"regexp"
 	"strings"
 	"sync"
@@ -37,13 +38,82 @@ var iexPrompt = regexp.MustCompile(`^(?:iex|\.\.\.)(?:\([^)]*\))?> ?`)
 // Elixir input, and output lines. Unknown languages come back as one plain
 // token per line.
 //
-// Results are cached by language and code, so identical blocks, and the
-// builds of one process, highlight once; callers must not modify the
-// tokens.
+// Results are cached by language and code (the most recent, up to
+// highlightCache bytes of code), so identical blocks, and the builds of
+// one process, highlight once; callers must not modify the tokens.
 func Highlight(lang, code string) []chroma.Token {
+	return highlightRuns(lang, code).tokens(code)
+}
+
+// runs is highlighted code as a book keeps it: each token's type and
+// where it ends in the code, 8 bytes a token, the text being the code's
+// own; or, should a lexer's tokens not spell the code in order, the
+// tokens themselves.
+type runs struct {
+	ends []tokenEnd
+	toks []chroma.Token
+}
+
+type tokenEnd struct {
+	typ int32 // a chroma.TokenType
+	end int32 // byte offset in the code
+}
+
+// tokens returns the tokens of code, highlighted as r.
+func (r *runs) tokens(code string) []chroma.Token {
+	if r.ends == nil {
+		return r.toks
+	}
+	toks := make([]chroma.Token, len(r.ends))
+	start := 0
+	for i, e := range r.ends {
+		toks[i] = chroma.Token{Type: chroma.TokenType(e.typ), Value: code[start:e.end]}
+		start = int(e.end)
+	}
+	return toks
+}
+
+// compact returns toks, the tokens of code, as runs.
+func compact(code string, toks []chroma.Token) *runs {
+	if len(code) > math.MaxInt32 {
+		return &runs{toks: toks}
+	}
+	ends := make([]tokenEnd, 0, len(toks))
+	at := 0
+	for _, t := range toks {
+		if !strings.HasPrefix(code[at:], t.Value) {
+			return &runs{toks: toks}
+		}
+		if t.Value == "" {
+			continue
+		}
+		at += len(t.Value)
+		ends = append(ends, tokenEnd{typ: int32(t.Type), end: int32(at)})
+	}
+	if at != len(code) {
+		return &runs{toks: toks}
+	}
+	return &runs{ends: ends}
+}
+
+// highlightCache is how much code the cache of highlighted blocks holds
+// before it starts again: a large book is not kept twice.
+const highlightCache = 16 << 20
+
+var (
+	cacheMu     sync.Mutex
+	cached      = map[string]*runs{} // lang NUL code -> runs
+	cachedBytes int
+)
+
+// highlightRuns highlights code as runs, through the cache.
+func highlightRuns(lang, code string) *runs {
 	key := lang + "\x00" + code
-	if v, ok := highlighted.Load(key); ok {
-		return v.([]chroma.Token)
+	cacheMu.Lock()
+	r, ok := cached[key]
+	cacheMu.Unlock()
+	if ok {
+		return r
 	}
 	toks := highlight(lang, code)
 	// A lexer that stumbles (chroma's Elixir lexer on %__MODULE__{}) marks
@@ -54,11 +124,19 @@ func Highlight(lang, code string) []chroma.Token {
 			toks[i].Type = chroma.Text
 		}
 	}
-	highlighted.Store(key, toks)
-	return toks
+	r = compact(code, toks)
+	if len(key) <= highlightCache/16 {
+		cacheMu.Lock()
+		if cachedBytes+len(key) > highlightCache {
+			clear(cached)
+			cachedBytes = 0
+		}
+		cached[key] = r
+		cachedBytes += len(key)
+		cacheMu.Unlock()
+	}
+	return r
 }
-
-var highlighted sync.Map // lang NUL code -> []chroma.Token
 
 func highlight(lang, code string) []chroma.Token {
 	if lang == "iex" {

@@ -1,6 +1,7 @@
 package book
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/alecthomas/chroma/v2"
@@ -18,5 +19,56 @@ func TestHighlightNoErrorTokens(t *testing.T) {
 				t.Errorf("%s: %q highlighted as an error", c.lang, tok.Value)
 			}
 		}
+	}
+}
+
+// TestRunsKeepTokens checks that a block kept as runs gives back the
+// lexer's tokens exactly, on every code block of the content book, and
+// that runs are what real code is kept as.
+func TestRunsKeepTokens(t *testing.T) {
+	b, err := Load("../content", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks, fallbacks := 0, 0
+	for _, ch := range b.Chapters {
+		for _, cb := range codeBlocks(ch.Doc) {
+			blocks++
+			want := highlight(cb.Lang, cb.Code)
+			for i := range want {
+				if want[i].Type == chroma.Error {
+					want[i].Type = chroma.Text
+				}
+			}
+			var got []chroma.Token
+			for _, tok := range cb.Tokens() {
+				if tok.Value != "" {
+					got = append(got, tok)
+				}
+			}
+			var wantNonEmpty []chroma.Token
+			for _, tok := range want {
+				if tok.Value != "" {
+					wantNonEmpty = append(wantNonEmpty, tok)
+				}
+			}
+			if !slices.Equal(got, wantNonEmpty) {
+				t.Errorf("%s: %s block: tokens differ from the lexer's", ch.Path, cb.Lang)
+			}
+			if cb.runs.ends == nil {
+				fallbacks++
+			}
+		}
+	}
+	if blocks == 0 || fallbacks > 0 {
+		t.Errorf("%d of %d blocks kept as tokens rather than runs", fallbacks, blocks)
+	}
+}
+
+func TestCompactFallsBack(t *testing.T) {
+	toks := []chroma.Token{{Type: chroma.Keyword, Value: "def"}, {Type: chroma.Text, Value: " other"}}
+	r := compact("def x\n", toks)
+	if r.ends != nil || !slices.Equal(r.tokens("def x\n"), toks) {
+		t.Errorf("tokens that do not spell the code were not kept as they are: %+v", r)
 	}
 }

@@ -85,9 +85,9 @@ type CodeBlock struct {
 	// Lang is the language, lower case ("elixir"), or "".
 	Lang string
 	// Code is the code, each line ending in a newline.
-	Code   string
-	once   sync.Once
-	tokens []chroma.Token
+	Code string
+	once sync.Once
+	runs *runs
 }
 
 func (n *CodeBlock) Kind() ast.NodeKind { return KindCodeBlock }
@@ -95,12 +95,12 @@ func (n *CodeBlock) Dump(src []byte, level int) {
 	ast.DumpHelper(n, src, level, map[string]string{"Lang": n.Lang}, nil)
 }
 
-// Tokens returns the code split into highlighted tokens. They are computed
-// once, on first use, and shared by both outputs: callers must not modify
-// them.
+// Tokens returns the code split into highlighted tokens. The code is
+// highlighted once, on first use, for both outputs, and kept as compact
+// runs (see runs): callers must not modify the tokens.
 func (n *CodeBlock) Tokens() []chroma.Token {
-	n.once.Do(func() { n.tokens = Highlight(n.Lang, n.Code) })
-	return n.tokens
+	n.once.Do(func() { n.runs = highlightRuns(n.Lang, n.Code) })
+	return n.runs.tokens(n.Code)
 }
 
 // Diagram is a mermaid block. When Drawing is nil the diagram could not be

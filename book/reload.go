@@ -12,7 +12,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/alecthomas/chroma/v2"
 	"github.com/yuin/goldmark/ast"
 )
 
@@ -348,7 +347,7 @@ func (u *reuse) parse(b *Book) {
 // resolve resolves the chapters just parsed, and the links and images of
 // the others again.
 func (u *reuse) resolve(b *Book) {
-	var tokens map[string][]chroma.Token
+	var tokens map[string]*runs
 	if u.nextStats.Parsed > 0 {
 		tokens = u.harvestTokens()
 	}
@@ -382,7 +381,7 @@ func (u *reuse) resolve(b *Book) {
 		c.res.codes = codeBlocks(ch.Doc)
 		for _, cb := range c.res.codes {
 			if t, ok := tokens[cb.Lang+"\x00"+cb.Code]; ok {
-				cb.once.Do(func() { cb.tokens = t })
+				cb.once.Do(func() { cb.runs = t })
 			}
 		}
 	})
@@ -450,8 +449,8 @@ func samePicture(a, b *Picture) bool {
 // harvestTokens collects the highlighting of the code of the last book,
 // by language and code, so that code that did not change is not
 // highlighted again.
-func (u *reuse) harvestTokens() map[string][]chroma.Token {
-	m := map[string][]chroma.Token{}
+func (u *reuse) harvestTokens() map[string]*runs {
+	m := map[string]*runs{}
 	for _, c := range u.chapters {
 		if c.res == nil {
 			continue
@@ -459,8 +458,8 @@ func (u *reuse) harvestTokens() map[string][]chroma.Token {
 		for _, cb := range c.res.codes {
 			// The last book is no longer in use: reading tokens without
 			// the once is safe, and nil means never highlighted.
-			if cb.tokens != nil {
-				m[cb.Lang+"\x00"+cb.Code] = cb.tokens
+			if cb.runs != nil {
+				m[cb.Lang+"\x00"+cb.Code] = cb.runs
 			}
 		}
 	}

@@ -39,6 +39,9 @@ type chapterRenderer struct {
 	// not, 0 before it is known (see direction.go).
 	dirs map[ast.Node]string
 	rtl  int
+	// raw is set once the chapter's raw HTML is written: only raw HTML
+	// can leave the body in need of wellFormed's repair.
+	raw bool
 }
 
 // RegisterFuncs lists every node kind this renderer handles.
@@ -252,6 +255,7 @@ func (r *chapterRenderer) html(w util.BufWriter, src []byte, node ast.Node, ente
 		}
 		return ast.WalkContinue, nil
 	}
+	r.raw = true
 	w.WriteString("<" + n.Name)
 	for _, a := range n.Attrs {
 		fmt.Fprintf(w, ` %s="%s"`, a.Key, esc(a.Val))

@@ -12,7 +12,7 @@ import (
 // so that on a narrow screen a line too long for it wraps the way the PDF
 // wraps it: the rest goes on under a hanging indent, past the line's own
 // indentation, after a continuation mark that the stylesheet draws; breaks
-// fall at spaces, then after separators (<wbr/>), and inside a token only
+// fall at spaces, then after separators (<wbr />), and inside a token only
 // when the token alone is wider than the screen. Without the stylesheet the
 // lines are the source's lines.
 
@@ -102,7 +102,7 @@ func writeLines(w util.BufWriter, toks []chroma.Token) {
 	}
 }
 
-// codeText escapes a token's text and adds a <wbr/> after each separator
+// codeText escapes a token's text and adds a <wbr /> after each separator
 // that a character other than a space follows; next is the text of the
 // token after it on the line.
 func codeText(s, next string) string {
@@ -121,7 +121,7 @@ func codeText(s, next string) string {
 			after = []rune(next)[0]
 		}
 		if after != 0 && after != ' ' && after != '\t' && !strings.ContainsRune(breakAfter+noBreakBefore, after) {
-			b.WriteString("<wbr/>")
+			b.WriteString("<wbr />")
 		}
 	}
 	return b.String()

@@ -7,15 +7,18 @@ package epub
 
 import (
 	"archive/zip"
+	"bytes"
+	"compress/flate"
 	"fmt"
+	"hash/crc32"
 	"io"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/bindery-books/bindery/book"
+	"github.com/bindery-books/bindery/book/internal/par"
 )
 
 // Config controls packaging. The zero value works.
@@ -39,6 +42,10 @@ type file struct {
 	data       []byte
 	id         string
 	properties string
+	// packed, when set, is the file as the zip takes it, made while the
+	// chapters render; data is then nil, so a large book does not hold
+	// every chapter uncompressed until the end.
+	packed *entry
 }
 
 type packager struct {
@@ -76,30 +83,25 @@ func Write(w io.Writer, b *book.Book, cfg Config) error {
 	return p.zip(w, files)
 }
 
-// renderChapters renders every chapter's XHTML, concurrently.
-func (p *packager) renderChapters() ([][]byte, error) {
-	out := make([][]byte, len(p.b.Chapters))
+// renderChapters renders every chapter's XHTML and compresses it for the
+// zip, concurrently.
+func (p *packager) renderChapters() ([]*entry, error) {
+	out := make([]*entry, len(p.b.Chapters))
 	errs := make([]error, len(p.b.Chapters))
-	var wg sync.WaitGroup
 	var done int
 	var doneMu sync.Mutex
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i, ch := range p.b.Chapters {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			out[i], errs[i] = p.chapterPage(ch)
-			if p.cfg.Progress != nil {
-				doneMu.Lock()
-				done++
-				p.cfg.Progress(done, len(p.b.Chapters))
-				doneMu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
+	par.Each(len(p.b.Chapters), func(i int) {
+		var data []byte
+		data, errs[i] = p.chapterPage(p.b.Chapters[i])
+		e := packEntry(&file{data: data, mediaType: "application/xhtml+xml"})
+		out[i] = &e
+		if p.cfg.Progress != nil {
+			doneMu.Lock()
+			done++
+			p.cfg.Progress(done, len(p.b.Chapters))
+			doneMu.Unlock()
+		}
+	})
 	for _, err := range errs {
 		if err != nil {
 			return nil, err
@@ -121,9 +123,11 @@ func (p *packager) chapterPage(ch *book.Chapter) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	clean, err := wellFormed(string(body))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", ch.Path, err)
+	clean := string(body)
+	if r.raw || !plainXML(body) {
+		if clean, err = wellFormed(clean); err != nil {
+			return nil, fmt.Errorf("%s: %w", ch.Path, err)
+		}
 	}
 	if strings.Contains(clean, "<math") {
 		p.mu.Lock()
@@ -224,7 +228,9 @@ func (p *packager) addDiagram(d *book.Diagram) string {
 }
 
 // zip writes the package: mimetype first and stored, then META-INF, then
-// OEBPS files in a fixed order, all stamped with the book's time.
+// OEBPS files in a fixed order, all stamped with the book's time. The
+// entries are compressed on every core first (pictures already
+// compressed are stored as they are), then written in order.
 func (p *packager) zip(w io.Writer, files []*file) error {
 	zw := zip.NewWriter(w)
 	mod := p.b.Modified
@@ -233,38 +239,89 @@ func (p *packager) zip(w io.Writer, files []*file) error {
 	}
 	dosDate := uint16(mod.Day() + int(mod.Month())<<5 + (mod.Year()-1980)<<9)
 	dosTime := uint16(mod.Second()/2 + mod.Minute()<<5 + mod.Hour()<<11)
-	put := func(name string, data []byte, method uint16) error {
+	header := func(name string, method uint16) *zip.FileHeader {
 		// DOS time fields only: a Modified time would add an extra field,
 		// which EPUB forbids on mimetype.
 		h := &zip.FileHeader{Name: name, Method: method, ModifiedDate: dosDate, ModifiedTime: dosTime}
 		h.SetMode(0o644)
-		fw, err := zw.CreateHeader(h)
-		if err != nil {
-			return err
-		}
-		_, err = fw.Write(data)
+		return h
+	}
+	fw, err := zw.CreateHeader(header("mimetype", zip.Store))
+	if err != nil {
 		return err
 	}
-	if err := put("mimetype", []byte("application/epub+zip"), zip.Store); err != nil {
+	if _, err := io.WriteString(fw, "application/epub+zip"); err != nil {
 		return err
 	}
-	container := `<?xml version="1.0" encoding="UTF-8"?>
+	container := &file{name: "META-INF/container.xml", data: []byte(`<?xml version="1.0" encoding="UTF-8"?>
 <container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
   <rootfiles>
     <rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/>
   </rootfiles>
 </container>
-`
-	if err := put("META-INF/container.xml", []byte(container), zip.Deflate); err != nil {
-		return err
-	}
-	for _, f := range files {
-		if err := put("OEBPS/"+f.name, f.data, zip.Deflate); err != nil {
-			return fmt.Errorf("epub: write %s: %w", f.name, err)
+`)}
+	entries := make([]entry, len(files)+1)
+	entries[0] = packEntry(container)
+	par.Each(len(files), func(i int) {
+		if f := files[i]; f.packed != nil {
+			entries[i+1] = *f.packed
+		} else {
+			entries[i+1] = packEntry(f)
+		}
+	})
+	for i, e := range entries {
+		name := "META-INF/container.xml"
+		if i > 0 {
+			name = "OEBPS/" + files[i-1].name
+		}
+		h := header(name, e.method)
+		h.CRC32, h.CompressedSize64, h.UncompressedSize64 = e.crc, uint64(len(e.data)), e.size
+		fw, err := zw.CreateRaw(h)
+		if err == nil {
+			_, err = fw.Write(e.data)
+		}
+		if err != nil {
+			return fmt.Errorf("epub: write %s: %w", name, err)
 		}
 	}
 	return zw.Close()
 }
+
+// entry is a file of the package as it goes into the zip.
+type entry struct {
+	method uint16
+	data   []byte // compressed unless method is zip.Store
+	crc    uint32
+	size   uint64 // uncompressed
+}
+
+// zipLevel is archive/zip's own deflate level.
+const zipLevel = 5
+
+// packEntry compresses f, unless it is a picture format that is
+// compressed already and would only take time to gain nothing.
+func packEntry(f *file) entry {
+	e := entry{method: zip.Store, data: f.data, crc: crc32.ChecksumIEEE(f.data), size: uint64(len(f.data))}
+	switch f.mediaType {
+	case "image/png", "image/jpeg", "image/gif", "image/webp", "font/woff2":
+		return e
+	}
+	var buf bytes.Buffer
+	zw := deflaters.Get().(*flate.Writer)
+	zw.Reset(&buf)
+	zw.Write(f.data) // a bytes.Buffer takes all
+	zw.Close()
+	deflaters.Put(zw)
+	e.method, e.data = zip.Deflate, buf.Bytes()
+	return e
+}
+
+// deflaters keeps compressors for reuse: making one takes as long as
+// compressing a chapter.
+var deflaters = sync.Pool{New: func() any {
+	zw, _ := flate.NewWriter(nil, zipLevel) // the level is valid
+	return zw
+}}
 
 // sortedResources returns the images and diagrams by name.
 func (p *packager) sortedResources() []*file {

@@ -11,7 +11,7 @@ import (
 )
 
 // files returns every file of the package below OEBPS/, in package order.
-func (p *packager) files(chapters [][]byte) ([]*file, error) {
+func (p *packager) files(chapters []*entry) ([]*file, error) {
 	b := p.b
 	var fs []*file
 	add := func(f *file) *file { fs = append(fs, f); return f }
@@ -26,7 +26,7 @@ func (p *packager) files(chapters [][]byte) ([]*file, error) {
 	add(&file{name: "contents.xhtml", mediaType: "application/xhtml+xml", id: "contents", data: p.contentsPage()})
 	add(&file{name: "nav.xhtml", mediaType: "application/xhtml+xml", id: "nav", properties: "nav", data: p.nav()})
 
-	chapterFile := map[*book.Chapter][]byte{}
+	chapterFile := map[*book.Chapter]*entry{}
 	for i, ch := range b.Chapters {
 		chapterFile[ch] = chapters[i]
 	}
@@ -36,7 +36,7 @@ func (p *packager) files(chapters [][]byte) ([]*file, error) {
 		case *book.Part:
 			spine = append(spine, add(&file{name: n.ID + ".xhtml", mediaType: "application/xhtml+xml", id: n.ID, data: p.partPage(n)}))
 		case *book.Chapter:
-			f := &file{name: n.ID + ".xhtml", mediaType: "application/xhtml+xml", id: "ch-" + n.ID, data: chapterFile[n]}
+			f := &file{name: n.ID + ".xhtml", mediaType: "application/xhtml+xml", id: "ch-" + n.ID, packed: chapterFile[n]}
 			if p.math[f.name] {
 				f.properties = "mathml"
 			}

@@ -59,10 +59,26 @@ func New() goldmark.Markdown {
 		goldmark.WithParser(newParser()),
 		// GFM: goldmark's, with task lists as GitHub reads them.
 		goldmark.WithExtensions(extension.Linkify, extension.Table, extension.Strikethrough, taskList{},
-			extension.Footnote, extension.Typographer, Dialect),
+			extension.Footnote, typographer, Dialect),
 		goldmark.WithParserOptions(parser.WithAttribute()),
 	)
 }
+
+// typographer is goldmark's, writing characters rather than HTML's named
+// entities: an XHTML page without a DTD knows no "&ldquo;", and the PDF
+// needs no unescaping.
+var typographer = extension.NewTypographer(extension.WithTypographicSubstitutions(map[extension.TypographicPunctuation]string{
+	extension.LeftSingleQuote:  "‘",
+	extension.RightSingleQuote: "’",
+	extension.LeftDoubleQuote:  "“",
+	extension.RightDoubleQuote: "”",
+	extension.EnDash:           "–",
+	extension.EmDash:           "—",
+	extension.Ellipsis:         "…",
+	extension.LeftAngleQuote:   "«",
+	extension.RightAngleQuote:  "»",
+	extension.Apostrophe:       "’",
+}))
 
 // newParser returns goldmark's default parser with its lists and block
 // quotes bounded in depth (see shallow).

@@ -21,6 +21,8 @@ type drawer struct {
 	doc    *pdfdoc.Document
 	page   *pdfdoc.Page
 	images map[string]*pdfdoc.Image // by picture name
+	// tg builds the structure tree (draw_tags.go); nil in an untagged PDF.
+	tg *tagger
 }
 
 // draw renders the pages into out.
@@ -30,20 +32,25 @@ func (w *writer) draw(out io.Writer, pages []*Page, frontCount int) error {
 		return fmt.Errorf("pdf: %w", err)
 	}
 	d := &drawer{w: w, doc: doc, images: map[string]*pdfdoc.Image{}}
+	if !w.cfg.Untagged {
+		d.tg = newTagger(doc, w.tags().root, pages)
+	}
 	g := w.g
 	for _, p := range pages {
 		d.page = doc.NewPage(g.PageW, g.PageH)
 		if !p.blank {
 			left := g.Left(p.num)
+			d.artifact(artifactLayout)
 			d.frames(p, left)
 			for _, pl := range p.items {
-				d.ops(pl.it.Ops, left, g.Top+pl.y)
+				d.item(pl.it, pl.head, left, g.Top+pl.y)
 			}
 			d.notes(p, left)
 			if !p.opening {
 				d.head(p, left)
 			}
 		}
+		d.endMarks()
 		if err := d.page.Close(); err != nil {
 			return fmt.Errorf("pdf: %w", err)
 		}
@@ -77,6 +84,7 @@ func (w *writer) docConfig(frontCount int) pdfdoc.Config {
 			Modified: t,
 		},
 		Labels: []pdfdoc.LabelRange{{First: 0, Style: pdfdoc.RomanLower}},
+		Tagged: !w.cfg.Untagged,
 	}
 	if frontCount > 0 {
 		cfg.Labels = append(cfg.Labels, pdfdoc.LabelRange{First: frontCount, Style: pdfdoc.Decimal})
@@ -158,9 +166,30 @@ func (d *drawer) frames(p *Page, left float64) {
 // ops draws an item's operations with its top left at (left, top).
 func (d *drawer) ops(ops []Op, left, top float64) {
 	for _, op := range ops {
+		d.op(op, left, top)
+	}
+}
+
+// op draws one operation of an item with its top left at (left, top).
+func (d *drawer) op(op Op, left, top float64) {
+	{
 		switch o := op.(type) {
 		case *textOp:
-			d.page.TextScaled(o.Face.Font(), o.Size, pdfColor(o.Color), left+o.X, top+o.Y, o.S, font.FeaturesOf(o.Face), cmp.Or(o.Scale, 1))
+			s := o.S
+			switch {
+			case !o.Space:
+			case o.Face.Dir == font.RTL:
+				// Set right to left, a space that follows the text
+				// drawn goes first in its string.
+				s = " " + s
+			default:
+				s += " "
+			}
+			if o.Hyphen && d.tg != nil && strings.HasSuffix(s, "-") {
+				d.hyphenated(o, left, top)
+				return
+			}
+			d.page.TextScaled(o.Face.Font(), o.Size, pdfColor(o.Color), left+o.X, top+o.Y, s, font.FeaturesOf(o.Face), cmp.Or(o.Scale, 1))
 		case *rectOp:
 			if o.Fill != nil || o.Stroke != nil {
 				d.page.Rect(left+o.X, top+o.Y, o.W, o.H, pdfdoc.Paint{Fill: pdfColorPtr(o.Fill), Stroke: pdfColorPtr(o.Stroke), LineWidth: o.LineW})
@@ -184,8 +213,12 @@ func (d *drawer) ops(ops []Op, left, top float64) {
 }
 
 // link makes an area a link: to an anchor of the book, by name, or to a URL.
-func (d *drawer) link(o *linkOp, left, top float64) {
-	l := pdfdoc.Link{X: left + o.X, Y: top + o.Y, W: o.W, H: o.H}
+func (d *drawer) link(o *linkOp, left, top float64) { d.linkWith(o, left, top, "", nil) }
+
+// linkWith makes an area a link described by contents, the annotation of
+// the Link element elem when it is not nil.
+func (d *drawer) linkWith(o *linkOp, left, top float64, contents string, elem *pdfdoc.Elem) {
+	l := pdfdoc.Link{X: left + o.X, Y: top + o.Y, W: o.W, H: o.H, Contents: contents, Elem: elem}
 	switch {
 	case o.Anchor != "":
 		l.Name = o.Anchor
@@ -259,11 +292,12 @@ func (d *drawer) notes(p *Page, left float64) {
 	w := d.w
 	ys := w.notePositions(p)
 	rule := w.g.Top + ys[0] - w.st.Leading*0.55
+	d.artifact(artifactLayout)
 	d.page.Line(left, rule, left+w.g.TextW*0.3, rule, pdfdoc.Paint{Stroke: pdfColorPtr(&ruleGrey), LineWidth: 0.5})
 	for i, n := range p.notes {
 		y := ys[i]
 		for _, it := range n.Items {
-			d.ops(it.Ops, left, w.g.Top+y)
+			d.item(it, false, left, w.g.Top+y)
 			y += it.H
 		}
 	}
@@ -294,7 +328,9 @@ func (d *drawer) head(p *Page, left float64) {
 		}
 		return left
 	}
+	d.artifact(artifactHeader)
 	d.text(place(measure(serifItal, size, head)), g.HeadBase, serifItal, size, grey, head)
+	d.artifact(artifactFooter)
 	d.text(place(measure(sans, w.st.Small, p.folio)), g.FootBase, sans, w.st.Small, black, p.folio)
 }
 

@@ -70,11 +70,18 @@ type Item struct {
 	// its chapter and lets the text after it fill the page. The items of
 	// one figure share the number; figures next to each other differ.
 	Float int
+	// Settle sets the figures still waiting for a page before the item:
+	// a chapter's end notes follow all of its text and figures.
+	Settle bool
 	// Kind names the item in dumps.
 	Kind string
 	// Node is the block of the chapter's AST the item was laid out from;
 	// nil for a chapter's opening.
 	Node ast.Node
+	// Tag is the element of the book's structure the item's content
+	// belongs to, in a tagged PDF; an op with a tag of its own belongs
+	// to that one instead.
+	Tag *Tag
 }
 
 // Frame is a box drawn behind a run of items: the tinted box of a code
@@ -104,6 +111,8 @@ type Note struct {
 	Items []*Item
 	// Long notes are set at the end of the chapter instead.
 	Long bool
+	// Tag is the note's Note element.
+	Tag *Tag
 }
 
 // Op is a drawing operation of an item.
@@ -118,6 +127,16 @@ type textOp struct {
 	Color rgb
 	S     string
 	Scale float64
+	// Tag, when set, is the element the text belongs to instead of the
+	// item's: a list label, a table cell, a formula in a line.
+	Tag *Tag
+	// Space says a space follows the text on its line: it is drawn with
+	// the text, invisible, so that the text extracted from the PDF (and
+	// read aloud from its structure) has its word spaces.
+	Space bool
+	// Hyphen says the text ends with a hyphen the line break added: a
+	// tagged PDF reads the word without it.
+	Hyphen bool
 }
 
 // rectOp fills and/or strokes a rectangle.
@@ -126,6 +145,9 @@ type rectOp struct {
 	Fill       *rgb
 	Stroke     *rgb
 	LineW      float64
+	// Tag, when set, makes the rectangle content of that element (a
+	// task list's box); else it is drawn as an artifact.
+	Tag *Tag
 }
 
 // lineOp strokes a line.
@@ -172,6 +194,10 @@ type pathOp struct {
 	LineW  float64
 	Dash   []float64
 	Close  bool
+	// Tag, when set, makes the path content of that element (a task
+	// list's tick); else it is content of the item's element when that
+	// is a Figure or a Formula, an artifact otherwise.
+	Tag *Tag
 }
 
 // pathSeg is one segment of a path: M (move), L (line), C (cubic curve, three points).

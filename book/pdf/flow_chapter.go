@@ -51,6 +51,13 @@ type converter struct {
 	hyph *hyphen.Hyphenator
 	// node is the block being laid out, which items record.
 	node ast.Node
+	// tag is the structure element the items emitted now belong to
+	// (tags.go); cited are the footnotes cited since an element last
+	// closed; lastHead is the level of the last heading's tag, so that
+	// tags never skip a level going down.
+	tag      *Tag
+	cited    []*Note
+	lastHead int
 }
 
 // maxDepth is how deep blocks may nest before the rest is set flat.
@@ -86,6 +93,9 @@ func (c *converter) emit(it *Item) {
 	c.space, c.pad = 0, 0
 	if it.Node == nil {
 		it.Node = c.node
+	}
+	if it.Tag == nil {
+		it.Tag = c.tag
 	}
 	if len(c.frames) > 0 {
 		it.Frames = append([]*Frame(nil), c.frames...)
@@ -153,12 +163,14 @@ func (c *converter) at(n ast.Node) {
 // chapter converts the whole chapter: its opening, its blocks, and the notes
 // that could not go to the foot of a page.
 func (c *converter) chapter() []*Item {
+	c.tag = c.w.chapterTag(c.ch)
 	c.opening(c.ch.Label(), c.ch.Title, chapterAnchor(c.ch), c.ch.Title)
 	c.collectNotes()
 	if h := c.ch.TitleHeading; h != nil {
 		c.items[0].Ops = append(c.items[0].Ops, &anchorOp{Key: headingAnchor(c.ch, h.ID)})
 	}
 	c.blocks(c.ch.Doc.FirstChild())
+	c.placeNotes(c.tag) // notes cited where no element closed after them
 	c.endnotes()
 	return c.items
 }
@@ -168,12 +180,14 @@ func (c *converter) chapter() []*Item {
 func (c *converter) opening(label, title, anchor, outline string) {
 	w := c.w
 	s := w.st
-	it := &Item{Break: Recto, Opening: true, Chapter: c.ch, Fixed: 0.16 * w.g.TextH, Kind: "opening"}
+	h1 := newTag(c.tag, "H1")
+	c.lastHead = 1
+	it := &Item{Break: Recto, Opening: true, Chapter: c.ch, Fixed: 0.16 * w.g.TextH, Kind: "opening", Tag: h1}
 	labelSize := s.Small * 1.05
 	it.H = labelSize * 1.6
 	it.Ops = append(it.Ops, &anchorOp{Key: anchor, Title: outline, Level: w.chapterLevel(c.ch)})
 	if label != "" {
-		it.Ops = append(it.Ops, &textOp{X: 0, Y: labelSize, Face: sansBold, Size: labelSize, Color: linkBlue, S: strings.ToUpper(label)})
+		it.Ops = append(it.Ops, &textOp{X: 0, Y: labelSize, Face: sansBold, Size: labelSize, Color: linkBlue, S: strings.ToUpper(label), Space: true})
 	}
 	c.items = append(c.items, it)
 	ws := c.tx.words([]span{{st: style{Face: sansBold, Size: s.Heads[1], Color: black}, text: title}})
@@ -182,9 +196,10 @@ func (c *converter) opening(label, title, anchor, outline string) {
 		li := setLine(ws, l, lineStyle{Width: w.g.TextW, Lead: s.Heads[1] * 1.18, Face: sansBold, Size: s.Heads[1]})
 		li.Keep = true
 		li.Kind = "title"
+		li.Tag = h1
 		c.items = append(c.items, li)
 	}
-	rule := &Item{H: 1, Space: s.Leading * 0.5, Keep: true, Kind: "rule",
+	rule := &Item{H: 1, Space: s.Leading * 0.5, Keep: true, Kind: "rule", Tag: artifactLayout,
 		Ops: []Op{&lineOp{X1: 0, Y1: 0.5, X2: w.g.TextW, Y2: 0.5, Color: ruleGrey, W: 0.6}}}
 	c.items = append(c.items, rule)
 	c.vspace(s.Leading * 2)
@@ -212,7 +227,7 @@ func (c *converter) block(n ast.Node) {
 	case *ast.TextBlock:
 		c.paragraph(c.inlines(n), alignJustify)
 	case *ast.Heading:
-		c.heading(n)
+		c.mdHeading(n)
 	case *ast.ThematicBreak:
 		c.rule()
 	case *book.CodeBlock:
@@ -254,7 +269,7 @@ func (c *converter) rule() {
 	s := c.w.st
 	c.vspace(s.Leading)
 	w := min(c.width/3, 120)
-	c.emit(&Item{H: 1, Kind: "hr", Ops: []Op{&lineOp{X1: c.x + (c.width-w)/2, Y1: 0.5, X2: c.x + (c.width+w)/2, Y2: 0.5, Color: ruleGrey, W: 0.6}}})
+	c.emit(&Item{H: 1, Kind: "hr", Tag: artifactLayout, Ops: []Op{&lineOp{X1: c.x + (c.width-w)/2, Y1: 0.5, X2: c.x + (c.width+w)/2, Y2: 0.5, Color: ruleGrey, W: 0.6}}})
 	c.vspace(s.Leading)
 }
 
@@ -296,7 +311,9 @@ func (c *converter) bodyStyle() style {
 // paragraph sets spans as lines in the current measure, with at least two
 // lines together at the top and the bottom of a page.
 func (c *converter) paragraph(spans []span, al align) {
-	c.setText(spans, lineStyle{X: c.x, Width: c.width, Align: al, Lead: c.w.st.Leading, Face: serif, Size: c.w.st.Body}, "line")
+	c.within("P", func() {
+		c.setText(spans, lineStyle{X: c.x, Width: c.width, Align: al, Lead: c.w.st.Leading, Face: serif, Size: c.w.st.Body}, "line")
+	})
 }
 
 // setText breaks spans into lines of st and emits them.
@@ -325,7 +342,7 @@ func (c *converter) setText(spans []span, st lineStyle, kind string) []*Item {
 }
 
 // heading sets a heading in sans bold, kept with what follows.
-func (c *converter) heading(n *ast.Heading) {
+func (c *converter) mdHeading(n *ast.Heading) {
 	s := c.w.st
 	lvl := min(max(n.Level-c.headBase+2, 2), 6)
 	size := s.Heads[lvl]
@@ -339,7 +356,10 @@ func (c *converter) heading(n *ast.Heading) {
 		}
 	}
 	spans := c.inlinesStyled(n, style{Face: face, Size: size, Color: black})
-	items := c.setText(spans, lineStyle{X: c.x, Width: c.width, Align: alignLeft, Lead: size * 1.25, Face: face, Size: size}, "heading")
+	var items []*Item
+	c.heading(lvl, func() {
+		items = c.setText(spans, lineStyle{X: c.x, Width: c.width, Align: alignLeft, Lead: size * 1.25, Face: face, Size: size}, "heading")
+	})
 	if len(items) == 0 {
 		return
 	}
@@ -366,7 +386,9 @@ func (c *converter) blockquote(n *ast.Blockquote) {
 	c.openFrame(&Frame{X: c.x, W: c.width, Bar: &quoteRule, BarW: 2.2, PadTop: 1, PadBottom: 1, Kind: "quote"})
 	col := c.color
 	c.color = rgb{0x3a, 0x3a, 0x3a}
-	c.indent(s.Body*1.4, s.Body*0.8, func() { c.children(n) })
+	c.within("BlockQuote", func() {
+		c.indent(s.Body*1.4, s.Body*0.8, func() { c.children(n) })
+	})
 	c.color = col
 	c.closeFrame()
 	c.vspace(s.Para)
@@ -382,13 +404,17 @@ func (c *converter) admonition(n *markup.Admonition) {
 	fill := tint(col, 0.07)
 	c.vspace(s.Para * 1.4)
 	c.openFrame(&Frame{X: c.x, W: c.width, Fill: &fill, Bar: &col, BarW: 2.5, PadTop: s.Body * 0.6, PadBottom: s.Body * 0.5, Kind: "admonition"})
+	div := c.open("Div")
 	c.indent(s.Body*1.1, s.Body*0.9, func() {
-		c.setText([]span{{st: style{Face: sansBold, Size: s.Small, Color: col}, text: n.Title}},
-			lineStyle{X: c.x, Width: c.width, Lead: s.Small * 1.5, Face: sansBold, Size: s.Small}, "label")
+		c.within("P", func() {
+			c.setText([]span{{st: style{Face: sansBold, Size: s.Small, Color: col}, text: n.Title}},
+				lineStyle{X: c.x, Width: c.width, Lead: s.Small * 1.5, Face: sansBold, Size: s.Small}, "label")
+		})
 		c.keep = 1
 		c.space = s.Para * 0.3
 		c.children(n)
 	})
+	c.close(div)
 	c.closeFrame()
 	c.vspace(s.Para * 1.4)
 }
@@ -399,16 +425,20 @@ func (c *converter) details(n *markup.Details) {
 	s := c.w.st
 	c.vspace(s.Para * 1.2)
 	c.openFrame(&Frame{X: c.x, W: c.width, Border: &codeEdge, PadTop: s.Body * 0.5, PadBottom: s.Body * 0.4, Kind: "details"})
+	div := c.open("Div")
 	c.indent(s.Body*0.9, s.Body*0.9, func() {
 		sum := n.Summary
 		if sum == "" {
 			sum = "Details"
 		}
-		c.setText([]span{{st: style{Face: sansBold, Size: s.Body * 0.95, Color: black}, text: "▸ " + sum}},
-			lineStyle{X: c.x, Width: c.width, Lead: s.Leading, Face: sansBold, Size: s.Body * 0.95}, "label")
+		c.within("P", func() {
+			c.setText([]span{{st: style{Face: sansBold, Size: s.Body * 0.95, Color: black}, text: "▸ " + sum}},
+				lineStyle{X: c.x, Width: c.width, Lead: s.Leading, Face: sansBold, Size: s.Body * 0.95}, "label")
+		})
 		c.keep = 1
 		c.children(n)
 	})
+	c.close(div)
 	c.closeFrame()
 	c.vspace(s.Para * 1.2)
 }
@@ -424,14 +454,18 @@ func (c *converter) tab(n *markup.Tab) {
 	size := s.Small
 	lw := measure(sansBold, size, label) + 12
 	bg := tint(linkBlue, 0.12)
-	c.emit(&Item{H: size * 1.7, Kind: "tab", Base: size * 1.2, Ops: []Op{
-		&rectOp{X: c.x, Y: 0, W: min(lw, c.width), H: size * 1.7, Fill: &bg},
-		&textOp{X: c.x + 6, Y: size * 1.2, Face: sansBold, Size: size, Color: linkBlue, S: label},
-	}})
+	div := c.open("Div")
+	c.within("P", func() {
+		c.emit(&Item{H: size * 1.7, Kind: "tab", Base: size * 1.2, Ops: []Op{
+			&rectOp{X: c.x, Y: 0, W: min(lw, c.width), H: size * 1.7, Fill: &bg},
+			&textOp{X: c.x + 6, Y: size * 1.2, Face: sansBold, Size: size, Color: linkBlue, S: label},
+		}})
+	})
 	c.keep = 2
 	c.openFrame(&Frame{X: c.x, W: c.width, Bar: &bg, BarW: 2, PadTop: s.Body * 0.4, PadBottom: s.Body * 0.2, Kind: "tabpanel"})
 	c.indent(s.Body*0.9, 0, func() { c.children(n) })
 	c.closeFrame()
+	c.close(div)
 	c.vspace(s.Para)
 }
 
@@ -439,14 +473,20 @@ func (c *converter) tab(n *markup.Tab) {
 func (c *converter) steps(n *markup.Steps) {
 	s := c.w.st
 	i := 0
+	l := c.open("L")
+	l.Numbering = "Decimal"
 	for k := n.FirstChild(); k != nil; k = k.NextSibling() {
 		i++
 		c.vspace(s.Para)
 		label := strconv.Itoa(i)
-		c.marker = []Op{&textOp{X: c.x, Y: 0, Face: sansBold, Size: s.Body, Color: linkBlue, S: label}}
+		li := newTag(l, "LI")
+		c.marker = []Op{&textOp{X: c.x, Y: 0, Face: sansBold, Size: s.Body, Color: linkBlue, S: label, Tag: newTag(li, "Lbl")}}
+		c.tag = newTag(li, "LBody")
 		c.indent(s.Body*1.8, 0, func() { c.block(k) })
 		c.marker = nil
+		c.tag = l
 	}
+	c.close(l)
 	c.vspace(s.Para)
 }
 
@@ -464,14 +504,26 @@ func (c *converter) list(n *ast.List) {
 	if n.IsOrdered() {
 		indent = max(indent, measure(serif, s.Body, last+".")+s.Body*0.6)
 	}
-	bullet := [...]string{"•", "◦", "▪"}[min(c.listDepth(n), 2)]
+	depth := min(c.listDepth(n), 2)
+	bullet := [...]string{"•", "◦", "▪"}[depth]
+	l := c.open("L")
+	l.Numbering = [...]string{"Disc", "Circle", "Square"}[depth]
+	if n.IsOrdered() {
+		l.Numbering = "Decimal"
+	}
 	for item := n.FirstChild(); item != nil; item = item.NextSibling() {
 		if !n.IsTight && item != n.FirstChild() {
 			c.vspace(s.Para)
 		}
 		var marker []Op
+		li := newTag(l, "LI")
+		lbl := newTag(li, "Lbl")
 		if box := taskBox(item); box != nil {
 			marker = c.checkBox(box.IsChecked, indent)
+			lbl.Alt = "not done"
+			if box.IsChecked {
+				lbl.Alt = "done"
+			}
 		} else if n.IsOrdered() {
 			lbl := strconv.Itoa(num) + string(n.Marker)
 			marker = []Op{&textOp{X: c.x + indent - s.Body*0.45 - measure(serif, s.Body, lbl), Y: 0, Face: serif, Size: s.Body, Color: c.color, S: lbl}}
@@ -479,7 +531,9 @@ func (c *converter) list(n *ast.List) {
 			marker = []Op{&textOp{X: c.x + indent*0.35, Y: 0, Face: serif, Size: s.Body, Color: c.color, S: bullet}}
 		}
 		num++
+		tagOps(marker, lbl)
 		c.marker = marker
+		c.tag = newTag(li, "LBody")
 		c.indent(indent, 0, func() {
 			for k := item.FirstChild(); k != nil; k = k.NextSibling() {
 				c.block(k)
@@ -488,7 +542,9 @@ func (c *converter) list(n *ast.List) {
 		if c.marker != nil { // an empty item: keep its marker on a line of its own
 			c.emit(&Item{H: s.Leading, Base: baseline(serif, s.Body, s.Leading), Kind: "line"})
 		}
+		c.tag = l
 	}
+	c.close(l)
 	c.vspace(s.Para)
 }
 
@@ -538,10 +594,14 @@ func (c *converter) collectNotes() {
 			return ast.WalkContinue, nil
 		}
 		note := &Note{Key: noteAnchor(c.ch, fn.Index)}
-		sub := &converter{w: c.w, ch: c.ch, src: c.src, tx: c.tx, width: c.w.g.TextW, color: black, notes: c.notes, headBase: c.headBase, pos: c.ch.PosOf(fn)}
+		// The Note is placed in the structure after the element that
+		// first cites it (converter.close).
+		note.Tag = &Tag{Type: "Note", ID: note.Key}
+		sub := &converter{w: c.w, ch: c.ch, src: c.src, tx: c.tx, width: c.w.g.TextW, color: black, notes: c.notes, headBase: c.headBase, pos: c.ch.PosOf(fn),
+			tag: note.Tag, lastHead: c.lastHead}
 		num := strconv.Itoa(fn.Index)
 		sub.marker = []Op{
-			&textOp{X: 0, Y: 0, Face: sansBold, Size: s.Note * 0.9, Color: linkBlue, S: num},
+			&textOp{X: 0, Y: 0, Face: sansBold, Size: s.Note * 0.9, Color: linkBlue, S: num, Tag: newTag(note.Tag, "Lbl")},
 			&anchorOp{Key: note.Key},
 		}
 		sub.indent(s.Note*1.6, 0, func() {
@@ -561,7 +621,9 @@ func (c *converter) noteBlock(n ast.Node) {
 	switch n := n.(type) {
 	case *ast.Paragraph, *ast.TextBlock:
 		spans := c.inlinesStyled(n, style{Face: serif, Size: s.Note, Color: black})
-		c.setText(spans, lineStyle{X: c.x, Width: c.width, Align: alignJustify, Lead: s.Note * 1.3, Face: serif, Size: s.Note}, "note")
+		c.within("P", func() {
+			c.setText(spans, lineStyle{X: c.x, Width: c.width, Align: alignJustify, Lead: s.Note * 1.3, Face: serif, Size: s.Note}, "note")
+		})
 	default:
 		c.block(n)
 	}
@@ -593,10 +655,20 @@ func (c *converter) endnotes() {
 	}
 	s := c.w.st
 	c.vspace(s.Leading * 1.5)
-	c.setText([]span{{st: style{Face: sansBold, Size: s.Heads[4], Color: black}, text: "Notes"}},
-		lineStyle{X: 0, Width: c.w.g.TextW, Lead: s.Heads[4] * 1.3, Face: sansBold, Size: s.Heads[4]}, "heading")
+	first := len(c.items)
+	defer func() { c.items[first].Settle = true }()
+	c.heading(2, func() {
+		c.setText([]span{{st: style{Face: sansBold, Size: s.Heads[4], Color: black}, text: "Notes"}},
+			lineStyle{X: 0, Width: c.w.g.TextW, Lead: s.Heads[4] * 1.3, Face: sansBold, Size: s.Heads[4]}, "heading")
+	})
 	c.keep = 1
 	for _, n := range long {
+		// The note's element moves from after the text that cites it
+		// to where the note is set.
+		n.Tag.detach()
+		n.Tag.Parent = c.tag
+		c.tag.Kids = append(c.tag.Kids, n.Tag)
+		n.Tag.attached, n.Tag.placed = true, true
 		c.vspace(s.Para * 0.6)
 		for _, it := range n.Items {
 			sp := it.Space
@@ -644,4 +716,14 @@ func shiftOp(op Op, dx, dy float64) {
 	default:
 		panic(fmt.Sprintf("pdf: shiftOp: unknown op %T", op))
 	}
+}
+
+// heading runs fn, which sets a heading shown at display level lvl, inside
+// a heading element: H1 is the chapter's title, and a level below the
+// heading before it is at most one deeper, so the tags never skip a
+// level (PDF/UA) even where the sizes do.
+func (c *converter) heading(lvl int, fn func()) {
+	lvl = min(lvl, c.lastHead+1)
+	c.lastHead = lvl
+	c.within(headTag(lvl), fn)
 }

@@ -70,14 +70,18 @@ func (c *converter) codeBlock(lang string, tokens []chroma.Token) {
 	var markW = measure(mono, size, "↪ ")
 	for li, line := range lines {
 		c.tx.line = c.codeLine(li)
-		for i, part := range wrapCode(line, inner, markW) {
+		parts := wrapCode(line, inner, markW)
+		for i, part := range parts {
 			it := &Item{H: lead, Base: base, Kind: "code"}
 			x := c.x + codePad
 			if i > 0 {
-				it.Ops = append(it.Ops, &textOp{X: x, Y: base, Face: mono, Size: size, Color: lightGrey, S: "↪"})
+				it.Ops = append(it.Ops, &textOp{X: x, Y: base, Face: mono, Size: size, Color: lightGrey, S: "↪", Tag: artifactLayout})
 				x += part.indent
 			}
 			it.Ops = append(it.Ops, cellOps(part.cells, x, base, size, &c.tx)...)
+			if t, ok := lastTextOp(it.Ops); ok && i == len(parts)-1 {
+				t.Space = true // the end of the line, read as a space
+			}
 			items = append(items, it)
 		}
 	}
@@ -88,7 +92,7 @@ func (c *converter) codeBlock(lang string, tokens []chroma.Token) {
 		lsize := round2(size * 0.82)
 		lw := measure(sans, lsize, lang)
 		lx := c.x + c.width - codePad - lw
-		label := &textOp{X: lx, Y: lsize, Face: sans, Size: lsize, Color: grey, S: lang}
+		label := &textOp{X: lx, Y: lsize, Face: sans, Size: lsize, Color: grey, S: lang, Tag: artifactLayout}
 		if right := lineRight(items[0]); right < lx-8 {
 			label.Y = base - size*0.05
 			items[0].Ops = append(items[0].Ops, label)
@@ -99,12 +103,14 @@ func (c *converter) codeBlock(lang string, tokens []chroma.Token) {
 		}
 	}
 	n := len(items)
+	code := c.open("Code")
 	for i, it := range items {
 		if i == 1 || i > 0 && i == n-1 {
 			it.Keep = true
 		}
 		c.emit(it)
 	}
+	c.close(code)
 	c.closeFrame()
 	c.vspace(s.Para * 1.3)
 }
@@ -260,7 +266,8 @@ func cellOps(cells []codeCell, x, base, size float64, tx *typesetter) []Op {
 		if run.Len() > 0 {
 			s := run.String()
 			if strings.TrimSpace(s) != "" {
-				ops = append(ops, &textOp{X: runX, Y: base, Face: runFace, Size: size, Color: runColor, S: strings.TrimRight(s, " ")})
+				t := strings.TrimRight(s, " ")
+				ops = append(ops, &textOp{X: runX, Y: base, Face: runFace, Size: size, Color: runColor, S: t, Space: len(t) < len(s)})
 			}
 			run.Reset()
 		}
@@ -282,6 +289,9 @@ func cellOps(cells []codeCell, x, base, size float64, tx *typesetter) []Op {
 		}
 		if run.Len() == 0 {
 			if unicode.IsSpace(r) {
+				if n := len(ops); n > 0 {
+					ops[n-1].(*textOp).Space = true
+				}
 				x += cl.w
 				continue
 			}
@@ -292,4 +302,13 @@ func cellOps(cells []codeCell, x, base, size float64, tx *typesetter) []Op {
 	}
 	flush()
 	return ops
+}
+
+// lastTextOp returns the last op of ops when it is text.
+func lastTextOp(ops []Op) (*textOp, bool) {
+	if n := len(ops); n > 0 {
+		t, ok := ops[n-1].(*textOp)
+		return t, ok
+	}
+	return nil, false
 }

@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 
@@ -17,8 +18,10 @@ func (c *converter) diagram(n *book.Diagram) {
 	if d == nil || d.Width <= 0 || d.Height <= 0 {
 		s := c.w.st
 		c.vspace(s.Para)
-		c.setText([]span{{st: style{Face: sansItal, Size: s.Small, Color: grey}, text: n.Note}},
-			lineStyle{X: c.x, Width: c.width, Align: alignLeft, Lead: s.Small * 1.35, Face: sansItal, Size: s.Small}, "note")
+		c.within("P", func() {
+			c.setText([]span{{st: style{Face: sansItal, Size: s.Small, Color: grey}, text: n.Note}},
+				lineStyle{X: c.x, Width: c.width, Align: alignLeft, Lead: s.Small * 1.35, Face: sansItal, Size: s.Small}, "note")
+		})
 		c.keep = 1
 		c.codeBlock(n.Code.Lang, n.Code.Tokens())
 		return
@@ -46,6 +49,9 @@ func (c *converter) diagram(n *book.Diagram) {
 	w, h := dw*scale, dh*scale
 	for _, op := range rec.ops {
 		transform(op, -x0, -y0, scale)
+		if t, ok := op.(*textOp); ok {
+			t.Space = true // labels read apart, not run together
+		}
 	}
 	ops := rec.ops
 	itemH := h
@@ -64,7 +70,10 @@ func (c *converter) diagram(n *book.Diagram) {
 		}
 	}
 	c.vspace(s.Para * 1.6)
+	fig := c.open("Figure")
+	fig.Alt = cmp.Or(d.Alt, "Diagram")
 	c.emit(&Item{H: itemH, Kind: "diagram", Float: c.floatable(), Ops: ops})
+	c.close(fig)
 	c.vspace(s.Para * 1.6)
 }
 

@@ -13,6 +13,9 @@ type block struct {
 	w     *writer
 	tx    *typesetter
 	items []*Item
+	// tag, when set, is the element each text goes into: an H1 for a
+	// title, a P for anything else.
+	tag *Tag
 }
 
 // text sets spans as lines of st, the first at space below the item before.
@@ -30,6 +33,13 @@ func (b *block) text(spans []span, st lineStyle, space float64, kind string) []*
 		}
 		out = append(out, it)
 	}
+	if b.tag != nil && len(out) > 0 {
+		typ := "P"
+		if kind == "title" {
+			typ = "H1"
+		}
+		tagItems(out, newTag(b.tag, typ))
+	}
 	b.items = append(b.items, out...)
 	return out
 }
@@ -40,7 +50,7 @@ func (w *writer) titlePage(tx *typesetter) []*Item {
 	m := w.b.Meta
 	s := w.st
 	g := w.g
-	b := &block{w: w, tx: tx}
+	b := &block{w: w, tx: tx, tag: rootTag(w.tags().root, "Sect")}
 	size := round2(s.Heads[1] * 1.3)
 	lines := b.text([]span{{st: style{Face: sansBold, Size: size, Color: black}, text: m.Title}},
 		lineStyle{Width: g.TextW, Align: alignCenter, Lead: size * 1.15, Face: sansBold, Size: size}, 0, "title")
@@ -57,7 +67,7 @@ func (w *writer) titlePage(tx *typesetter) []*Item {
 			lineStyle{Width: g.TextW, Align: alignCenter, Lead: sub * 1.35, Face: serifItal, Size: sub}, sub*0.9, "subtitle")
 	}
 	rw := g.TextW * 0.25
-	b.items = append(b.items, &Item{H: 1, Space: s.Leading * 1.4, Kind: "rule",
+	b.items = append(b.items, &Item{H: 1, Space: s.Leading * 1.4, Kind: "rule", Tag: artifactLayout,
 		Ops: []Op{&lineOp{X1: (g.TextW - rw) / 2, Y1: 0.5, X2: (g.TextW + rw) / 2, Y2: 0.5, Color: linkBlue, W: 1.2}}})
 	if m.Description != "" {
 		b.text([]span{{st: style{Face: serif, Size: s.Body, Color: black}, text: m.Description}},
@@ -95,7 +105,7 @@ func (w *writer) colophon(tx *typesetter) []*Item {
 	m := w.b.Meta
 	s := w.st
 	g := w.g
-	b := &block{w: w, tx: tx}
+	b := &block{w: w, tx: tx, tag: rootTag(w.tags().root, "Sect")}
 	small := style{Face: serif, Size: s.Small, Color: black}
 	st := lineStyle{Width: g.TextW * 0.8, Align: alignLeft, Lead: s.Small * 1.45, Face: serif, Size: s.Small}
 	title := m.Title
@@ -192,7 +202,8 @@ func partAnchor(p *book.Part) string { return "part:" + p.ID }
 func (w *writer) contents(tx *typesetter, pageOf func(anchor string) string) []*Item {
 	s := w.st
 	g := w.g
-	b := &block{w: w, tx: tx}
+	sect := rootTag(w.tags().root, "Sect")
+	b := &block{w: w, tx: tx, tag: sect}
 	// The opening, as for a chapter, without a label.
 	head := s.Heads[1]
 	first := b.text([]span{{st: style{Face: sansBold, Size: head, Color: black}, text: "Contents"}},
@@ -201,14 +212,34 @@ func (w *writer) contents(tx *typesetter, pageOf func(anchor string) string) []*
 	first[0].Opening = true
 	first[0].Fixed = 0.16*g.TextH + s.Small*1.05*1.6
 	first[0].Ops = append(first[0].Ops, &anchorOp{Key: "contents", Title: "Contents"})
-	b.items = append(b.items, &Item{H: 1, Space: s.Leading * 0.5, Keep: true, Kind: "rule",
+	b.items = append(b.items, &Item{H: 1, Space: s.Leading * 0.5, Keep: true, Kind: "rule", Tag: artifactLayout,
 		Ops: []Op{&lineOp{X1: 0, Y1: 0.5, X2: g.TextW, Y2: 0.5, Color: ruleGrey, W: 0.6}}})
 	var partLines []int
+	// The entries nest as the book does: TOC › TOCI › Reference, with a
+	// TOC in the TOCI of a part or chapter for the entries below it.
+	tocs := []*Tag{newTag(sect, "TOC")}
+	var tocis []*Tag
 	for i, e := range w.tocEntries() {
 		if e.kind == "part" {
 			partLines = append(partLines, len(b.items))
 		}
-		b.items = append(b.items, w.tocLines(tx, e, i == 0, pageOf(e.anchor))...)
+		// tocs[l] is the open TOC of level l, tocis[l] its last TOCI.
+		tocs, tocis = tocs[:min(len(tocs), e.level+1)], tocis[:min(len(tocis), e.level)]
+		for k := len(tocs); k <= e.level; k++ {
+			parent := tocs[k-1]
+			if k-1 < len(tocis) && tocis[k-1] != nil {
+				parent = tocis[k-1]
+			}
+			tocs = append(tocs, newTag(parent, "TOC"))
+		}
+		for len(tocis) < e.level {
+			tocis = append(tocis, nil)
+		}
+		toci := newTag(tocs[e.level], "TOCI")
+		tocis = append(tocis, toci)
+		items := w.tocLines(tx, e, i == 0, pageOf(e.anchor))
+		tagItems(items, newTag(toci, "Reference"))
+		b.items = append(b.items, items...)
 	}
 	// Keep a part's line with its first chapter.
 	for _, k := range partLines {
@@ -257,12 +288,18 @@ func (w *writer) tocLines(tx *typesetter, e tocEntry, first bool, folio string) 
 		if k == 0 {
 			it.Space = space
 			if e.number != "" {
-				it.Ops = append(it.Ops, &textOp{X: indent, Y: it.Base, Face: numFace, Size: st.Size, Color: linkBlue, S: e.number})
+				// First, so the entry reads in order: number, title, page.
+				it.Ops = append([]Op{&textOp{X: indent, Y: it.Base, Face: numFace, Size: st.Size, Color: linkBlue, S: e.number, Space: true}}, it.Ops...)
 			}
 		} else {
 			it.Keep = true
 		}
 		if k == len(lines)-1 {
+			if n := len(it.Ops); n > 0 {
+				if t, ok := it.Ops[n-1].(*textOp); ok {
+					t.Space = true
+				}
+			}
 			end := lineRight(it)
 			px := g.TextW - measure(sans, st.Size, folio)
 			it.Ops = append(it.Ops, &textOp{X: px, Y: it.Base, Face: sans, Size: st.Size, Color: black, S: folio})
@@ -287,7 +324,7 @@ func leaders(x0, x1, base, size, body float64) []Op {
 	dotW := measure(serif, size, ".")
 	var ops []Op
 	for i := 0; i < n; i++ {
-		ops = append(ops, &textOp{X: start + float64(i)*pitch + (pitch-dotW)/2, Y: base, Face: serif, Size: size, Color: lightGrey, S: "."})
+		ops = append(ops, &textOp{X: start + float64(i)*pitch + (pitch-dotW)/2, Y: base, Face: serif, Size: size, Color: lightGrey, S: ".", Tag: artifactLayout})
 	}
 	return ops
 }
@@ -299,15 +336,18 @@ func (w *writer) partPage(tx *typesetter, p *book.Part) []*Item {
 	g := w.g
 	b := &block{w: w, tx: tx}
 	ls := s.Small * 1.1
-	label := &Item{H: ls * 1.8, Break: Recto, Opening: true, Fixed: 0.3 * g.TextH, Kind: "partlabel",
+	part := w.tags().parts[p]
+	h1 := newTag(part, "H1")
+	label := &Item{H: ls * 1.8, Break: Recto, Opening: true, Fixed: 0.3 * g.TextH, Kind: "partlabel", Tag: h1,
 		Ops: []Op{&anchorOp{Key: partAnchor(p), Title: p.Title, Level: p.Depth}}}
 	if l := strings.ToUpper(p.Label()); l != "" {
-		label.Ops = append(label.Ops, &textOp{X: (g.TextW - measure(sansBold, ls, l)) / 2, Y: ls, Face: sansBold, Size: ls, Color: linkBlue, S: l})
+		label.Ops = append(label.Ops, &textOp{X: (g.TextW - measure(sansBold, ls, l)) / 2, Y: ls, Face: sansBold, Size: ls, Color: linkBlue, S: l, Space: true})
 	}
 	b.items = append(b.items, label)
 	size := s.Heads[1] * 1.1
-	b.text([]span{{st: style{Face: sansBold, Size: size, Color: black}, text: p.Title}},
-		lineStyle{Width: g.TextW, Align: alignCenter, Lead: size * 1.2, Face: sansBold, Size: size}, s.Leading*0.5, "title")
+	tagItems(b.text([]span{{st: style{Face: sansBold, Size: size, Color: black}, text: p.Title}},
+		lineStyle{Width: g.TextW, Align: alignCenter, Lead: size * 1.2, Face: sansBold, Size: size}, s.Leading*0.5, "title"), h1)
+	b.tag = part
 	if p.Description != "" {
 		b.text([]span{{st: style{Face: serifItal, Size: s.Body, Color: grey}, text: p.Description}},
 			lineStyle{X: g.TextW * 0.12, Width: g.TextW * 0.76, Align: alignCenter, Lead: s.Leading, Face: serifItal, Size: s.Body}, s.Leading*1.2, "description")

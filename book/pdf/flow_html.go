@@ -20,6 +20,12 @@ import (
 // htmlBlock sets a block element of raw HTML.
 func (c *converter) htmlBlock(n *book.HTML) {
 	s := c.w.st
+	if lang := n.Attr("lang"); lang != "" && lang != c.w.bookLang() && n.Type() != ast.TypeInline {
+		// A block in another language: a Div with its /Lang.
+		div := c.open("Div")
+		div.Lang = lang
+		defer c.close(div)
+	}
 	switch n.Tag {
 	case atom.Hr:
 		c.rule()
@@ -28,7 +34,9 @@ func (c *converter) htmlBlock(n *book.HTML) {
 	case atom.Blockquote:
 		c.vspace(s.Para)
 		c.openFrame(&Frame{X: c.x, W: c.width, Bar: &quoteRule, BarW: 2.2, PadTop: 1, PadBottom: 1, Kind: "quote"})
-		c.indent(s.Body*1.4, s.Body*0.8, func() { c.children(n) })
+		c.within("BlockQuote", func() {
+			c.indent(s.Body*1.4, s.Body*0.8, func() { c.children(n) })
+		})
 		c.closeFrame()
 		c.vspace(s.Para)
 	case atom.Ul, atom.Ol:
@@ -53,7 +61,7 @@ func (c *converter) htmlBlock(n *book.HTML) {
 // elements) as a paragraph. A picture alone in it is set as a figure.
 func (c *converter) inlineRun(run []ast.Node) {
 	if img := lonePicture(run); img != nil {
-		c.picture(img.Picture, cmp.Or(img.Title, img.Alt))
+		c.picture(img.Picture, cmp.Or(img.Title, img.Alt), img.Alt)
 		return
 	}
 	in := &inliner{c: c, cur: c.bodyStyle()}
@@ -134,9 +142,11 @@ func (c *converter) htmlHeading(n *book.HTML) {
 	c.vspace(s.Leading)
 	in := &inliner{c: c, cur: style{Face: sansBold, Size: size, Color: black}}
 	in.children(n)
-	if c.setText(in.spans, lineStyle{X: c.x, Width: c.width, Lead: size * 1.25, Face: sansBold, Size: size}, "heading") != nil {
-		c.keep = 2
-	}
+	c.heading(min(int(n.Name[1]-'0')+1, 6), func() {
+		if c.setText(in.spans, lineStyle{X: c.x, Width: c.width, Lead: size * 1.25, Face: sansBold, Size: size}, "heading") != nil {
+			c.keep = 2
+		}
+	})
 	c.vspace(s.Para)
 }
 
@@ -153,21 +163,32 @@ func (c *converter) htmlList(n *book.HTML) {
 	if ordered {
 		indent = s.Body * 2.2
 	}
+	l := c.open("L")
+	l.Numbering = "Disc"
+	if ordered {
+		l.Numbering = "Decimal"
+	}
 	for k := n.FirstChild(); k != nil; k = k.NextSibling() {
 		li, ok := k.(*book.HTML)
 		if !ok || li.Tag != atom.Li {
 			continue
 		}
+		item := newTag(l, "LI")
+		lbl := newTag(item, "Lbl")
 		if ordered {
 			lbl := strconv.Itoa(num) + "."
 			c.marker = []Op{&textOp{X: c.x + indent - s.Body*0.45 - measure(serif, s.Body, lbl), Face: serif, Size: s.Body, Color: c.color, S: lbl}}
 		} else {
 			c.marker = []Op{&textOp{X: c.x + indent*0.35, Face: serif, Size: s.Body, Color: c.color, S: "•"}}
 		}
+		tagOps(c.marker, lbl)
 		num++
+		c.tag = newTag(item, "LBody")
 		c.indent(indent, 0, func() { c.tightBlocks(li) })
 		c.marker = nil
+		c.tag = l
 	}
+	c.close(l)
 	c.vspace(s.Para)
 }
 
@@ -191,6 +212,8 @@ func (c *converter) tightBlocks(n ast.Node) {
 // htmlDefinitions sets <dl>: terms in bold, definitions indented.
 func (c *converter) htmlDefinitions(n *book.HTML) {
 	s := c.w.st
+	div := c.open("Div")
+	defer c.close(div)
 	for k := n.FirstChild(); k != nil; k = k.NextSibling() {
 		e, ok := k.(*book.HTML)
 		if !ok {
@@ -215,6 +238,8 @@ func (c *converter) htmlDetails(n *book.HTML) {
 	s := c.w.st
 	c.vspace(s.Para * 1.2)
 	c.openFrame(&Frame{X: c.x, W: c.width, Border: &codeEdge, PadTop: s.Body * 0.5, PadBottom: s.Body * 0.4, Kind: "details"})
+	div := c.open("Div")
+	defer c.close(div)
 	c.indent(s.Body*0.9, s.Body*0.9, func() {
 		var summary *book.HTML
 		for k := n.FirstChild(); k != nil; k = k.NextSibling() {
@@ -224,8 +249,10 @@ func (c *converter) htmlDetails(n *book.HTML) {
 			}
 		}
 		if summary != nil {
-			c.setText([]span{{st: style{Face: sansBold, Size: s.Body * 0.95, Color: black}, text: "▸ " + strings.TrimSpace(collapse(book.PlainText(summary, c.src)))}},
-				lineStyle{X: c.x, Width: c.width, Lead: s.Leading, Face: sansBold, Size: s.Body * 0.95}, "label")
+			c.within("P", func() {
+				c.setText([]span{{st: style{Face: sansBold, Size: s.Body * 0.95, Color: black}, text: "▸ " + strings.TrimSpace(collapse(book.PlainText(summary, c.src)))}},
+					lineStyle{X: c.x, Width: c.width, Lead: s.Leading, Face: sansBold, Size: s.Body * 0.95}, "label")
+			})
 			c.keep = 1
 		}
 		// The content, without the summary: a printer reads the book's
@@ -291,8 +318,15 @@ func (c *converter) htmlRow(tr *book.HTML, size float64) ([]tableCell, bool) {
 			continue
 		}
 		in := &inliner{c: c, cur: style{Face: serif, Size: size, Color: black}}
+		scope := ""
 		if cell.Tag == atom.Th {
 			in.cur.Face = sansBold
+			switch strings.ToLower(cell.Attr("scope")) {
+			case "row", "rowgroup":
+				scope = "Row"
+			case "col", "colgroup":
+				scope = "Column"
+			}
 		} else {
 			allTH = false
 		}
@@ -304,7 +338,7 @@ func (c *converter) htmlRow(tr *book.HTML, size float64) ([]tableCell, bool) {
 		case "center":
 			al = alignCenter
 		}
-		cells = append(cells, tableCell{spans: in.spans, align: al})
+		cells = append(cells, tableCell{spans: in.spans, align: al, th: cell.Tag == atom.Th, scope: scope})
 	}
 	return cells, allTH
 }

@@ -13,7 +13,7 @@ func (c *converter) figure(n *book.Figure) {
 	img := n.Image()
 	switch {
 	case img.Picture != nil:
-		c.picture(img.Picture, n.Caption)
+		c.picture(img.Picture, n.Caption, img.Alt)
 	case img.RemoteURL != "":
 		s := c.w.st
 		c.vspace(s.Para)
@@ -30,8 +30,9 @@ func (c *converter) figure(n *book.Figure) {
 
 // picture places an image centred in the measure, at most at 96 pixels to
 // the inch, no wider than the measure and no taller than two thirds of the
-// text block, with a caption under it.
-func (c *converter) picture(pic *book.Picture, caption string) {
+// text block, with a caption under it. Its Figure is described by its alt
+// text, else its caption; a picture with neither is decoration.
+func (c *converter) picture(pic *book.Picture, caption, alt string) {
 	s := c.w.st
 	if pic.MediaType == "image/svg+xml" {
 		c.w.b.Diagnostics.Warnf(c.pos, "pdf: SVG images are not drawn in the PDF yet; a stand-in is set instead")
@@ -50,15 +51,24 @@ func (c *converter) picture(pic *book.Picture, caption string) {
 	}
 	c.vspace(s.Para * 1.5)
 	float := c.floatable()
-	c.emit(&Item{H: h, Kind: "image", Float: float, Ops: []Op{&imageOp{X: c.x + (c.width-w)/2, Y: 0, W: w, H: h, Pic: pic}}})
+	fig := c.open("Figure")
+	fig.Alt = cmp.Or(alt, caption)
+	it := &Item{H: h, Kind: "image", Float: float, Ops: []Op{&imageOp{X: c.x + (c.width-w)/2, Y: 0, W: w, H: h, Pic: pic}}}
+	if fig.Alt == "" {
+		it.Tag = artifactLayout
+	}
+	c.emit(it)
+	c.close(fig)
 	if caption != "" {
 		c.vspace(s.Para * 0.6)
 		c.keep = 1
-		lines := c.setText([]span{{st: style{Face: serifItal, Size: s.Small, Color: grey}, text: caption}},
-			lineStyle{X: c.x + c.width*0.1, Width: c.width * 0.8, Align: alignCenter, Lead: s.Small * 1.3, Face: serifItal, Size: s.Small}, "caption")
-		for _, it := range lines {
-			it.Float = float
-		}
+		c.within("Caption", func() {
+			lines := c.setText([]span{{st: style{Face: serifItal, Size: s.Small, Color: grey}, text: caption}},
+				lineStyle{X: c.x + c.width*0.1, Width: c.width * 0.8, Align: alignCenter, Lead: s.Small * 1.3, Face: serifItal, Size: s.Small}, "caption")
+			for _, it := range lines {
+				it.Float = float
+			}
+		})
 	}
 	c.vspace(s.Para * 1.5)
 }
@@ -93,6 +103,6 @@ func (c *converter) placeholder(what, why string) {
 		}
 		it.Ops = append(it.Ops, li.Ops...)
 	}
-	c.emit(it)
+	c.within("P", func() { c.emit(it) })
 	c.vspace(s.Para * 1.5)
 }

@@ -141,9 +141,12 @@ func (in *inliner) node(n ast.Node) {
 		st.Link = key
 		st.Code, st.Strike, st.URL = false, false, ""
 		in.spans = append(in.spans, span{st: st, text: strconv.Itoa(n.Index), note: c.notes[n.Index]})
+		c.cite(c.notes[n.Index])
 	case *extast.FootnoteBacklink, *extast.TaskCheckBox:
 	case *markup.MathInline:
-		in.spans = append(in.spans, mathSpans(n.Formula, in.cur)...)
+		st := in.cur
+		st.Tag = &Tag{Type: "Formula", Alt: n.Formula.Source, Inline: true, Parent: in.cur.Tag}
+		in.spans = append(in.spans, mathSpans(n.Formula, st)...)
 	default:
 		in.children(n)
 	}
@@ -174,7 +177,13 @@ func (in *inliner) html(n *book.HTML) {
 	if block && len(in.spans) > 0 {
 		in.lineBreak()
 	}
-	in.with(func(st *style) { htmlInlineStyle(n.Tag, st) }, func() { in.children(n) })
+	in.with(func(st *style) {
+		htmlInlineStyle(n.Tag, st)
+		if lang := n.Attr("lang"); lang != "" && lang != in.c.w.bookLang() {
+			// Text in another language: a Span with its /Lang.
+			st.Tag = &Tag{Type: "Span", Lang: lang, Inline: true, Parent: st.Tag}
+		}
+	}, func() { in.children(n) })
 	if block {
 		in.lineBreak()
 	}

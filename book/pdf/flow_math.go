@@ -282,6 +282,9 @@ func (c *converter) mathBlock(n *markup.MathBlock) {
 	// \predisplaypenalty keeps it, but a page may break between two
 	// displays.
 	afterText := len(c.items) > 0 && c.items[len(c.items)-1].Kind != "math"
+	f := c.open("Formula")
+	f.Alt = n.Formula.Source
+	defer c.close(f)
 	for i, l := range lines {
 		if l.item == nil {
 			lead := s.Leading * 1.1

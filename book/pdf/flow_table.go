@@ -1,6 +1,8 @@
 package pdf
 
 import (
+	"cmp"
+
 	extast "github.com/yuin/goldmark/extension/ast"
 )
 
@@ -8,6 +10,10 @@ import (
 type tableCell struct {
 	spans []span
 	align align
+	// th marks a header cell of raw HTML in a body row; scope is its
+	// scope when the HTML gives one ("Row", "Column").
+	th    bool
+	scope string
 }
 
 // tableSpec is a table before layout: header rows and body rows, from GFM
@@ -185,12 +191,44 @@ func (c *converter) layoutTable(t tableSpec) {
 	}
 	c.vspace(s.Para * 1.4)
 	c.openFrame(&Frame{X: c.x, W: tableW, Rules: &black, PadTop: 1.5, PadBottom: 1.5, Kind: "table"})
+	tbl := c.open("Table")
+	var thead, tbody *Tag
+	if len(t.head) > 0 {
+		thead = newTag(tbl, "THead")
+	}
+	if len(t.body) > 0 {
+		tbody = newTag(tbl, "TBody")
+	}
 	var header []*Item
 	maxH := c.w.g.TextH * 0.45
 	for i, row := range cells {
 		isHead := i < len(t.head)
-		parts := c.tableRow(row, widths, isHead, maxH)
+		group := tbody
+		if isHead {
+			group = thead
+		}
+		tr := newTag(group, "TR")
+		// Every cell has its element, an empty one too, so the rows of
+		// the structure have as many cells as the table's.
+		cellTags := make([]*Tag, len(row))
+		for j := range row {
+			var tc tableCell
+			if j < len(rows[i]) {
+				tc = rows[i][j]
+			}
+			ct := newTag(tr, "TD")
+			switch {
+			case isHead:
+				ct.Type, ct.Scope = "TH", cmp.Or(tc.scope, "Column")
+			case tc.th:
+				ct.Type, ct.Scope = "TH", cmp.Or(tc.scope, "Row")
+			}
+			ct.keep = true
+			cellTags[j] = ct
+		}
+		parts := c.tableRow(row, widths, isHead, maxH, cellTags)
 		for k, it := range parts {
+			it.Tag = tr
 			if isHead {
 				it.Kind = "thead"
 				if i == len(t.head)-1 && k == len(parts)-1 {
@@ -214,12 +252,13 @@ func (c *converter) layoutTable(t tableSpec) {
 			c.emit(it)
 		}
 	}
+	c.close(tbl)
 	c.closeFrame()
 	c.vspace(s.Para * 1.4)
 }
 
 // tableRow sets one row, split into parts no taller than maxH.
-func (c *converter) tableRow(row []cellWords, widths []float64, head bool, maxH float64) []*Item {
+func (c *converter) tableRow(row []cellWords, widths []float64, head bool, maxH float64, cellTags []*Tag) []*Item {
 	type cellLines struct {
 		lines []*Item
 	}
@@ -248,13 +287,19 @@ func (c *converter) tableRow(row []cellWords, widths []float64, head bool, maxH 
 		to := min(from+per, nlines)
 		it := &Item{Kind: "row"}
 		h := 0.0
-		for _, col := range cols {
+		for j, col := range cols {
 			y := cellPadY
 			for k := from; k < to && k < len(col.lines); k++ {
 				li := col.lines[k]
 				for _, op := range li.Ops {
 					shiftOp(op, 0, y)
+					// The cell's text belongs to its TH or TD, an
+					// inline element in it to the cell.
+					if t := opTag(op); t != nil && t.Inline && t.Parent == nil {
+						t.Parent = cellTags[j]
+					}
 				}
+				tagOps(li.Ops, cellTags[j])
 				it.Ops = append(it.Ops, li.Ops...)
 				if it.Base == 0 {
 					it.Base = y + li.Base

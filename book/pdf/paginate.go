@@ -46,7 +46,8 @@ func (p *paginator) notesGap() float64 { return p.st.Leading * 1.1 }
 // above the paragraph before it (that paragraph is on an earlier page).
 // Deferred figures keep their order: while one waits, the figures after it
 // wait too. None leaves its chapter: before a break to a new page (a
-// chapter or part opening) and at the end, the figures still waiting are
+// chapter or part opening), before the chapter's end notes (an item that
+// settles them) and at the end, the figures still waiting are
 // set, on the page where the chapter's text ends if they fit there, else
 // at the top of the pages after it.
 type paginator struct {
@@ -82,11 +83,11 @@ func paginate(items []*Item, g Geometry, st Styles, start int) []*Page {
 	i := 0
 	for i < len(items) {
 		it := items[i]
-		if it.Break != NoBreak {
+		if it.Break != NoBreak || it.Settle {
 			p.flush()
-			if len(p.cur.items) > 0 {
-				p.newPage()
-			}
+		}
+		if it.Break != NoBreak && len(p.cur.items) > 0 {
+			p.newPage()
 		}
 		if it.Break == Recto && g.TwoSide && p.cur.num%2 == 0 && len(p.cur.items) == 0 {
 			p.cur.blank = true

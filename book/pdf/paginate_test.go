@@ -307,6 +307,28 @@ func TestFloatStaysInChapter(t *testing.T) {
 	}
 }
 
+// TestFloatBeforeEndNotes checks that a figure still waiting when the
+// chapter's text ends is set before the chapter's end notes, not after.
+func TestFloatBeforeEndNotes(t *testing.T) {
+	b := newFlowBuilder("a5")
+	b.chapter("One")
+	b.para(22)
+	fig := len(b.items)
+	b.figure(0.6*b.g.TextH, 1)
+	b.para(2)
+	notes := len(b.items)
+	b.para(1) // the notes, short enough for what is left of the page
+	b.items[notes].Settle = true
+	l := b.paginate(t)
+	at := func(i int) float64 { return float64(l.page[i])*1e6 + l.y[i] }
+	if at(fig) > at(notes) {
+		t.Errorf("the figure (page %d) comes after the end notes (page %d)\n%s", l.page[fig]+1, l.page[notes]+1, l.dump())
+	}
+	if at(fig) < at(notes-1) && l.page[fig] == 0 {
+		t.Errorf("the figure did not float\n%s", l.dump())
+	}
+}
+
 // TestFloatKeepsHeading checks that a heading whose figure is deferred
 // stays with the text after the figure.
 func TestFloatKeepsHeading(t *testing.T) {

@@ -355,6 +355,45 @@ func TestScripts(t *testing.T) {
 			t.Error("the text copies out as Arabic presentation forms, not letters")
 		}
 	})
+
+	t.Run("tagged", func(t *testing.T) {
+		// Everything drawn is marked content, the runs that carry an
+		// ActualText (Devanagari, Arabic vowel marks) included; the
+		// tree reads the words with their spaces, in the runs' order;
+		// the running heads, in the book's fonts, are artifacts.
+		pdf := out.Bytes()
+		checkMarked(t, pdf)
+		q := readQPDF(t, pdf)
+		top := q.tree(t)
+		structText(t, pdf, top)
+		checkParentTree(t, q, top)
+		var tree strings.Builder
+		for _, e := range top {
+			tree.WriteString(e.Text)
+		}
+		for _, want := range []string{"In Hebrew, ", " is said on meeting.", "The word ", " means peace, and the phrase ", "With its vowels written out, a book is "} {
+			if !strings.Contains(tree.String(), want) {
+				t.Errorf("the tree does not read %q:\n%s", want, tree.String())
+			}
+		}
+		// Words of several lines: the spaces between right-to-left
+		// words and at the ends of lines are read too.
+		if n := len(strings.Fields(tree.String())); n < 300 {
+			t.Errorf("the tree reads %d words, want the book's 300 and more", n)
+		}
+		heads := 0
+		for _, c := range contentStreams(t, pdf) {
+			heads += strings.Count(string(c), "/Artifact <</Type /Pagination /Subtype /Header>> BDC")
+		}
+		if heads == 0 {
+			t.Error("no running head is marked as an artifact")
+		}
+		// The heads read "Scripts 文字" on the pages after the chapter's
+		// first; the tree has the title in the contents and the H1 only.
+		if n := strings.Count(strings.ReplaceAll(tree.String(), " ", ""), "Scripts文字"); n != 2 {
+			t.Errorf("the tree reads the chapter's title %d times, want 2 (the contents, the heading)", n)
+		}
+	})
 }
 
 // words returns the words of s: runs of letters, marks and digits of one

@@ -3,6 +3,7 @@ package pdf
 import (
 	"math"
 	"slices"
+	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -23,6 +24,9 @@ type style struct {
 	// Link is the anchor of an internal link, URL the address of an external one.
 	Link string
 	URL  string
+	// Tag is the inline element the text belongs to in a tagged PDF (a
+	// formula), or nil.
+	Tag *Tag
 }
 
 // span is inline text in one style, before it is cut into words.
@@ -710,6 +714,9 @@ func setLine(ws []word, ls lineSpan, st lineStyle) *Item {
 	}
 	if bidiLine(line) {
 		l.atoms(lineAtoms(line), stretch)
+		if t, ok := l.lastText(); ok && line[len(line)-1].hasSpace && !line[len(line)-1].addHyphen {
+			t.Space = true // the space at the line's end, for the extracted text
+		}
 		return l.item()
 	}
 	for k, w := range line {
@@ -721,9 +728,14 @@ func setLine(ws []word, ls lineSpan, st lineStyle) *Item {
 		if k == len(line)-1 && w.addHyphen {
 			last := w.pieces[len(w.pieces)-1]
 			l.piece(piece{st: last.st, text: "-", w: w.hyphenW}, true)
+			if t, ok := l.lastText(); ok {
+				t.Hyphen = true
+			}
 		}
 		if k < len(line)-1 {
 			l.gap(w, ws[ls.from+k+1], stretch)
+		} else if t, ok := l.lastText(); ok && w.hasSpace && !w.addHyphen {
+			t.Space = true // the space at the line's end, for the extracted text
 		}
 	}
 	return l.item()
@@ -753,8 +765,9 @@ type lineAtom struct {
 	// space is the word whose space the atom is, nil for a piece.
 	space *word
 	// join says the piece goes on the text of the piece before it in
-	// logical order (a hyphenated word whole on the line).
-	join bool
+	// logical order (a hyphenated word whole on the line); hyphen that
+	// it is the hyphen added at the line's end.
+	join, hyphen bool
 }
 
 // lineAtoms returns the pieces and spaces of a line in logical order.
@@ -767,7 +780,7 @@ func lineAtoms(line []word) []lineAtom {
 		}
 		if k == len(line)-1 && w.addHyphen {
 			last := w.pieces[len(w.pieces)-1]
-			as = append(as, lineAtom{p: piece{st: last.st, text: "-", w: w.hyphenW}, level: last.level, join: true})
+			as = append(as, lineAtom{p: piece{st: last.st, text: "-", w: w.hyphenW}, level: last.level, join: true, hyphen: true})
 		}
 		if k < len(line)-1 {
 			lv := w.spaceLevel
@@ -806,6 +819,9 @@ func (l *lineSetter) atoms(as []lineAtom, stretch float64) {
 			if w.hasSpace {
 				gap += stretch
 			}
+			if t, ok := l.lastText(); ok && w.hasSpace {
+				t.Space = true // read as a space after the text drawn before it
+			}
 			l.space(gap, w.spaceSt, pieceStyle(i, -1), pieceStyle(i, 1))
 			continue
 		}
@@ -813,6 +829,9 @@ func (l *lineSetter) atoms(as []lineAtom, stretch float64) {
 		// piece before it in the text: left to right.
 		join := a.join && a.level%2 == 0 && i > 0 && order[i-1] == k-1
 		l.piece(a.p, join)
+		if t, ok := l.lastText(); ok && a.hyphen && a.level%2 == 0 && strings.HasSuffix(t.S, "-") {
+			t.Hyphen = true
+		}
 	}
 }
 
@@ -906,10 +925,10 @@ func (l *lineSetter) piece(p piece, join bool) {
 		scale = l.scale
 		p.w *= scale
 	}
-	if t, ok := l.lastText(); join && ok && t.Face == p.st.Face && t.Size == p.st.Size && t.Color == p.st.Color && t.Y == y && t.Scale == scale {
+	if t, ok := l.lastText(); join && ok && t.Face == p.st.Face && t.Size == p.st.Size && t.Color == p.st.Color && t.Y == y && t.Scale == scale && t.Tag == p.st.Tag {
 		t.S += p.text
 	} else {
-		l.it.Ops = append(l.it.Ops, &textOp{X: l.x, Y: y, Face: p.st.Face, Size: p.st.Size, Color: p.st.Color, S: p.text, Scale: scale})
+		l.it.Ops = append(l.it.Ops, &textOp{X: l.x, Y: y, Face: p.st.Face, Size: p.st.Size, Color: p.st.Color, S: p.text, Scale: scale, Tag: p.st.Tag})
 	}
 	if p.st.Code {
 		l.under = append(l.under, &rectOp{X: l.x - 1, Y: l.base - 0.8*p.st.Size, W: p.w + 2, H: 1.05 * p.st.Size, Fill: &inlineBg})
@@ -940,6 +959,9 @@ func (l *lineSetter) gap(w, next word, stretch float64) {
 	gap := w.space
 	if w.hasSpace {
 		gap += stretch
+		if t, ok := l.lastText(); ok {
+			t.Space = true
+		}
 	}
 	var prev, nxt *style
 	if len(w.pieces) > 0 {

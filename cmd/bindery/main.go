@@ -41,7 +41,22 @@ func main() {
 	log.SetFlags(0)
 	log.SetPrefix("bindery: ")
 	onSignal()
+	limitMemory()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// memoryLimit is the heap size past which the garbage collector works
+// harder rather than let the heap grow (GOMEMLIMIT overrides it). A book
+// holds a fraction of it; a very large one would otherwise take twice
+// what it holds, as the collector lets garbage pile up to the size of
+// what is live.
+const memoryLimit = 768 << 20
+
+// limitMemory sets the soft memory limit unless the environment does.
+func limitMemory() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 }
 
 const usage = `Bindery compiles a folder of markdown into a book.

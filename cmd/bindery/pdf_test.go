@@ -35,6 +35,7 @@ var pdfTools = map[string]string{
 	"qpdf":      "qpdf",
 	"pdffonts":  "poppler-utils",
 	"pdftotext": "poppler-utils",
+	"pdfinfo":   "poppler-utils",
 	"pdftoppm":  "poppler-utils",
 }
 
@@ -206,6 +207,10 @@ func checkPDF(t *testing.T, file string, c pdfCase) {
 	})
 	t.Run("fffd", func(t *testing.T) { checkReplacementChar(t, b, pages) })
 	t.Run("fullness", func(t *testing.T) { checkFullness(t, file, pages, labels, g, body) })
+	if !c.variant {
+		// The structure does not depend on the geometry.
+		t.Run("tagged", func(t *testing.T) { checkTagged(t, file, b, pages) })
+	}
 }
 
 // --- poppler: fonts and words ---

@@ -71,7 +71,9 @@ type Page struct {
 	images []*Image
 	annots []ref
 
-	marked       int     // open marked-content sequences
+	// marked holds the open marked-content sequences, innermost last:
+	// the element of each, nil for an artifact or a span.
+	marked       []*Elem
 	mcids        []*Elem // the structure element of each MCID on the page
 	structParent int     // the page's key in the parent tree; -1 if none
 	closed       bool
@@ -197,15 +199,9 @@ func (p *Page) Glyphs(r Run) {
 		}
 	}
 	if actual {
-		p.c = append(p.c, "/Span <</ActualText "...)
-		p.c = appendText(p.c, r.Text)
-		p.op(">> BDC")
+		p.beginActual(r.Text)
+		defer p.endActual()
 	}
-	defer func() {
-		if actual {
-			p.op("EMC")
-		}
-	}()
 	if f != p.font || r.Size != p.size {
 		p.c = append(p.c, '/')
 		p.c = append(p.c, f.name...)
@@ -664,8 +660,8 @@ func (p *Page) Close() error {
 	if p.closed {
 		return errors.New("pdfdoc: page closed twice")
 	}
-	if p.marked != 0 {
-		return fmt.Errorf("pdfdoc: page %d: %d marked-content sequences left open", p.index+1, p.marked)
+	if len(p.marked) != 0 {
+		return fmt.Errorf("pdfdoc: page %d: %d marked-content sequences left open", p.index+1, len(p.marked))
 	}
 	p.endText()
 	p.closed = true

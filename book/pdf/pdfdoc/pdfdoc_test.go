@@ -3,6 +3,7 @@ package pdfdoc
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"io/fs"
 	"math"
 	"os"
@@ -307,4 +308,80 @@ func TestRealCFFFont(t *testing.T) {
 	if check := tool(t, out.Bytes(), "qpdf", "--check", "FILE"); strings.Contains(strings.ToLower(check), "warning") {
 		t.Errorf("qpdf --check:\n%s", check)
 	}
+}
+
+// TestElemIDs checks that Note elements carry their /ID, that the root's
+// /IDTree lists the IDs sorted, the first element of an ID winning, and
+// that a list's numbering is written as a List attribute; and that the
+// structure tree, packed into object streams, reads back whole.
+func TestElemIDs(t *testing.T) {
+	var out bytes.Buffer
+	d, err := New(&out, Config{Tagged: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := d.Elem(nil, "Document")
+	l := d.Elem(doc, "L")
+	l.ListNumbering = "Decimal"
+	p := d.NewPage(595, 842)
+	serif := font.Face{Family: font.Serif}.Font()
+	// More notes than an object stream holds.
+	ids := []string{"fn:b", "fn:a", "fn:a"}
+	for i := range packSize + 10 {
+		ids = append(ids, "n"+strconv.Itoa(i))
+	}
+	for i, id := range ids {
+		n := d.Elem(doc, "Note")
+		n.ID = id
+		p.BeginTag(n)
+		p.Text(serif, 12, Black, 72, 100+2*float64(i), "Note "+id, font.Typeset)
+		p.EndTag()
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(out.Bytes(), []byte("/StructElem")) {
+		t.Error("structure elements written outside object streams")
+	}
+	var js struct{ QPDF []json.RawMessage }
+	if err := json.Unmarshal([]byte(tool(t, out.Bytes(), "qpdf", "--json=2", "FILE")), &js); err != nil {
+		t.Fatal(err)
+	}
+	var objs map[string]map[string]any
+	if err := json.Unmarshal(js.QPDF[1], &objs); err != nil {
+		t.Fatal(err)
+	}
+	get := func(r any) map[string]any {
+		if m, ok := r.(map[string]any); ok {
+			return m
+		}
+		v, _ := objs["obj:"+r.(string)]["value"].(map[string]any)
+		return v
+	}
+	cat := get(objs["trailer"]["value"].(map[string]any)["/Root"])
+	root := get(cat["/StructTreeRoot"])
+	names := get(root["/IDTree"])["/Names"].([]any)
+	if len(names) != 2*(len(ids)-1) || names[0] != "u:fn:a" || names[2] != "u:fn:b" {
+		t.Fatalf("IDTree %v, want %d IDs sorted, fn:a and fn:b first", names[:min(len(names), 6)], len(ids)-1)
+	}
+	kids := get(root["/K"].([]any)[0])["/K"].([]any)
+	if len(kids) != 1+len(ids) {
+		t.Fatalf("the Document has %d kids, want %d", len(kids), 1+len(ids))
+	}
+	if a := get(get(kids[0])["/A"]); a["/ListNumbering"] != "/Decimal" || a["/O"] != "/List" {
+		t.Errorf("L attributes %v, want /O /List /ListNumbering /Decimal", a)
+	}
+	for i, id := range ids {
+		if e := get(kids[1+i]); e["/S"] != "/Note" || e["/ID"] != "u:"+id {
+			t.Errorf("kid %d: %v %v, want a Note with ID %s", i+1, e["/S"], e["/ID"], id)
+		}
+	}
+	// fn:a is the second Note: the first element with that ID.
+	if names[1] != kids[2] {
+		t.Errorf("IDTree points fn:a to %v, want the first Note with that ID, %v", names[1], kids[2])
+	}
+	tool(t, out.Bytes(), "qpdf", "--check", "FILE")
 }

@@ -3,7 +3,9 @@ package pdfdoc
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 )
 
 // Elem is an element of the structure tree of a tagged PDF: a Document,
@@ -20,6 +22,12 @@ type Elem struct {
 	Alt, ActualText, Lang string
 	// Scope is the /Scope of a TH cell: "Row", "Column" or "Both".
 	Scope string
+	// ID identifies the element in the document (PDF/UA wants one on
+	// every Note); the root's /IDTree maps it back. IDs must be unique.
+	ID string
+	// ListNumbering is the numbering of an L element's labels:
+	// "Disc", "Circle", "Square", "Decimal", "UpperRoman", "None"…
+	ListNumbering string
 
 	parent *Elem
 	kids   []elemKid
@@ -74,15 +82,65 @@ func (p *Page) BeginTag(e *Elem) int {
 	if p.structParent < 0 {
 		p.structParent = p.d.structTree().newKey()
 	}
+	return p.beginTag(e, "")
+}
+
+// beginTag begins a sequence of e's content, with actual as its
+// /ActualText unless it is empty (the sequence's tag is then /Span).
+func (p *Page) beginTag(e *Elem, actual string) int {
 	mcid := len(p.mcids)
 	p.mcids = append(p.mcids, e)
 	e.kids = append(e.kids, elemKid{page: p.index, mcid: mcid})
-	p.c = appendName(p.c, e.Type)
+	if actual != "" {
+		// Poppler takes ActualText only from a Span's properties; the
+		// element's type is the structure tree's to say.
+		p.c = append(p.c, "/Span"...)
+	} else {
+		p.c = appendName(p.c, e.Type)
+	}
 	p.c = append(p.c, " <</MCID "...)
 	p.c = strconv.AppendInt(p.c, int64(mcid), 10)
+	if actual != "" {
+		p.c = append(p.c, " /ActualText "...)
+		p.c = appendText(p.c, actual)
+	}
 	p.op(">> BDC")
-	p.marked++
+	p.marked = append(p.marked, e)
 	return mcid
+}
+
+// beginActual begins a run of glyphs whose text is actual. Inside an
+// element's marked content, the element's sequence ends and the run is
+// a sequence of the element of its own, with its /ActualText, rather
+// than a Span nested in the element's sequence: poppler's reading of the
+// structure tree loses the rest of a sequence after a nested one.
+// Elsewhere (an artifact, an untagged page) the run is a Span with its
+// /ActualText.
+func (p *Page) beginActual(actual string) {
+	if n := len(p.marked); n > 0 && p.marked[n-1] != nil {
+		e := p.marked[n-1]
+		p.EndTag()
+		p.beginTag(e, actual)
+		p.beginText()
+		return
+	}
+	p.c = append(p.c, "/Span <</ActualText "...)
+	p.c = appendText(p.c, actual)
+	p.op(">> BDC")
+	p.marked = append(p.marked, nil)
+}
+
+// endActual ends the run begun with beginActual; an element's content
+// goes on in a new sequence.
+func (p *Page) endActual() {
+	n := len(p.marked)
+	if e := p.marked[n-1]; e != nil {
+		p.EndTag()
+		p.beginTag(e, "")
+		return
+	}
+	p.op("EMC") // in the text object, like its BDC
+	p.marked = p.marked[:n-1]
 }
 
 // BeginArtifact begins a marked-content sequence of content that is not
@@ -104,12 +162,12 @@ func (p *Page) BeginArtifact(kind, subtype string) {
 		}
 		p.op(">> BDC")
 	}
-	p.marked++
+	p.marked = append(p.marked, nil)
 }
 
 // EndTag ends the marked-content sequence begun last.
 func (p *Page) EndTag() {
-	if p.marked == 0 {
+	if len(p.marked) == 0 {
 		if p.d.err == nil {
 			p.d.err = fmt.Errorf("pdfdoc: page %d: EndTag without a sequence", p.index+1)
 		}
@@ -117,7 +175,7 @@ func (p *Page) EndTag() {
 	}
 	p.endText()
 	p.op("EMC")
-	p.marked--
+	p.marked = p.marked[:len(p.marked)-1]
 }
 
 // newKey returns the next key of the parent tree.
@@ -224,8 +282,17 @@ func (t *structTree) write() (ref, error) {
 			b = appendName(b, e.Scope)
 			b = append(b, " >>"...)
 		}
+		if e.ListNumbering != "" {
+			b = append(b, " /A << /O /List /ListNumbering "...)
+			b = appendName(b, e.ListNumbering)
+			b = append(b, " >>"...)
+		}
+		if e.ID != "" {
+			b = append(b, " /ID "...)
+			b = appendLiteral(b, e.ID)
+		}
 		b = append(b, " >>"...)
-		d.o.object(e.r, b)
+		d.o.packed(e.r, b)
 	}
 	// The parent tree: a flat number tree, keys in order.
 	parents := d.o.reserve()
@@ -250,7 +317,7 @@ func (t *structTree) write() (ref, error) {
 		b = append(b, ']')
 	}
 	b = append(b, "] >>"...)
-	d.o.object(parents, b)
+	d.o.packed(parents, b)
 
 	b = append(b[:0], "<< /Type /StructTreeRoot /K ["...)
 	for i, e := range t.top {
@@ -259,9 +326,46 @@ func (t *structTree) write() (ref, error) {
 		}
 		b = appendRef(b, e.r)
 	}
-	b = append(b, "] /ParentTree "...)
+	b = append(b, ']')
+	if ids := t.writeIDTree(all); ids != 0 {
+		b = append(b, " /IDTree "...)
+		b = appendRef(b, ids)
+	}
+	b = append(b, " /ParentTree "...)
 	b = appendRef(b, parents)
 	b = fmt.Appendf(b, " /ParentTreeNextKey %d >>", len(t.keys))
-	d.o.object(root, b)
+	d.o.packed(root, b)
 	return root, nil
+}
+
+// writeIDTree writes the name tree from the IDs of elements to the
+// elements, sorted as the format requires, and returns it; 0 when no
+// element has an ID.
+func (t *structTree) writeIDTree(all []*Elem) ref {
+	var ids []*Elem
+	for _, e := range all {
+		if e.ID != "" {
+			ids = append(ids, e)
+		}
+	}
+	if len(ids) == 0 {
+		return 0
+	}
+	slices.SortStableFunc(ids, func(a, b *Elem) int { return strings.Compare(a.ID, b.ID) })
+	b := []byte("<< /Names [")
+	for i, e := range ids {
+		if i > 0 {
+			if e.ID == ids[i-1].ID {
+				continue // the first element of an ID wins
+			}
+			b = append(b, ' ')
+		}
+		b = appendLiteral(b, e.ID)
+		b = append(b, ' ')
+		b = appendRef(b, e.r)
+	}
+	b = append(b, "] >>"...)
+	r := t.d.o.reserve()
+	t.d.o.packed(r, b)
+	return r
 }
