@@ -59,6 +59,13 @@ var browserModes = []struct {
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
 	path := requireTool(t, "chromium", "apt-get install chromium")
+	// A fresh profile, removed with retries (not t.TempDir, whose cleanup
+	// fails the test): Chromium's helpers may still write to it for a
+	// moment after the browser is cancelled.
+	profile, err := os.MkdirTemp("", "bindery-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
 		chromedp.Flag("headless", true),
@@ -71,13 +78,23 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("allow-file-access-from-files", true),
 		chromedp.Flag("hide-scrollbars", true), // as on a phone
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(phoneW, phoneH),
 	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
 	ctx, cancelT := context.WithTimeout(ctx, 15*time.Minute)
-	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
+	t.Cleanup(func() {
+		cancelT()
+		cancelC()
+		cancelA()
+		for range 20 {
+			if os.RemoveAll(profile) == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
 	if err := chromedp.Run(ctx, chromedp.EmulateViewport(phoneW, phoneH)); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
