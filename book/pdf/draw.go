@@ -359,6 +359,39 @@ func (d *drawer) text(x, y float64, face font.Face, size float64, c rgb, s strin
 	d.ops(d.w.textOps(face, size, c, s), x, y)
 }
 
+// labelOps sets s where the flow draws it apart from its typeset text (a
+// list's number or bullet, a chapter's label, a contents entry's page):
+// at x, with its baseline at y, in face, or, when book.yaml names fonts,
+// in the face of the book's fonts for it, a character it lacks in one of
+// their fallbacks. It returns the ops, tagged tag (nil: the item's), and
+// their width; space asks for a word space after it in extracted text.
+func (w *writer) labelOps(x, y float64, face font.Face, size float64, c rgb, s string, space bool, tag *Tag) ([]Op, float64) {
+	if w.fonts == nil {
+		return []Op{&textOp{X: x, Y: y, Face: face, Size: size, Color: c, S: s, Space: space, Tag: tag}}, measure(face, size, s)
+	}
+	ops := w.textOps(face, size, c, s)
+	width := 0.0
+	var last *textOp
+	for _, op := range ops {
+		shiftOp(op, x, y)
+		if t, ok := op.(*textOp); ok {
+			t.Tag = tag
+			width = max(width, t.X-x+measure(t.Face, t.Size, t.S))
+			last = t
+		}
+	}
+	if last != nil {
+		last.Space = space
+	}
+	return ops, width
+}
+
+// labelWidth is the width of s set as labelOps sets it.
+func (w *writer) labelWidth(face font.Face, size float64, s string) float64 {
+	_, width := w.labelOps(0, 0, face, size, black, s, false, nil)
+	return width
+}
+
 // textOps sets a string on one line in the book's fonts, with its
 // baseline at 0: running heads, folios and labels drawn outside the flow.
 func (w *writer) textOps(face font.Face, size float64, c rgb, s string) []Op {

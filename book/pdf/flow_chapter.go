@@ -187,7 +187,8 @@ func (c *converter) opening(label, title, anchor, outline string) {
 	it.H = labelSize * 1.6
 	it.Ops = append(it.Ops, &anchorOp{Key: anchor, Title: outline, Level: w.chapterLevel(c.ch)})
 	if label != "" {
-		it.Ops = append(it.Ops, &textOp{X: 0, Y: labelSize, Face: sansBold, Size: labelSize, Color: linkBlue, S: strings.ToUpper(label), Space: true})
+		ops, _ := w.labelOps(0, labelSize, sansBold, labelSize, linkBlue, strings.ToUpper(label), true, nil)
+		it.Ops = append(it.Ops, ops...)
 	}
 	c.items = append(c.items, it)
 	ws := c.tx.words([]span{{st: style{Face: sansBold, Size: s.Heads[1], Color: black}, text: title}})
@@ -452,14 +453,14 @@ func (c *converter) tab(n *markup.Tab) {
 		label = "Tab"
 	}
 	size := s.Small
-	lw := measure(sansBold, size, label) + 12
+	lops, lw := c.w.labelOps(c.x+6, size*1.2, sansBold, size, linkBlue, label, false, nil)
+	lw += 12
 	bg := tint(linkBlue, 0.12)
 	div := c.open("Div")
 	c.within("P", func() {
-		c.emit(&Item{H: size * 1.7, Kind: "tab", Base: size * 1.2, Ops: []Op{
+		c.emit(&Item{H: size * 1.7, Kind: "tab", Base: size * 1.2, Ops: append([]Op{
 			&rectOp{X: c.x, Y: 0, W: min(lw, c.width), H: size * 1.7, Fill: &bg},
-			&textOp{X: c.x + 6, Y: size * 1.2, Face: sansBold, Size: size, Color: linkBlue, S: label},
-		}})
+		}, lops...)})
 	})
 	c.keep = 2
 	c.openFrame(&Frame{X: c.x, W: c.width, Bar: &bg, BarW: 2, PadTop: s.Body * 0.4, PadBottom: s.Body * 0.2, Kind: "tabpanel"})
@@ -480,7 +481,7 @@ func (c *converter) steps(n *markup.Steps) {
 		c.vspace(s.Para)
 		label := strconv.Itoa(i)
 		li := newTag(l, "LI")
-		c.marker = []Op{&textOp{X: c.x, Y: 0, Face: sansBold, Size: s.Body, Color: linkBlue, S: label, Tag: newTag(li, "Lbl")}}
+		c.marker, _ = c.w.labelOps(c.x, 0, sansBold, s.Body, linkBlue, label, false, newTag(li, "Lbl"))
 		c.tag = newTag(li, "LBody")
 		c.indent(s.Body*1.8, 0, func() { c.block(k) })
 		c.marker = nil
@@ -502,7 +503,7 @@ func (c *converter) list(n *ast.List) {
 	last := strconv.Itoa(num + n.ChildCount() - 1)
 	indent := s.Body * 1.5
 	if n.IsOrdered() {
-		indent = max(indent, measure(serif, s.Body, last+".")+s.Body*0.6)
+		indent = max(indent, c.w.labelWidth(serif, s.Body, last+".")+s.Body*0.6)
 	}
 	depth := min(c.listDepth(n), 2)
 	bullet := [...]string{"•", "◦", "▪"}[depth]
@@ -526,9 +527,9 @@ func (c *converter) list(n *ast.List) {
 			}
 		} else if n.IsOrdered() {
 			lbl := strconv.Itoa(num) + string(n.Marker)
-			marker = []Op{&textOp{X: c.x + indent - s.Body*0.45 - measure(serif, s.Body, lbl), Y: 0, Face: serif, Size: s.Body, Color: c.color, S: lbl}}
+			marker, _ = c.w.labelOps(c.x+indent-s.Body*0.45-c.w.labelWidth(serif, s.Body, lbl), 0, serif, s.Body, c.color, lbl, false, nil)
 		} else {
-			marker = []Op{&textOp{X: c.x + indent*0.35, Y: 0, Face: serif, Size: s.Body, Color: c.color, S: bullet}}
+			marker, _ = c.w.labelOps(c.x+indent*0.35, 0, serif, s.Body, c.color, bullet, false, nil)
 		}
 		num++
 		tagOps(marker, lbl)
@@ -600,10 +601,8 @@ func (c *converter) collectNotes() {
 		sub := &converter{w: c.w, ch: c.ch, src: c.src, tx: c.tx, width: c.w.g.TextW, color: black, notes: c.notes, headBase: c.headBase, pos: c.ch.PosOf(fn),
 			tag: note.Tag, lastHead: c.lastHead}
 		num := strconv.Itoa(fn.Index)
-		sub.marker = []Op{
-			&textOp{X: 0, Y: 0, Face: sansBold, Size: s.Note * 0.9, Color: linkBlue, S: num, Tag: newTag(note.Tag, "Lbl")},
-			&anchorOp{Key: note.Key},
-		}
+		sub.marker, _ = c.w.labelOps(0, 0, sansBold, s.Note*0.9, linkBlue, num, false, newTag(note.Tag, "Lbl"))
+		sub.marker = append(sub.marker, &anchorOp{Key: note.Key})
 		sub.indent(s.Note*1.6, 0, func() {
 			for k := fn.FirstChild(); k != nil; k = k.NextSibling() {
 				sub.noteBlock(k)

@@ -67,7 +67,7 @@ func (c *converter) codeBlock(lang string, tokens []chroma.Token) {
 	c.vspace(s.Para * 1.3)
 	c.openFrame(&Frame{X: c.x, W: c.width, Fill: &codeTint, Border: &codeEdge, PadTop: 5, PadBottom: 5, Kind: "code"})
 	var items []*Item
-	var markW = measure(mono, size, "↪ ")
+	markW := c.w.labelWidth(mono, size, "↪") + measure(c.w.fonts.resolve(mono), size, " ")
 	for li, line := range lines {
 		c.tx.line = c.codeLine(li)
 		parts := wrapCode(line, inner, markW)
@@ -75,7 +75,8 @@ func (c *converter) codeBlock(lang string, tokens []chroma.Token) {
 			it := &Item{H: lead, Base: base, Kind: "code"}
 			x := c.x + codePad
 			if i > 0 {
-				it.Ops = append(it.Ops, &textOp{X: x, Y: base, Face: mono, Size: size, Color: lightGrey, S: "↪", Tag: artifactLayout})
+				mark, _ := c.w.labelOps(x, base, mono, size, lightGrey, "↪", false, artifactLayout)
+				it.Ops = append(it.Ops, mark...)
 				x += part.indent
 			}
 			it.Ops = append(it.Ops, cellOps(part.cells, x, base, size, &c.tx)...)
@@ -90,14 +91,13 @@ func (c *converter) codeBlock(lang string, tokens []chroma.Token) {
 	}
 	if lang != "" && lang != "text" && lang != "plaintext" {
 		lsize := round2(size * 0.82)
-		lw := measure(sans, lsize, lang)
-		lx := c.x + c.width - codePad - lw
-		label := &textOp{X: lx, Y: lsize, Face: sans, Size: lsize, Color: grey, S: lang, Tag: artifactLayout}
+		lx := c.x + c.width - codePad - c.w.labelWidth(sans, lsize, lang)
 		if right := lineRight(items[0]); right < lx-8 {
-			label.Y = base - size*0.05
-			items[0].Ops = append(items[0].Ops, label)
+			label, _ := c.w.labelOps(lx, base-size*0.05, sans, lsize, grey, lang, false, artifactLayout)
+			items[0].Ops = append(items[0].Ops, label...)
 		} else {
-			lbl := &Item{H: lsize * 1.25, Kind: "codelabel", Ops: []Op{label}}
+			label, _ := c.w.labelOps(lx, lsize, sans, lsize, grey, lang, false, artifactLayout)
+			lbl := &Item{H: lsize * 1.25, Kind: "codelabel", Ops: label}
 			items = append([]*Item{lbl}, items...)
 			items[1].Keep = true
 		}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/bindery-books/bindery/book"
+	"github.com/bindery-books/bindery/book/font"
 )
 
 // block is a helper that stacks lines of text into items: the front matter
@@ -289,7 +290,8 @@ func (w *writer) tocLines(tx *typesetter, e tocEntry, first bool, folio string) 
 			it.Space = space
 			if e.number != "" {
 				// First, so the entry reads in order: number, title, page.
-				it.Ops = append([]Op{&textOp{X: indent, Y: it.Base, Face: numFace, Size: st.Size, Color: linkBlue, S: e.number, Space: true}}, it.Ops...)
+				ops, _ := w.labelOps(indent, it.Base, numFace, st.Size, linkBlue, e.number, true, nil)
+				it.Ops = append(ops, it.Ops...)
 			}
 		} else {
 			it.Keep = true
@@ -301,9 +303,10 @@ func (w *writer) tocLines(tx *typesetter, e tocEntry, first bool, folio string) 
 				}
 			}
 			end := lineRight(it)
-			px := g.TextW - measure(sans, st.Size, folio)
-			it.Ops = append(it.Ops, &textOp{X: px, Y: it.Base, Face: sans, Size: st.Size, Color: black, S: folio})
-			it.Ops = append(it.Ops, leaders(end+4, px-4, it.Base, st.Size, s.Body)...)
+			px := g.TextW - w.labelWidth(sans, st.Size, folio)
+			ops, _ := w.labelOps(px, it.Base, sans, st.Size, black, folio, false, nil)
+			it.Ops = append(it.Ops, ops...)
+			it.Ops = append(it.Ops, leaders(end+4, px-4, it.Base, st.Size, s.Body, w.fonts.resolve(serif))...)
 		}
 		it.Ops = append(it.Ops, &linkOp{X: indent, Y: 0, W: g.TextW - indent, H: it.H, Anchor: e.anchor})
 		items = append(items, it)
@@ -313,18 +316,19 @@ func (w *writer) tocLines(tx *typesetter, e tocEntry, first bool, folio string) 
 
 // leaders returns a row of dots from x0 to x1 in type of size, each dot
 // centred on a multiple of one pitch (from the body size), so the dots of
-// every entry, part, chapter or section, stand in the same columns.
-func leaders(x0, x1, base, size, body float64) []Op {
+// every entry, part, chapter or section, stand in the same columns; face
+// is the book's serif.
+func leaders(x0, x1, base, size, body float64, face font.Face) []Op {
 	pitch := body * 0.55
 	start := float64(int(x0/pitch)+1) * pitch
 	n := int((x1 - start) / pitch)
 	if n < 2 {
 		return nil
 	}
-	dotW := measure(serif, size, ".")
+	dotW := measure(face, size, ".")
 	var ops []Op
 	for i := 0; i < n; i++ {
-		ops = append(ops, &textOp{X: start + float64(i)*pitch + (pitch-dotW)/2, Y: base, Face: serif, Size: size, Color: lightGrey, S: ".", Tag: artifactLayout})
+		ops = append(ops, &textOp{X: start + float64(i)*pitch + (pitch-dotW)/2, Y: base, Face: face, Size: size, Color: lightGrey, S: ".", Tag: artifactLayout})
 	}
 	return ops
 }
@@ -341,7 +345,8 @@ func (w *writer) partPage(tx *typesetter, p *book.Part) []*Item {
 	label := &Item{H: ls * 1.8, Break: Recto, Opening: true, Fixed: 0.3 * g.TextH, Kind: "partlabel", Tag: h1,
 		Ops: []Op{&anchorOp{Key: partAnchor(p), Title: p.Title, Level: p.Depth}}}
 	if l := strings.ToUpper(p.Label()); l != "" {
-		label.Ops = append(label.Ops, &textOp{X: (g.TextW - measure(sansBold, ls, l)) / 2, Y: ls, Face: sansBold, Size: ls, Color: linkBlue, S: l, Space: true})
+		ops, _ := w.labelOps((g.TextW-w.labelWidth(sansBold, ls, l))/2, ls, sansBold, ls, linkBlue, l, true, nil)
+		label.Ops = append(label.Ops, ops...)
 	}
 	b.items = append(b.items, label)
 	size := s.Heads[1] * 1.1

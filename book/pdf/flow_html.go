@@ -177,9 +177,9 @@ func (c *converter) htmlList(n *book.HTML) {
 		lbl := newTag(item, "Lbl")
 		if ordered {
 			lbl := strconv.Itoa(num) + "."
-			c.marker = []Op{&textOp{X: c.x + indent - s.Body*0.45 - measure(serif, s.Body, lbl), Face: serif, Size: s.Body, Color: c.color, S: lbl}}
+			c.marker, _ = c.w.labelOps(c.x+indent-s.Body*0.45-c.w.labelWidth(serif, s.Body, lbl), 0, serif, s.Body, c.color, lbl, false, nil)
 		} else {
-			c.marker = []Op{&textOp{X: c.x + indent*0.35, Face: serif, Size: s.Body, Color: c.color, S: "•"}}
+			c.marker, _ = c.w.labelOps(c.x+indent*0.35, 0, serif, s.Body, c.color, "•", false, nil)
 		}
 		tagOps(c.marker, lbl)
 		num++
