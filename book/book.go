@@ -271,6 +271,12 @@ type Meta struct {
 	// hyphenate; true unless it says false).
 	Hyphenate bool
 	FontSize  float64
+	// PageList asks the EPUB for the print edition's page list even when
+	// the PDF is not built with it (book.yaml page_list).
+	PageList bool
+	// CertifiedBy names who assessed the book's accessibility, for the
+	// EPUB's a11y:certifiedBy (book.yaml a11y_certified_by).
+	CertifiedBy string
 }
 
 // Walk calls fn for every node of the contents in reading order, parts before their children.

@@ -57,6 +57,11 @@ type Config struct {
 	Hyphenate   *bool   `yaml:"hyphenate"`
 	// Fonts are the typefaces to set the book in (fonts.go).
 	Fonts FontsConfig `yaml:"fonts"`
+	// PageList puts the PDF's page list into the EPUB that bindery epub
+	// writes; bindery build always does.
+	PageList bool `yaml:"page_list"`
+	// A11yCertifiedBy names who assessed the book's accessibility.
+	A11yCertifiedBy string `yaml:"a11y_certified_by"`
 }
 
 // configLines says where book.yaml sets each key, for messages.
@@ -90,6 +95,7 @@ var configKeys = map[string]bool{
 	"identifier": true, "publisher": true, "rights": true, "description": true, "cover": true,
 	"base_url": true, "toc_depth": true, "page_size": true, "twoside": true, "font_size": true,
 	"hyphenate": true, "fonts": true,
+	"page_list": true, "a11y_certified_by": true,
 }
 
 // PageSizes lists the page sizes the PDF knows.
@@ -168,7 +174,7 @@ func readConfig(b *Book, dir string) Config {
 	for _, f := range []struct {
 		key string
 		val *string
-	}{{"title", &c.Title}, {"subtitle", &c.Subtitle}, {"identifier", &c.Identifier}, {"publisher", &c.Publisher}, {"rights", &c.Rights}, {"description", &c.Description}} {
+	}{{"title", &c.Title}, {"subtitle", &c.Subtitle}, {"identifier", &c.Identifier}, {"publisher", &c.Publisher}, {"rights", &c.Rights}, {"description", &c.Description}, {"a11y_certified_by", &c.A11yCertifiedBy}} {
 		*f.val = xmlText(*f.val)
 		if f.key == "description" || f.key == "rights" {
 			if n := utf8.RuneCountInString(*f.val); n > maxTextLen {

@@ -741,6 +741,8 @@ func (b *Book) meta(idx *page, cfg Config) Meta {
 		TwoSide:     cfg.TwoSide,
 		FontSize:    cfg.FontSize,
 		Hyphenate:   cfg.Hyphenate == nil || *cfg.Hyphenate,
+		PageList:    cfg.PageList,
+		CertifiedBy: cfg.A11yCertifiedBy,
 	}
 	if cfg.Cover != "" {
 		file := path.Join(b.indexDir, cfg.Cover)

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"html"
 	"strconv"
+	"strings"
 
-	"github.com/alecthomas/chroma/v2"
 	"github.com/bindery-books/bindery/book"
 	"github.com/bindery-books/bindery/book/markup"
 	"github.com/yuin/goldmark/ast"
@@ -27,6 +27,18 @@ import (
 type chapterRenderer struct {
 	ch  *book.Chapter
 	pkg *packager
+	// groups are the print edition's page starts inside this chapter's
+	// blocks, a group per block; groupOf numbers the blocks (see
+	// pagebreak.go).
+	groups  [][]book.PageStart
+	groupOf map[ast.Node]int
+	// rowHeaders marks the tables whose first column labels the rows.
+	rowHeaders map[*extast.Table]bool
+	// dirs caches the direction of each block; rtl is 1 when the chapter
+	// has right-to-left text or the book is written right to left, -1 when
+	// not, 0 before it is known (see direction.go).
+	dirs map[ast.Node]string
+	rtl  int
 	// raw is set once the chapter's raw HTML is written: only raw HTML
 	// can leave the body in need of wellFormed's repair.
 	raw bool
@@ -35,6 +47,8 @@ type chapterRenderer struct {
 // RegisterFuncs lists every node kind this renderer handles.
 func (r *chapterRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(ast.KindParagraph, r.paragraph)
+	reg.Register(extast.KindTable, r.table)
+	reg.Register(extast.KindTableCell, r.tableCell)
 	reg.Register(book.KindLink, r.link)
 	reg.Register(book.KindImage, r.image)
 	reg.Register(book.KindFigure, r.figure)
@@ -42,7 +56,6 @@ func (r *chapterRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer)
 	reg.Register(book.KindDiagram, r.diagram)
 	reg.Register(book.KindHTML, r.html)
 	reg.Register(book.KindHTMLText, r.htmlText)
-	reg.Register(extast.KindTableCell, r.tableCell)
 	reg.Register(extast.KindTaskCheckBox, r.taskCheckBox)
 	reg.Register(extast.KindFootnoteLink, r.footnoteLink)
 	reg.Register(extast.KindFootnoteBacklink, r.footnoteBacklink)
@@ -66,19 +79,20 @@ func unresolved(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast
 	return ast.WalkStop, fmt.Errorf("epub: unresolved %s node", node.Kind())
 }
 
-// render returns the XHTML body of a chapter.
+// render returns the XHTML body of a chapter, with the print edition's
+// page breaks marked.
 func (r *chapterRenderer) render() ([]byte, error) {
-	rd := renderer.NewRenderer(renderer.WithNodeRenderers(
+	rd := renderer.NewRenderer(renderer.WithNodeRenderers(util.Prioritized(&marking{r: r, renderers: []util.PrioritizedValue{
 		util.Prioritized(ghtml.NewRenderer(ghtml.WithXHTML()), 1000),
-		util.Prioritized(extension.NewTableHTMLRenderer(extension.WithTableCellAlignMethod(extension.TableCellAlignStyle)), 500),
+		util.Prioritized(extension.NewTableHTMLRenderer(), 500),
 		util.Prioritized(extension.NewStrikethroughHTMLRenderer(), 500),
 		util.Prioritized(r, 100),
-	))
+	}}, 0)))
 	var buf bytes.Buffer
 	if err := rd.Render(&buf, r.ch.Source, r.ch.Doc); err != nil {
 		return nil, fmt.Errorf("%s: render: %w", r.ch.Path, err)
 	}
-	return buf.Bytes(), nil
+	return placeBreaks(buf.Bytes(), r.groups), nil
 }
 
 func esc(s string) string { return html.EscapeString(s) }
@@ -112,6 +126,11 @@ func (r *chapterRenderer) href(t book.Target) string {
 func (r *chapterRenderer) paragraph(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	if entering {
 		w.WriteString("<p>")
+		// A note's number opens its first paragraph, so that it stays on
+		// the paragraph's first line.
+		if fn, ok := node.Parent().(*extast.Footnote); ok && node.PreviousSibling() == nil {
+			fmt.Fprintf(w, `<span class="fn-num">%d.</span> `, fn.Index)
+		}
 	} else {
 		w.WriteString("</p>\n")
 	}
@@ -167,6 +186,9 @@ func (r *chapterRenderer) image(w util.BufWriter, src []byte, node ast.Node, ent
 	switch {
 	case n.Picture != nil:
 		name := r.pkg.addPicture(n.Picture)
+		if strings.TrimSpace(n.Alt) == "" {
+			r.pkg.missingAlt()
+		}
 		fmt.Fprintf(w, `<img src="%s" alt="%s"`, esc(name), esc(n.Alt))
 		if n.Title != "" {
 			fmt.Fprintf(w, ` title="%s"`, esc(n.Title))
@@ -188,7 +210,8 @@ func (r *chapterRenderer) codeBlock(w util.BufWriter, src []byte, node ast.Node,
 	return ast.WalkSkipChildren, nil
 }
 
-// writeCode writes a code block: its language, then its highlighted tokens.
+// writeCode writes a code block: its language, then its highlighted
+// tokens, a line at a time (see writeLines).
 func writeCode(w util.BufWriter, n *book.CodeBlock) {
 	w.WriteString(`<div class="code">`)
 	if n.Lang != "" {
@@ -196,24 +219,8 @@ func writeCode(w util.BufWriter, n *book.CodeBlock) {
 	} else {
 		w.WriteString(`<pre class="chroma"><code>`)
 	}
-	writeTokens(w, n.Tokens())
+	writeLines(w, n.Tokens())
 	w.WriteString("</code></pre></div>\n")
-}
-
-// writeTokens writes highlighted tokens as spans with chroma's short class names.
-func writeTokens(w util.BufWriter, toks []chroma.Token) {
-	for _, t := range toks {
-		v := esc(t.Value)
-		cls := chroma.StandardTypes[t.Type]
-		if cls == "" {
-			cls = chroma.StandardTypes[t.Type.Category()]
-		}
-		if cls == "" || t.Type == chroma.Text || t.Type == chroma.TextWhitespace {
-			w.WriteString(v)
-			continue
-		}
-		fmt.Fprintf(w, `<span class="%s">%s</span>`, cls, v)
-	}
 }
 
 // diagram writes a drawn diagram as an SVG image with its alt text, or its
@@ -229,6 +236,9 @@ func (r *chapterRenderer) diagram(w util.BufWriter, src []byte, node ast.Node, e
 		return ast.WalkSkipChildren, nil
 	}
 	name := r.pkg.addDiagram(n)
+	if strings.TrimSpace(n.Drawing.Alt) == "" {
+		r.pkg.missingAlt()
+	}
 	fmt.Fprintf(w, `<figure class="diagram"><img src="%s" alt="%s" /></figure>`+"\n", esc(name), esc(n.Drawing.Alt))
 	return ast.WalkSkipChildren, nil
 }
@@ -262,27 +272,6 @@ func (r *chapterRenderer) htmlText(w util.BufWriter, src []byte, node ast.Node, 
 	if entering {
 		w.WriteString(esc(node.(*book.HTMLText).Value))
 	}
-	return ast.WalkContinue, nil
-}
-
-// tableCell writes a cell with its column's alignment. (goldmark's own
-// renderer stores the alignment's style on the node as it writes it, so a
-// chapter rendered twice would get it twice.)
-func (r *chapterRenderer) tableCell(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
-	n := node.(*extast.TableCell)
-	tag := "td"
-	if n.Parent().Kind() == extast.KindTableHeader {
-		tag = "th"
-	}
-	if !entering {
-		fmt.Fprintf(w, "</%s>\n", tag)
-		return ast.WalkContinue, nil
-	}
-	w.WriteString("<" + tag)
-	if n.Alignment != extast.AlignNone {
-		fmt.Fprintf(w, ` style="text-align:%s"`, n.Alignment.String())
-	}
-	w.WriteString(">")
 	return ast.WalkContinue, nil
 }
 
@@ -338,7 +327,10 @@ func (r *chapterRenderer) footnoteList(w util.BufWriter, src []byte, node ast.No
 func (r *chapterRenderer) footnote(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	n := node.(*extast.Footnote)
 	if entering {
-		fmt.Fprintf(w, `<aside id="_fn-%d" class="footnote" epub:type="footnote" role="doc-footnote"><span class="fn-num">%d.</span> `, n.Index, n.Index)
+		fmt.Fprintf(w, `<aside id="_fn-%d" class="footnote" epub:type="footnote" role="doc-footnote">`, n.Index)
+		if _, ok := n.FirstChild().(*ast.Paragraph); !ok {
+			fmt.Fprintf(w, `<p class="fn-num">%d.</p>`, n.Index)
+		}
 	} else {
 		w.WriteString("</aside>\n")
 	}

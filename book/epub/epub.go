@@ -17,9 +17,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/alecthomas/chroma/v2/formatters/html"
-	"github.com/alecthomas/chroma/v2/styles"
-	"github.com/bindery-books/bindery/assets"
 	"github.com/bindery-books/bindery/book"
 	"github.com/bindery-books/bindery/book/internal/par"
 )
@@ -28,6 +25,14 @@ import (
 type Config struct {
 	// Progress, when set, is called after each chapter is rendered.
 	Progress func(done, total int)
+	// PageList, when set, is where the pages of the book's print edition
+	// begin (pdf.PageList): the EPUB marks each with a page break and
+	// lists them in a page-list, and names the edition as their source.
+	PageList []book.PageStart
+	// PageSource describes the print edition the page list comes from,
+	// such as "PDF, A4, one-sided, 10.5 pt"; the EPUB's dc:source is an
+	// identifier made from it and the book's.
+	PageSource string
 }
 
 // file is an entry of the package, below OEBPS/.
@@ -53,6 +58,8 @@ type packager struct {
 
 	coverFile *file
 	coverErr  error
+	// noAlt is set when a picture or diagram has no text alternative.
+	noAlt bool
 }
 
 // Write packages b as an EPUB 3 and writes it to w.
@@ -105,6 +112,13 @@ func (p *packager) renderChapters() ([]*entry, error) {
 
 func (p *packager) chapterPage(ch *book.Chapter) ([]byte, error) {
 	r := &chapterRenderer{ch: ch, pkg: p}
+	var opening []book.PageStart // pages that begin with the chapter's title
+	for _, s := range p.cfg.PageList {
+		if s.Chapter == ch && s.Node == nil {
+			opening = append(opening, s)
+		}
+	}
+	r.setBreaks(p.chapterStarts(ch))
 	body, err := r.render()
 	if err != nil {
 		return nil, err
@@ -125,14 +139,38 @@ func (p *packager) chapterPage(ch *book.Chapter) ([]byte, error) {
 	if ch.Part != nil {
 		label = ch.Part.Title + " · " + label
 	}
-	label = `<p class="chapter-number">` + esc(label) + "</p>\n"
 	anchor := ""
 	if h := ch.TitleHeading; h != nil {
 		anchor = `<span id="` + esc(h.ID) + `"></span>`
 	}
-	fmt.Fprintf(&s, "<section epub:type=\"chapter\" role=\"doc-chapter\" aria-labelledby=\"_top\">\n%s<h1 id=\"_top\">%s%s</h1>\n%s</section>\n",
-		label, anchor, esc(ch.Title), clean)
+	// The label is inside the heading, so that no converter sets it on a
+	// page of its own.
+	fmt.Fprintf(&s, "<section epub:type=\"chapter\" role=\"doc-chapter\" aria-labelledby=\"_top\">\n%s<h1 id=\"_top\"%s><span class=\"chapter-number\">%s</span> %s%s</h1>\n%s</section>\n",
+		markers(opening), p.titleDir(ch.Title), esc(label), anchor, esc(ch.Title), clean)
 	return p.page(ch.Title, "bodymatter", s.String()), nil
+}
+
+// chapterStarts returns the page starts inside a chapter's blocks.
+func (p *packager) chapterStarts(ch *book.Chapter) []book.PageStart {
+	var ss []book.PageStart
+	for _, s := range p.cfg.PageList {
+		if s.Chapter == ch && s.Node != nil {
+			ss = append(ss, s)
+		}
+	}
+	return ss
+}
+
+// markers returns the page break markers of starts, a line of its own.
+func markers(starts []book.PageStart) string {
+	if len(starts) == 0 {
+		return ""
+	}
+	var s strings.Builder
+	for _, st := range starts {
+		s.WriteString(pageMarker(st.Label))
+	}
+	return s.String() + "\n"
 }
 
 // page wraps a body in an XHTML document.
@@ -140,9 +178,15 @@ func (p *packager) page(title, bodyType, body string) []byte {
 	lang := esc(p.b.Meta.Language)
 	var s strings.Builder
 	s.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n<!DOCTYPE html>\n")
-	fmt.Fprintf(&s, `<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" lang="%s" xml:lang="%s">`+"\n", lang, lang)
+	dir := ""
+	if p.bookDir() == "rtl" {
+		dir = ` dir="rtl"`
+	}
+	fmt.Fprintf(&s, `<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" lang="%s" xml:lang="%s"%s>`+"\n", lang, lang, dir)
 	fmt.Fprintf(&s, "<head>\n<meta charset=\"UTF-8\" />\n<title>%s</title>\n<link rel=\"stylesheet\" type=\"text/css\" href=\"style.css\" />\n</head>\n", esc(title))
-	if bodyType != "" {
+	if bodyType == "cover" {
+		s.WriteString("<body epub:type=\"cover\" class=\"cover\">\n")
+	} else if bodyType != "" {
 		fmt.Fprintf(&s, "<body epub:type=\"%s\">\n", bodyType)
 	} else {
 		s.WriteString("<body>\n")
@@ -150,6 +194,13 @@ func (p *packager) page(title, bodyType, body string) []byte {
 	s.WriteString(body)
 	s.WriteString("</body>\n</html>\n")
 	return []byte(s.String())
+}
+
+// missingAlt records a picture without a text alternative.
+func (p *packager) missingAlt() {
+	p.mu.Lock()
+	p.noAlt = true
+	p.mu.Unlock()
 }
 
 // addFile adds a generated resource, such as a diagram.
@@ -174,16 +225,6 @@ func (p *packager) addDiagram(d *book.Diagram) string {
 	name := "diagrams/" + d.ID + ".svg"
 	p.addFile(name, "image/svg+xml", d.Drawing.SVG())
 	return name
-}
-
-// stylesheet returns the book's CSS: ours, then the code style's.
-func stylesheet() []byte {
-	var b bytes.Buffer
-	b.Write(assets.EPUBStyle)
-	b.WriteString("\n/* Code highlighting: chroma style " + book.CodeStyle + " */\n")
-	f := html.New(html.WithClasses(true))
-	_ = f.WriteCSS(&b, styles.Get(book.CodeStyle))
-	return b.Bytes()
 }
 
 // zip writes the package: mimetype first and stored, then META-INF, then

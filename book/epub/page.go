@@ -1,6 +1,10 @@
 package epub
 
-import "github.com/bindery-books/bindery/book"
+import (
+	"bytes"
+
+	"github.com/bindery-books/bindery/book"
+)
 
 // Page is one XHTML document of the EPUB, with the files it refers to.
 // Written into one folder with style.css, a book's pages link to one
@@ -11,7 +15,8 @@ type Page struct {
 	Name string
 	// Data is the document, as the EPUB carries it.
 	Data []byte
-	// Resources are the pictures and diagrams the document shows, by name.
+	// Resources are the pictures and diagrams the document shows, and the
+	// continuation mark the stylesheet draws in its code, by name.
 	Resources []Resource
 }
 
@@ -31,7 +36,12 @@ func ChapterPage(b *book.Book, ch *book.Chapter) (Page, error) {
 	if err != nil {
 		return Page{}, err
 	}
-	return Page{Name: ch.ID + ".xhtml", Data: data, Resources: p.resourceList()}, nil
+	rs := p.resourceList()
+	if bytes.Contains(data, []byte(`<span class="cl `)) {
+		// The stylesheet draws it before each code line's continuation.
+		rs = append(rs, Resource{Name: continuationFile, MediaType: "image/svg+xml", Data: []byte(continuationMark)})
+	}
+	return Page{Name: ch.ID + ".xhtml", Data: data, Resources: rs}, nil
 }
 
 // PartPage renders the page that opens part pt of book b.

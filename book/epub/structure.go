@@ -1,6 +1,7 @@
 package epub
 
 import (
+	"crypto/sha1"
 	"fmt"
 	"strconv"
 	"strings"
@@ -20,8 +21,7 @@ func (p *packager) files(chapters []*entry) ([]*file, error) {
 		return nil, err
 	}
 	add(cover)
-	add(&file{name: "cover.xhtml", mediaType: "application/xhtml+xml", id: "cover",
-		data: p.page("Cover", "cover", fmt.Sprintf(`<div class="cover"><img src="%s" alt="%s" /></div>`+"\n", cover.name, esc("Cover: "+coverAlt(b))))})
+	add(&file{name: "cover.xhtml", mediaType: "application/xhtml+xml", id: "cover", properties: "svg", data: p.coverPage(cover)})
 	add(&file{name: "title.xhtml", mediaType: "application/xhtml+xml", id: "titlepage", data: p.titlePage()})
 	add(&file{name: "contents.xhtml", mediaType: "application/xhtml+xml", id: "contents", data: p.contentsPage()})
 	add(&file{name: "nav.xhtml", mediaType: "application/xhtml+xml", id: "nav", properties: "nav", data: p.nav()})
@@ -48,6 +48,7 @@ func (p *packager) files(chapters []*entry) ([]*file, error) {
 		return nil, err
 	}
 	add(&file{name: "style.css", mediaType: "text/css", id: "css", data: append(stylesheet(), fontCSS...)})
+	add(&file{name: continuationFile, mediaType: "image/svg+xml", id: "continuation", data: []byte(continuationMark)})
 	for i, r := range p.sortedResources() {
 		r.id = "res-" + strconv.Itoa(i+1)
 		if r.mediaType == "image/svg+xml" {
@@ -88,15 +89,15 @@ func (p *packager) titlePage() []byte {
 	m := p.b.Meta
 	var s strings.Builder
 	s.WriteString(`<section class="titlepage" epub:type="titlepage">` + "\n")
-	fmt.Fprintf(&s, "<h1>%s</h1>\n", esc(m.Title))
+	fmt.Fprintf(&s, "<h1%s>%s</h1>\n", p.titleDir(m.Title), esc(m.Title))
 	if m.Subtitle != "" {
-		fmt.Fprintf(&s, "<p class=\"subtitle\">%s</p>\n", esc(m.Subtitle))
+		fmt.Fprintf(&s, "<p class=\"subtitle\"%s>%s</p>\n", p.titleDir(m.Subtitle), esc(m.Subtitle))
 	}
 	if len(m.Authors) > 0 {
 		fmt.Fprintf(&s, "<p class=\"authors\">%s</p>\n", esc(strings.Join(m.Authors, ", ")))
 	}
 	if m.Description != "" {
-		fmt.Fprintf(&s, "<p class=\"description\">%s</p>\n", esc(m.Description))
+		fmt.Fprintf(&s, "<p class=\"description\"%s>%s</p>\n", p.titleDir(m.Description), esc(m.Description))
 	}
 	if m.Publisher != "" {
 		fmt.Fprintf(&s, "<p class=\"authors\">%s</p>\n", esc(m.Publisher))
@@ -108,15 +109,35 @@ func (p *packager) titlePage() []byte {
 	return p.page(m.Title, "frontmatter", s.String())
 }
 
+// coverPage is the cover's page: the picture in an SVG that scales it to
+// the screen, whole, on one page, as converters to other formats expect.
+func (p *packager) coverPage(cover *file) []byte {
+	w, h := coverW, coverH
+	if c := p.b.Cover; c != nil && c.Width > 0 && c.Height > 0 {
+		w, h = c.Width, c.Height
+	}
+	alt := esc("Cover: " + coverAlt(p.b))
+	body := fmt.Sprintf(`<div class="cover"><svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" width="100%%" height="100%%" viewBox="0 0 %d %d" preserveAspectRatio="xMidYMid meet" role="img" aria-label="%s"><title>%s</title><image width="%d" height="%d" xlink:href="%s"/></svg></div>`+"\n",
+		w, h, alt, alt, w, h, esc(cover.name))
+	return p.page("Cover", "cover", body)
+}
+
 func (p *packager) partPage(pt *book.Part) []byte {
 	var s strings.Builder
 	s.WriteString(`<section class="part" epub:type="part" role="doc-part" aria-labelledby="_top">` + "\n")
+	var starts []book.PageStart
+	for _, st := range p.cfg.PageList {
+		if st.Part == pt {
+			starts = append(starts, st)
+		}
+	}
+	s.WriteString(markers(starts))
 	if l := pt.Label(); l != "" {
 		fmt.Fprintf(&s, "<p class=\"part-number\">%s</p>\n", esc(l))
 	}
-	fmt.Fprintf(&s, "<h1 id=\"_top\">%s</h1>\n", esc(pt.Title))
+	fmt.Fprintf(&s, "<h1 id=\"_top\"%s>%s</h1>\n", p.titleDir(pt.Title), esc(pt.Title))
 	if pt.Description != "" {
-		fmt.Fprintf(&s, "<p class=\"description\">%s</p>\n", esc(pt.Description))
+		fmt.Fprintf(&s, "<p class=\"description\"%s>%s</p>\n", p.titleDir(pt.Description), esc(pt.Description))
 	}
 	s.WriteString("</section>\n")
 	return p.page(pt.Title, "bodymatter", s.String())
@@ -130,14 +151,14 @@ func (p *packager) tocList(s *strings.Builder, nodes []book.Node, depth int) {
 	for _, n := range nodes {
 		switch n := n.(type) {
 		case *book.Part:
-			fmt.Fprintf(s, "%s<li class=\"part\"><a href=\"%s.xhtml\">%s</a>\n", indent, n.ID, esc(n.Title))
+			fmt.Fprintf(s, "%s<li class=\"part\"><a href=\"%s.xhtml\"%s>%s</a>\n", indent, n.ID, p.titleDir(n.Title), esc(n.Title))
 			p.tocList(s, n.Children, depth+1)
 			s.WriteString(indent + "</li>\n")
 		case *book.Chapter:
-			fmt.Fprintf(s, "%s<li><a href=\"%s.xhtml\">%s</a>", indent, n.ID, esc(n.Title))
+			fmt.Fprintf(s, "%s<li><a href=\"%s.xhtml\"%s>%s</a>", indent, n.ID, p.titleDir(n.Title), esc(n.Title))
 			if es := n.Sections(p.b.Meta.TOCDepth); len(es) > 0 {
 				s.WriteString("\n")
-				writeTOCEntries(s, n.ID, es, indent+"  ")
+				p.writeTOCEntries(s, n.ID, es, indent+"  ")
 				s.WriteString(indent)
 			}
 			s.WriteString("</li>\n")
@@ -147,13 +168,13 @@ func (p *packager) tocList(s *strings.Builder, nodes []book.Node, depth int) {
 }
 
 // writeTOCEntries writes nested heading entries as list items.
-func writeTOCEntries(s *strings.Builder, chID string, es []*book.Section, indent string) {
+func (p *packager) writeTOCEntries(s *strings.Builder, chID string, es []*book.Section, indent string) {
 	s.WriteString(indent + "<ol>\n")
 	for _, e := range es {
-		fmt.Fprintf(s, "%s  <li><a href=\"%s.xhtml#%s\">%s</a>", indent, chID, esc(e.Heading.ID), esc(e.Heading.Text))
+		fmt.Fprintf(s, "%s  <li><a href=\"%s.xhtml#%s\"%s>%s</a>", indent, chID, esc(e.Heading.ID), p.titleDir(e.Heading.Text), esc(e.Heading.Text))
 		if len(e.Children) > 0 {
 			s.WriteString("\n")
-			writeTOCEntries(s, chID, e.Children, indent+"    ")
+			p.writeTOCEntries(s, chID, e.Children, indent+"    ")
 			s.WriteString(indent + "  ")
 		}
 		s.WriteString("</li>\n")
@@ -174,6 +195,37 @@ func (p *packager) nav() []byte {
 	s.WriteString(`<nav epub:type="toc" id="toc" role="doc-toc">` + "\n<h1>Contents</h1>\n")
 	p.tocList(&s, p.b.Contents, 0)
 	s.WriteString("</nav>\n")
+	if len(p.cfg.PageList) > 0 {
+		s.WriteString(`<nav epub:type="page-list" id="page-list" role="doc-pagelist" aria-label="Pages" hidden="hidden">` + "\n<ol>\n")
+		for _, st := range p.cfg.PageList {
+			fmt.Fprintf(&s, "  <li><a href=\"%s#%s\">%s</a></li>\n", pageFile(st), pageID(st.Label), esc(st.Label))
+		}
+		s.WriteString("</ol>\n</nav>\n")
+	}
+	first := p.firstBodyFile()
+	fmt.Fprintf(&s, `<nav epub:type="landmarks" id="landmarks" hidden="hidden">
+<h2>Landmarks</h2>
+<ol>
+  <li><a epub:type="cover" href="cover.xhtml">Cover</a></li>
+  <li><a epub:type="titlepage" href="title.xhtml">Title Page</a></li>
+  <li><a epub:type="toc" href="contents.xhtml">Contents</a></li>
+  <li><a epub:type="bodymatter" href="%s">Start of Content</a></li>
+</ol>
+</nav>
+`, first)
+	return p.page("Contents", "", s.String())
+}
+
+// pageFile is the file a page starts in.
+func pageFile(s book.PageStart) string {
+	if s.Part != nil {
+		return s.Part.ID + ".xhtml"
+	}
+	return s.Chapter.ID + ".xhtml"
+}
+
+// firstBodyFile is the file the body begins with: the first part or chapter.
+func (p *packager) firstBodyFile() string {
 	first := ""
 	p.b.Walk(func(n book.Node, _ int) {
 		if first != "" {
@@ -186,17 +238,7 @@ func (p *packager) nav() []byte {
 			first = n.ID + ".xhtml"
 		}
 	})
-	fmt.Fprintf(&s, `<nav epub:type="landmarks" id="landmarks" hidden="hidden">
-<h2>Landmarks</h2>
-<ol>
-  <li><a epub:type="cover" href="cover.xhtml">Cover</a></li>
-  <li><a epub:type="titlepage" href="title.xhtml">Title Page</a></li>
-  <li><a epub:type="toc" href="contents.xhtml">Contents</a></li>
-  <li><a epub:type="bodymatter" href="%s">Start of Content</a></li>
-</ol>
-</nav>
-`, first)
-	return p.page("Contents", "", s.String())
+	return first
 }
 
 func (p *packager) ncx() []byte {
@@ -290,7 +332,11 @@ func (p *packager) opf(files []*file, spine []*file, cover *file) []byte {
 	if m.Rights != "" {
 		fmt.Fprintf(&s, "    <dc:rights>%s</dc:rights>\n", esc(m.Rights))
 	}
-	accessibility(&s, files, cover)
+	if len(p.cfg.PageList) > 0 {
+		fmt.Fprintf(&s, "    <dc:source id=\"print-source\">%s</dc:source>\n    <meta refines=\"#print-source\" property=\"source-of\">pagination</meta>\n",
+			esc(p.pageSource()))
+	}
+	p.accessibility(&s, files, cover)
 	fmt.Fprintf(&s, "    <meta name=\"cover\" content=\"%s\"/>\n", cover.id)
 	fmt.Fprintf(&s, "    <meta name=\"generator\" content=\"Bindery\"/>\n")
 	s.WriteString("  </metadata>\n  <manifest>\n")
@@ -301,28 +347,61 @@ func (p *packager) opf(files []*file, spine []*file, cover *file) []byte {
 		}
 		s.WriteString("/>\n")
 	}
-	s.WriteString("  </manifest>\n  <spine toc=\"ncx\">\n")
+	s.WriteString("  </manifest>\n  <spine toc=\"ncx\"")
+	if p.bookDir() == "rtl" {
+		s.WriteString(` page-progression-direction="rtl"`)
+	}
+	s.WriteString(">\n")
 	s.WriteString("    <itemref idref=\"cover\" linear=\"yes\"/>\n    <itemref idref=\"titlepage\"/>\n    <itemref idref=\"contents\"/>\n")
 	for _, f := range spine {
 		fmt.Fprintf(&s, "    <itemref idref=\"%s\"/>\n", f.id)
 	}
-	s.WriteString("  </spine>\n</package>\n")
+	s.WriteString("  </spine>\n")
+	// The guide, from EPUB 2, is what older readers and converters (such
+	// as calibre's, to Kindle formats) find the cover and the start by.
+	fmt.Fprintf(&s, `  <guide>
+    <reference type="cover" title="Cover" href="cover.xhtml"/>
+    <reference type="toc" title="Contents" href="contents.xhtml"/>
+    <reference type="text" title="Start of Content" href="%s"/>
+  </guide>
+`, p.firstBodyFile())
+	s.WriteString("</package>\n")
 	return []byte(s.String())
 }
 
-// accessibility writes the schema.org accessibility metadata the EPUB
-// Accessibility specification asks for, claiming only what the book has.
-func accessibility(s *strings.Builder, files []*file, cover *file) {
-	// Accessibility (schema.org, as the EPUB Accessibility spec asks).
+// pageSource is the identifier of the print edition the page list comes
+// from: a name-based UUID of the book's identifier and the edition.
+func (p *packager) pageSource() string {
+	return "urn:uuid:" + uuid5(p.b.Meta.Identifier+"\x00"+p.cfg.PageSource)
+}
+
+// uuid5 returns a name-based UUID (RFC 9562 version 5) in the URL namespace.
+func uuid5(name string) string {
+	ns := []byte{0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8}
+	h := sha1.New()
+	h.Write(ns)
+	h.Write([]byte(name))
+	u := h.Sum(nil)[:16]
+	u[6] = u[6]&0x0f | 0x50
+	u[8] = u[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])
+}
+
+// accessibility writes the accessibility metadata of EPUB Accessibility
+// 1.1, claiming only what the book has: pictures with text alternatives,
+// MathML, page break markers and a page list when it carries them, and
+// conformance to WCAG 2.2 AA only when every picture has its alternative.
+func (p *packager) accessibility(s *strings.Builder, files []*file, cover *file) {
 	hasImages, hasMath := false, false
 	for _, f := range files {
-		if strings.HasPrefix(f.mediaType, "image/") && f != cover {
+		if strings.HasPrefix(f.mediaType, "image/") && f != cover && f.name != continuationFile {
 			hasImages = true
 		}
 		if strings.Contains(f.properties, "mathml") {
 			hasMath = true
 		}
 	}
+	described := !p.noAlt
 	modes := []string{"textual"}
 	if hasImages {
 		modes = append(modes, "visual")
@@ -330,21 +409,43 @@ func accessibility(s *strings.Builder, files []*file, cover *file) {
 	for _, am := range modes {
 		fmt.Fprintf(s, "    <meta property=\"schema:accessMode\">%s</meta>\n", am)
 	}
-	s.WriteString("    <meta property=\"schema:accessModeSufficient\">textual</meta>\n")
-	features := []string{"structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"}
+	if described {
+		s.WriteString("    <meta property=\"schema:accessModeSufficient\">textual</meta>\n")
+	}
 	if hasImages {
-		features = append(features, "alternativeText", "longDescription")
+		s.WriteString("    <meta property=\"schema:accessModeSufficient\">textual,visual</meta>\n")
+	}
+	features := []string{"structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"}
+	if hasImages && described {
+		features = append(features, "alternativeText")
 	}
 	if hasMath {
 		features = append(features, "MathML")
+	}
+	if len(p.cfg.PageList) > 0 {
+		features = append(features, "pageBreakMarkers", "pageNavigation")
 	}
 	for _, f := range features {
 		fmt.Fprintf(s, "    <meta property=\"schema:accessibilityFeature\">%s</meta>\n", f)
 	}
 	s.WriteString("    <meta property=\"schema:accessibilityHazard\">none</meta>\n")
-	summary := "Text with a structured table of contents and headings in reading order; code is text, not images."
-	if hasImages {
+	summary := "Text with a structured table of contents and headings in reading order; code is text, not images; the text reflows, and its colours hold their contrast in light and dark reading modes."
+	if hasImages && described {
 		summary += " Images and diagrams carry alternative text describing their content."
+	}
+	if hasMath {
+		summary += " Formulas are MathML, with their TeX source as alternative text."
+	}
+	if len(p.cfg.PageList) > 0 {
+		summary += " Page break markers and a page list follow the pages of the print edition."
+	}
+	if described {
+		s.WriteString("    <meta property=\"dcterms:conformsTo\">EPUB Accessibility 1.1 - WCAG 2.2 Level AA</meta>\n")
+		if c := p.b.Meta.CertifiedBy; c != "" {
+			fmt.Fprintf(s, "    <meta property=\"a11y:certifiedBy\">%s</meta>\n", esc(c))
+		}
+	} else {
+		summary += " Some images lack alternative text."
 	}
 	fmt.Fprintf(s, "    <meta property=\"schema:accessibilitySummary\">%s</meta>\n", summary)
 }

@@ -106,10 +106,12 @@ func epubPrinted(t *testing.T, b *book.Book) *pdf.Printed {
 	for _, ch := range b.Chapters {
 		doc := files[ch.ID+".xhtml"]
 		label := textOf(find(doc, "chapter-number"))
+		// The label opens the heading.
+		title := strings.TrimSpace(strings.TrimPrefix(textOf(findTag(doc, atom.H1)), label))
 		if _, l, ok := strings.Cut(label, " · "); ok {
 			label = l // the part's title, which the PDF sets in the running head
 		}
-		p.Chapters = append(p.Chapters, strings.ToUpper(label)+" "+textOf(findTag(doc, atom.H1)))
+		p.Chapters = append(p.Chapters, strings.ToUpper(label)+" "+title)
 		walk(doc, func(n *html.Node) bool {
 			switch {
 			case headings[n.DataAtom]:

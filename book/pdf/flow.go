@@ -6,6 +6,7 @@ import (
 
 	"github.com/bindery-books/bindery/book"
 	"github.com/bindery-books/bindery/book/font"
+	"github.com/yuin/goldmark/ast"
 )
 
 // Laying out is the first stage: a Flow is a chapter (or a front matter
@@ -74,6 +75,9 @@ type Item struct {
 	Settle bool
 	// Kind names the item in dumps.
 	Kind string
+	// Node is the block of the chapter's AST the item was laid out from;
+	// nil for a chapter's opening.
+	Node ast.Node
 	// Tag is the element of the book's structure the item's content
 	// belongs to, in a tagged PDF; an op with a tag of its own belongs
 	// to that one instead.

@@ -49,6 +49,8 @@ type converter struct {
 	pos book.Pos
 	// hyph hyphenates justified text in the chapter's language, or is nil.
 	hyph *hyphen.Hyphenator
+	// node is the block being laid out, which items record.
+	node ast.Node
 	// tag is the structure element the items emitted now belong to
 	// (tags.go); cited are the footnotes cited since an element last
 	// closed; lastHead is the level of the last heading's tag, so that
@@ -89,6 +91,9 @@ func noteAnchor(ch *book.Chapter, n int) string { return "fn:" + ch.ID + ":" + s
 func (c *converter) emit(it *Item) {
 	it.Space = c.space + c.pad
 	c.space, c.pad = 0, 0
+	if it.Node == nil {
+		it.Node = c.node
+	}
 	if it.Tag == nil {
 		it.Tag = c.tag
 	}
@@ -211,6 +216,9 @@ func (c *converter) block(n ast.Node) {
 		return
 	}
 	c.at(n)
+	outer := c.node
+	c.node = n
+	defer func() { c.node = outer }()
 	s := c.w.st
 	switch n := n.(type) {
 	case *ast.Paragraph:

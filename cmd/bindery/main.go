@@ -143,6 +143,8 @@ type options struct {
 	pageSize    string
 	twoSide     bool
 	fontSize    float64
+	// pageList puts the PDF's page list into the EPUB: build sets it.
+	pageList bool
 }
 
 func runBook(cmd string, args []string, stdout, stderr io.Writer) int {
@@ -300,6 +302,7 @@ func build(b *book.Book, o options, r *reporter) int {
 		fmt.Fprintf(r.w, "bindery: %v\n", err)
 		return exitBook
 	}
+	o.pageList = true // the EPUB carries the pages of the PDF beside it
 	var outs []string
 	for _, format := range formats {
 		outs = append(outs, filepath.Join(o.out, slug(b.Meta.Title)+"."+format))

@@ -189,7 +189,11 @@ func onSignal() {
 func render(b *book.Book, o options, r *reporter, format string, w io.Writer) error {
 	switch format {
 	case "epub":
-		return epub.Write(w, b, epub.Config{Progress: r.progress("epub")})
+		cfg, err := epubConfig(b, o, r)
+		if err != nil {
+			return err
+		}
+		return epub.Write(w, b, cfg)
 	}
 	return renderPDF(b, o, r, w)
 }
