@@ -52,11 +52,17 @@ type Config struct {
 	// make the PDF accessible (PDF/UA): for measuring what they cost
 	// (about 7% of a build, so the CLI has no switch for it).
 	Untagged bool
+	// PageList asks Write for the page list of the PDF it writes (see
+	// Stats), so an EPUB built beside it need not paginate it again.
+	PageList bool
 }
 
 // Stats tells what a build did.
 type Stats struct {
 	Pages int
+	// PageList is where each page of the body begins, as PageList gives
+	// it, when Config.PageList asks for it.
+	PageList []book.PageStart
 }
 
 // writer holds what the chapters of one PDF share.
@@ -94,11 +100,16 @@ func Write(out io.Writer, b *book.Book, cfg Config) (Stats, error) {
 	if err != nil {
 		return Stats{}, err
 	}
-	pages, front := w.paginateBook(w.chapterFlows())
+	flows := w.chapterFlows()
+	pages, front := w.paginateBook(flows)
+	st := Stats{Pages: len(pages)}
+	if cfg.PageList {
+		st.PageList = pageStarts(b, flows, pages[front:])
+	}
 	if err := w.draw(out, pages, front); err != nil {
 		return Stats{}, err
 	}
-	return Stats{Pages: len(pages)}, nil
+	return st, nil
 }
 
 // newWriter prepares the geometry, styles and outline levels of a book.

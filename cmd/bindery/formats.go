@@ -20,7 +20,11 @@ func pdfConfig(o options) pdf.Config {
 func renderPDF(b *book.Book, o options, r *reporter, w io.Writer) error {
 	cfg := pdfConfig(o)
 	cfg.Progress = r.progress("pdf")
-	_, err := pdf.Write(w, b, cfg)
+	cfg.PageList = o.pages != nil && (o.pageList || b.Meta.PageList)
+	st, err := pdf.Write(w, b, cfg)
+	if err == nil && cfg.PageList {
+		o.pages.starts, o.pages.ok = st.PageList, true
+	}
 	return err
 }
 
@@ -34,9 +38,14 @@ func epubConfig(b *book.Book, o options, r *reporter) (epub.Config, error) {
 		return cfg, nil
 	}
 	pc := pdfConfig(o)
-	starts, err := pdf.PageList(b, pc)
-	if err != nil {
-		return cfg, err
+	var starts []book.PageStart
+	if o.pages != nil && o.pages.ok {
+		starts = o.pages.starts // the PDF of this run was written first
+	} else {
+		var err error
+		if starts, err = pdf.PageList(b, pc); err != nil {
+			return cfg, err
+		}
 	}
 	size, twoSide, body := pdf.Settings(b, pc)
 	sides := "one-sided"

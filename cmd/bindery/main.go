@@ -145,6 +145,15 @@ type options struct {
 	fontSize    float64
 	// pageList puts the PDF's page list into the EPUB: build sets it.
 	pageList bool
+	// pages holds the page list of the PDF written in this run, for the
+	// EPUB written after it (see renderOrder); nil when none is shared.
+	pages *pageShare
+}
+
+// pageShare carries the page list from the PDF to the EPUB of one run.
+type pageShare struct {
+	starts []book.PageStart
+	ok     bool
 }
 
 func runBook(cmd string, args []string, stdout, stderr io.Writer) int {
@@ -277,7 +286,9 @@ func slug(title string) string {
 // thrown away, so every problem a build meets (a character no font has,
 // an SVG the PDF cannot draw) is met here too.
 func check(b *book.Book, o options, r *reporter) int {
-	for _, format := range formats {
+	o.pages = &pageShare{}
+	for _, i := range renderOrder(formats) {
+		format := formats[i]
 		err := render(b, o, r, format, io.Discard)
 		r.notes(b)
 		r.diagnostics(b)

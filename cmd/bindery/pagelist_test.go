@@ -2,7 +2,9 @@ package main
 
 import (
 	"archive/zip"
+	"bytes"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -70,5 +72,39 @@ func TestEPUBPageList(t *testing.T) {
 				t.Errorf("the page list lacks page 2:\n%s", n)
 			}
 		})
+	}
+}
+
+// TestBuildSharesPageList checks that the EPUB bindery build writes, with
+// the page list of the PDF it has just written, is the EPUB bindery epub
+// writes by paginating the book on its own.
+func TestBuildSharesPageList(t *testing.T) {
+	dir := writeBook(t, map[string]string{
+		"content/_index.md": "---\ntitle: Paged\n---\n- [One](one.md)\n- [Two](two.md)\n",
+		"content/book.yaml": "page_list: true\n",
+		"content/one.md":    "---\ntitle: One\n---\n" + strings.Repeat("A paragraph of words that fill the page. ", 300) + "\n",
+		"content/two.md":    "---\ntitle: Two\n---\n" + strings.Repeat("Another paragraph, in a second chapter. ", 300) + "\n",
+	})
+	alone := filepath.Join(dir, "alone.epub")
+	if code, _, errOut := runCLI("epub", "-q", "-o", alone, filepath.Join(dir, "content")); code != 0 {
+		t.Fatalf("bindery epub: exit %d\n%s", code, errOut)
+	}
+	out := filepath.Join(dir, "out")
+	if code, _, errOut := runCLI("build", "-q", "-o", out, filepath.Join(dir, "content")); code != 0 {
+		t.Fatalf("bindery build: exit %d\n%s", code, errOut)
+	}
+	a, err := os.ReadFile(alone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "paged.epub"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a, b) {
+		t.Error("the EPUB of bindery build differs from bindery epub's")
+	}
+	if _, err := os.Stat(filepath.Join(out, "paged.pdf")); err != nil {
+		t.Errorf("no PDF beside it: %v", err)
 	}
 }

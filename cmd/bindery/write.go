@@ -40,17 +40,19 @@ func writeAll(b *book.Book, o options, r *reporter, formats, outs []string) int 
 			return exitBook
 		}
 	}
-	var tmps []string
+	tmps := make([]string, len(formats)) // by format
 	defer func() {
 		for _, t := range tmps {
-			temps.remove(t) // after a successful rename this fails harmlessly
+			if t != "" {
+				temps.remove(t) // after a successful rename this fails harmlessly
+			}
 		}
 	}()
-	for i, format := range formats {
+	o.pages = &pageShare{}
+	for _, i := range renderOrder(formats) {
+		format := formats[i]
 		tmp, err := renderTemp(b, o, r, format, outs[i])
-		if tmp != "" {
-			tmps = append(tmps, tmp)
-		}
+		tmps[i] = tmp
 		r.endProgress()
 		r.notes(b)
 		r.diagnostics(b)
@@ -184,6 +186,21 @@ func onSignal() {
 		}
 		os.Exit(code)
 	}()
+}
+
+// renderOrder returns the order to render formats in, as indexes: the PDF
+// first, so an EPUB that carries its page list takes it from the PDF
+// rather than paginating the book again.
+func renderOrder(formats []string) []int {
+	var order []int
+	for i, f := range formats {
+		if f == "pdf" {
+			order = append([]int{i}, order...)
+		} else {
+			order = append(order, i)
+		}
+	}
+	return order
 }
 
 func render(b *book.Book, o options, r *reporter, format string, w io.Writer) error {
