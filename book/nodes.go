@@ -86,6 +86,9 @@ type CodeBlock struct {
 	Lang string
 	// Code is the code, each line ending in a newline.
 	Code string
+	// Line is the line of the chapter's file where the code's first line
+	// is (after a fence, or indented); 0 for a block without lines.
+	Line int
 	once sync.Once
 	runs *runs
 }

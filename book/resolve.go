@@ -231,6 +231,9 @@ func (r *resolver) code(n ast.Node, lang string) ast.Node {
 		b.Write(s.Value(r.src))
 	}
 	cb := &CodeBlock{Lang: lang, Code: b.String()}
+	if lines.Len() > 0 {
+		cb.Line = r.ch.Line(lines.At(0).Start)
+	}
 	cb.SetPos(n.Pos())
 	if lang != "mermaid" {
 		return cb

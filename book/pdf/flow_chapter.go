@@ -232,7 +232,7 @@ func (c *converter) block(n ast.Node) {
 	case *ast.ThematicBreak:
 		c.rule()
 	case *book.CodeBlock:
-		c.codeBlock(n.Lang, n.Tokens())
+		c.codeBlock(n.Lang, n.Line, n.Tokens())
 	case *book.Diagram:
 		c.diagram(n)
 	case *book.Figure:

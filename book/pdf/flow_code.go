@@ -57,7 +57,7 @@ const codePad = 7
 // EPUB, on a tinted box. A line too long for the box wraps, the rest going
 // on after a continuation mark, so no glyph ever leaves the box; the box
 // splits across pages.
-func (c *converter) codeBlock(lang string, tokens []chroma.Token) {
+func (c *converter) codeBlock(lang string, first int, tokens []chroma.Token) {
 	s := c.w.st
 	size := s.Code
 	lead := s.CodeLead
@@ -69,7 +69,7 @@ func (c *converter) codeBlock(lang string, tokens []chroma.Token) {
 	var items []*Item
 	markW := c.w.labelWidth(mono, size, "↪") + measure(c.w.fonts.resolve(mono), size, " ")
 	for li, line := range lines {
-		c.tx.line = c.codeLine(li)
+		c.tx.line = c.codeLine(first, li)
 		parts := wrapCode(line, inner, markW)
 		for i, part := range parts {
 			it := &Item{H: lead, Base: base, Kind: "code"}
@@ -116,13 +116,14 @@ func (c *converter) codeBlock(lang string, tokens []chroma.Token) {
 }
 
 // codeLine returns the source line of line li of the code block being
-// set: the block starts on the line after its fence. It is 0 (unknown)
-// for a code block that is not the chapter's.
-func (c *converter) codeLine(li int) int {
-	if c.pos.File != c.ch.Path || c.pos.Line == 0 {
+// set, whose first line is on line first of the chapter's file (after its
+// fence, or indented). It is 0 (unknown) for a code block that is not the
+// chapter's, such as one of a footnote set from another file.
+func (c *converter) codeLine(first, li int) int {
+	if c.pos.File != c.ch.Path || first == 0 {
 		return 0
 	}
-	return c.pos.Line + 1 + li
+	return first + li
 }
 
 // lineRight returns the right edge of the text of an item.

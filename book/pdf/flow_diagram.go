@@ -23,7 +23,7 @@ func (c *converter) diagram(n *book.Diagram) {
 				lineStyle{X: c.x, Width: c.width, Align: alignLeft, Lead: s.Small * 1.35, Face: sansItal, Size: s.Small}, "note")
 		})
 		c.keep = 1
-		c.codeBlock(n.Code.Lang, n.Code.Tokens())
+		c.codeBlock(n.Code.Lang, n.Code.Line, n.Code.Tokens())
 		return
 	}
 	s := c.w.st
