@@ -41,15 +41,20 @@ func main() {
 	log.SetFlags(0)
 	log.SetPrefix("bindery: ")
 	onSignal()
-	limitMemory()
+	if len(os.Args) > 1 && os.Args[1] == "epub" {
+		limitMemory()
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// memoryLimit is the heap size past which the garbage collector works
-// harder rather than let the heap grow (GOMEMLIMIT overrides it). A book
-// holds a fraction of it; a very large one would otherwise take twice
-// what it holds, as the collector lets garbage pile up to the size of
-// what is live.
+// memoryLimit is the heap size past which the garbage collector of
+// bindery epub works harder rather than let the heap grow (GOMEMLIMIT
+// overrides it). An EPUB build holds its book and little else: a very
+// large one would otherwise take twice what it holds, as the collector
+// lets garbage pile up to the size of what is live. A PDF build holds
+// every page's layout, more than the limit for a large book, and would
+// spend its time collecting: it has none (2,020 chapters: 46 s at 4.3 GB
+// without, 142 s at 2.4 GB with it).
 const memoryLimit = 768 << 20
 
 // limitMemory sets the soft memory limit unless the environment does.
