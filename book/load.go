@@ -236,6 +236,10 @@ func (ld *loader) page(file string) (*page, error) {
 	p.fm.clean()
 	p.titleLine = frontMatterLine(data[:len(data)-len(body)], "title")
 	p.dateLine = frontMatterLine(data[:len(data)-len(body)], "date")
+	if l := p.fm.Lang; l != "" && !languageTag(l) {
+		ld.b.Diagnostics.Errorf(Pos{disp, frontMatterLine(data[:len(data)-len(body)], "lang")}, "lang %q: want a language tag such as en, fr or pt-BR", truncate(l, 40))
+		p.fm.Lang = ""
+	}
 	if n := utf8.RuneCountInString(p.fm.Title); n > maxTitleLen {
 		ld.b.Diagnostics.Errorf(Pos{disp, p.titleLine}, "title of %d characters: longer than the %d a title may be", n, maxTitleLen)
 		p.fm.Title = truncate(p.fm.Title, maxTitleLen)

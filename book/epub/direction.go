@@ -117,7 +117,15 @@ func (r *chapterRenderer) inherited(n ast.Node) string {
 			return r.dir(p)
 		}
 	}
-	return r.pkg.bookDir()
+	return r.pageDir()
+}
+
+// pageDir returns the direction of the chapter's page: its language's.
+func (r *chapterRenderer) pageDir() string {
+	if rtlLanguage(r.ch.Lang(r.pkg.b)) {
+		return "rtl"
+	}
+	return "ltr"
 }
 
 // ownDir returns the dir attribute a block needs, or "" when it reads in
@@ -129,7 +137,7 @@ func (r *chapterRenderer) ownDir(n ast.Node) string {
 	}
 	if r.rtl == 0 {
 		r.rtl = -1
-		if r.pkg.bookDir() == "rtl" || hasRTL(r.ch.Source) {
+		if r.pageDir() == "rtl" || hasRTL(r.ch.Source) {
 			r.rtl = 1
 		}
 	}
@@ -168,7 +176,13 @@ func isLetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
 // titleDir returns the dir attribute, with its leading space, of a
 // chapter's or part's title, or "" when it reads in the book's direction.
 func (p *packager) titleDir(title string) string {
-	if d := firstStrong(title); d != "" && d != p.bookDir() {
+	return dirAttr(title, p.bookDir())
+}
+
+// dirAttr returns the dir attribute, with its leading space, of a text
+// in a page of direction page, or "" when it reads in that direction.
+func dirAttr(text, page string) string {
+	if d := firstStrong(text); d != "" && d != page {
 		return ` dir="` + d + `"`
 	}
 	return ""

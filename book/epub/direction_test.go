@@ -112,3 +112,28 @@ func TestRTLLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestChapterLanguage checks that a chapter in another language than the
+// book's says so on its page, and takes that language's direction.
+func TestChapterLanguage(t *testing.T) {
+	b := golden.MustLoad(t, map[string]string{
+		"_index.md": "---\ntitle: T\n---\n- [One](one.md)\n- [Two](two.md)\n",
+		"book.yaml": "language: en\n",
+		"one.md":    "---\ntitle: Eins\nlang: de\n---\nEin Absatz.\n",
+		"two.md":    "---\ntitle: שתיים\nlang: he\n---\nפסקה אחת.\n\nAn English line.\n",
+	})
+	files := oebps(t, build(t, b))
+	if !strings.Contains(files["one.xhtml"], `<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" lang="de" xml:lang="de">`) {
+		t.Errorf("the German chapter's page is not in German:\n%s", files["one.xhtml"])
+	}
+	two := files["two.xhtml"]
+	for _, want := range []string{`lang="he" xml:lang="he" dir="rtl">`, `<h1 id="_top">`, "<p>פסקה אחת.</p>", `<p dir="ltr">An English line.</p>`} {
+		if !strings.Contains(two, want) {
+			t.Errorf("no %q in the Hebrew chapter:\n%s", want, two)
+		}
+	}
+	if !strings.Contains(files["title.xhtml"], `lang="en" xml:lang="en">`) {
+		t.Error("the title page is not in the book's language")
+	}
+	epubcheck(t, build(t, b))
+}

@@ -146,8 +146,8 @@ func (p *packager) chapterPage(ch *book.Chapter) ([]byte, error) {
 	// The label is inside the heading, so that no converter sets it on a
 	// page of its own.
 	fmt.Fprintf(&s, "<section epub:type=\"chapter\" role=\"doc-chapter\" aria-labelledby=\"_top\">\n%s<h1 id=\"_top\"%s><span class=\"chapter-number\">%s</span> %s%s</h1>\n%s</section>\n",
-		markers(opening), p.titleDir(ch.Title), esc(label), anchor, esc(ch.Title), clean)
-	return p.page(ch.Title, "bodymatter", s.String()), nil
+		markers(opening), dirAttr(ch.Title, r.pageDir()), esc(label), anchor, esc(ch.Title), clean)
+	return p.pageIn(ch.Lang(p.b), ch.Title, "bodymatter", s.String()), nil
 }
 
 // chapterStarts returns the page starts inside a chapter's blocks.
@@ -175,13 +175,20 @@ func markers(starts []book.PageStart) string {
 
 // page wraps a body in an XHTML document.
 func (p *packager) page(title, bodyType, body string) []byte {
-	lang := esc(p.b.Meta.Language)
+	return p.pageIn(p.b.Meta.Language, title, bodyType, body)
+}
+
+// pageIn wraps a body in an XHTML document in language lang: a chapter
+// in another language than the book's (its front matter's lang) says so,
+// and takes that language's direction.
+func (p *packager) pageIn(lang, title, bodyType, body string) []byte {
 	var s strings.Builder
 	s.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n<!DOCTYPE html>\n")
 	dir := ""
-	if p.bookDir() == "rtl" {
+	if rtlLanguage(lang) {
 		dir = ` dir="rtl"`
 	}
+	lang = esc(lang)
 	fmt.Fprintf(&s, `<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" lang="%s" xml:lang="%s"%s>`+"\n", lang, lang, dir)
 	fmt.Fprintf(&s, "<head>\n<meta charset=\"UTF-8\" />\n<title>%s</title>\n<link rel=\"stylesheet\" type=\"text/css\" href=\"style.css\" />\n</head>\n", esc(title))
 	if bodyType == "cover" {
