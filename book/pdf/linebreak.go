@@ -38,6 +38,10 @@ const (
 	// no set of lines under it is broken again with looseTolerance.
 	tolerance      = 2.5
 	looseTolerance = 12
+	// pretolerance is the largest adjustment ratio of a first try
+	// without hyphenation: spaces at most as wide as their stretch
+	// allows (TeX's \pretolerance=100).
+	pretolerance = 1
 	// cutPenalty is the cost of breaking inside a long word.
 	cutPenalty = 80
 	// hyphenPenalty is the cost of breaking at a hyphen, TeX's \hyphenpenalty.
@@ -67,9 +71,17 @@ type kpNode struct {
 // words (some cut at punctuation or at hyphens) and the lines.
 func breakJustified(ws []word, width float64, h *hyphen.Hyphenator) ([]word, []lineSpan) {
 	ws = cutLongWords(ws, width)
-	ws = hyphenate(ws, h)
 	if len(ws) == 0 {
 		return ws, nil
+	}
+	// As TeX does with \pretolerance: a paragraph whose lines need no
+	// space stretched beyond its stretch is set without hyphenation,
+	// which would only cost time (every hyphenated piece is measured).
+	if h != nil {
+		if lines, ok := totalFit(ws, width, pretolerance); ok {
+			return ws, lines
+		}
+		ws = hyphenate(ws, h)
 	}
 	for _, tol := range []float64{tolerance, looseTolerance} {
 		if lines, ok := totalFit(ws, width, tol); ok {

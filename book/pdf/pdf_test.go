@@ -11,6 +11,7 @@ import (
 	"github.com/alecthomas/chroma/v2"
 
 	"github.com/bindery-books/bindery/book"
+	"github.com/bindery-books/bindery/book/hyphen"
 	"github.com/bindery-books/bindery/book/internal/golden"
 )
 
@@ -272,5 +273,39 @@ func TestDeterministic(t *testing.T) {
 	}
 	if !bytes.HasPrefix(a.Bytes(), []byte("%PDF-")) {
 		t.Error("not a PDF")
+	}
+}
+
+// TestPretolerance checks that a paragraph that sets well without
+// hyphenation is not hyphenated at all (TeX's \pretolerance): its words
+// are not even cut at their hyphenation points, which costs a measure of
+// every piece; and that one in a narrow measure still is.
+func TestPretolerance(t *testing.T) {
+	tx := &typesetter{warn: func(string, ...any) {}}
+	h := hyphen.For("en")
+	if h == nil {
+		t.Fatal("no English hyphenation")
+	}
+	prose := "A supervisor starts its children in order and stops them in the reverse order. " +
+		"When a child exits abnormally, the supervisor restarts it according to its strategy, " +
+		"and if restarts happen too often within a period of time, the supervisor itself gives up " +
+		"and exits, handing the problem to its own supervisor. This escalation is what lets a " +
+		"system recover from transient faults without operators, while persistent faults still " +
+		"surface quickly instead of being retried forever in a loop that hides them from everyone."
+	words := tx.words([]span{{st: style{Face: serif, Size: 10.5}, text: prose}})
+	set := func(width float64) (pieces int, worst float64) {
+		ws, lines := breakJustified(append([]word(nil), words...), width, h)
+		for k, l := range lines {
+			if k < len(lines)-1 {
+				worst = max(worst, newParagraph(ws).ratio(l.from, l.to, width, false))
+			}
+		}
+		return len(ws), worst
+	}
+	if n, worst := set(428); n != len(words) || worst > pretolerance+0.01 {
+		t.Errorf("a wide measure: %d pieces of %d words, worst ratio %.2f; want the words whole, ratio at most %g", n, len(words), worst, float64(pretolerance))
+	}
+	if n, _ := set(120); n == len(words) {
+		t.Error("a narrow measure: no word hyphenated")
 	}
 }
