@@ -5,11 +5,10 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"github.com/bindery-books/bindery/book/internal/par"
 	stdhtml "html"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -28,18 +27,7 @@ func (b *Book) parseChapters() {
 		return
 	}
 	problems := make([][]Diagnostic, len(b.Chapters))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i, ch := range b.Chapters {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			problems[i] = b.parseChapter(ch)
-		}()
-	}
-	wg.Wait()
+	par.Each(len(b.Chapters), func(i int) { problems[i] = b.parseChapter(b.Chapters[i]) })
 	for _, ps := range problems {
 		b.Diagnostics.add(ps...)
 	}

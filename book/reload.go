@@ -2,10 +2,10 @@ package book
 
 import (
 	"bytes"
+	"github.com/bindery-books/bindery/book/internal/par"
 	"io/fs"
 	"path"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -332,7 +332,7 @@ func (u *reuse) parse(b *Book) {
 		fresh = append(fresh, i)
 	}
 	u.nextStats = ReloadStats{Chapters: len(b.Chapters), Parsed: len(fresh)}
-	each(fresh, func(i int) {
+	eachOf(fresh, func(i int) {
 		ch := b.Chapters[i]
 		problems[i] = b.parseChapter(ch)
 		c := u.next[ch.File]
@@ -357,7 +357,7 @@ func (u *reuse) resolve(b *Book) {
 	}
 	changed := make([]bool, len(b.Chapters))
 	var relinked atomic.Int32
-	each(all, func(i int) {
+	eachOf(all, func(i int) {
 		ch := b.Chapters[i]
 		c := u.next[ch.File]
 		if c.reused {
@@ -485,21 +485,8 @@ func codeBlocks(doc ast.Node) []*CodeBlock {
 	return cbs
 }
 
-// each calls fn for every index, on all cores.
-func each(is []int, fn func(i int)) {
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for _, i := range is {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			fn(i)
-		}()
-	}
-	wg.Wait()
-}
+// eachOf calls fn for every index in is, on all cores.
+func eachOf(is []int, fn func(i int)) { par.Each(len(is), func(k int) { fn(is[k]) }) }
 
 // fileKey names a file of a root: "" is the content root, "static" and
 // "assets" Hugo's folders beside it.

@@ -4,9 +4,8 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"runtime"
+	"github.com/bindery-books/bindery/book/internal/par"
 	"strings"
-	"sync"
 
 	"github.com/bindery-books/bindery/book/diagram"
 	"github.com/bindery-books/bindery/book/markup"
@@ -49,19 +48,11 @@ func (b *Book) resolveChapters() {
 		return
 	}
 	rs := make([]*resolver, len(b.Chapters))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i, ch := range b.Chapters {
+	par.Each(len(b.Chapters), func(i int) {
+		ch := b.Chapters[i]
 		rs[i] = &resolver{b: b, ch: ch, src: ch.Source}
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			rs[i].children(ch.Doc)
-		}()
-	}
-	wg.Wait()
+		rs[i].children(ch.Doc)
+	})
 	for _, r := range rs {
 		b.Diagnostics.add(r.diags...)
 		b.diagramsDrawn += r.drawn

@@ -31,10 +31,10 @@ import (
 	"cmp"
 	"fmt"
 	"io"
-	"runtime"
 	"sync"
 
 	"github.com/bindery-books/bindery/book"
+	"github.com/bindery-books/bindery/book/internal/par"
 )
 
 // Config controls the PDF. Its zero value gives the book's own settings
@@ -146,33 +146,18 @@ func (w *writer) chapterLevel(ch *book.Chapter) int {
 func (w *writer) chapterFlows() []*Flow {
 	chs := w.b.Chapters
 	flows := make([]*Flow, len(chs))
-	var next, done int
+	var done int
 	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), max(len(chs), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				mu.Lock()
-				i := next
-				next++
-				mu.Unlock()
-				if i >= len(chs) {
-					return
-				}
-				flows[i] = &Flow{Items: newConverter(w, chs[i]).chapter()}
-				mu.Lock()
-				done++
-				d := done
-				mu.Unlock()
-				if w.cfg.Progress != nil {
-					w.cfg.Progress(d, len(chs))
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	par.Each(len(chs), func(i int) {
+		flows[i] = &Flow{Items: newConverter(w, chs[i]).chapter()}
+		mu.Lock()
+		done++
+		d := done
+		mu.Unlock()
+		if w.cfg.Progress != nil {
+			w.cfg.Progress(d, len(chs))
+		}
+	})
 	return flows
 }
 
