@@ -54,9 +54,12 @@ var browserModes = []struct {
 	{name: "dark", dark: true},
 }
 
-// newBrowser starts Chromium headless with a fresh profile and no
-// background networking (without which it waits on this closed network).
-func newBrowser(t *testing.T) context.Context {
+// startChromium starts Chromium headless for a test, with a fresh
+// profile, no background networking (without which it waits on this
+// closed network) and the extra options given, and returns a context to
+// drive one tab with, cancelled after timeout. It skips the test when
+// Chromium is not installed, unless BINDERY_REQUIRE_TOOLS is set.
+func startChromium(t *testing.T, timeout time.Duration, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	path := requireTool(t, "chromium", "apt-get install chromium")
 	// A fresh profile, removed with retries (not t.TempDir, whose cleanup
@@ -66,7 +69,7 @@ func newBrowser(t *testing.T) context.Context {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := []chromedp.ExecAllocatorOption{
+	opts := append([]chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
 		chromedp.Flag("headless", true),
 		chromedp.Flag("no-sandbox", true),
@@ -76,18 +79,16 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("allow-file-access-from-files", true),
-		chromedp.Flag("hide-scrollbars", true), // as on a phone
 		chromedp.UserDataDir(profile),
-		chromedp.WindowSize(phoneW, phoneH),
-	}
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 15*time.Minute)
+	}, extra...)
+	ctx, cancelT := context.WithTimeout(context.Background(), timeout)
+	actx, cancelA := chromedp.NewExecAllocator(ctx, opts...)
+	bctx, cancelC := chromedp.NewContext(actx)
 	t.Cleanup(func() {
-		cancelT()
+		chromedp.Cancel(bctx)
 		cancelC()
 		cancelA()
+		cancelT()
 		for range 20 {
 			if os.RemoveAll(profile) == nil {
 				return
@@ -95,6 +96,16 @@ func newBrowser(t *testing.T) context.Context {
 			time.Sleep(100 * time.Millisecond)
 		}
 	})
+	return bctx
+}
+
+// newBrowser starts Chromium with a phone's viewport.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	ctx := startChromium(t, 15*time.Minute,
+		chromedp.Flag("allow-file-access-from-files", true),
+		chromedp.Flag("hide-scrollbars", true), // as on a phone
+		chromedp.WindowSize(phoneW, phoneH))
 	if err := chromedp.Run(ctx, chromedp.EmulateViewport(phoneW, phoneH)); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}

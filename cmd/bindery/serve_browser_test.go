@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -14,48 +12,12 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// chromiumPath is where Debian's chromium package puts the browser.
-const chromiumPath = "/usr/bin/chromium"
-
 // chromium starts headless Chromium for a test and returns a context to
 // drive one tab with, and the errors its pages log. It skips the test when
-// Chromium is not installed, unless BINDERY_REQUIRE_TOOLS=1.
+// Chromium is not installed, unless BINDERY_REQUIRE_TOOLS is set.
 func chromium(t *testing.T) (context.Context, func() []string) {
 	t.Helper()
-	path := chromiumPath
-	if _, err := os.Stat(path); err != nil {
-		if p, err := exec.LookPath("chromium"); err == nil {
-			path = p
-		} else if os.Getenv("BINDERY_REQUIRE_TOOLS") == "1" {
-			t.Fatalf("no chromium at %s (apt-get install chromium)", chromiumPath)
-		} else {
-			t.Skipf("no chromium at %s (apt-get install chromium; BINDERY_REQUIRE_TOOLS=1 makes this a failure)", chromiumPath)
-		}
-	}
-	// A fresh profile, removed with retries: Chromium's helpers may still
-	// write to it for a moment after the browser is gone.
-	profile, err := os.MkdirTemp("", "bindery-chromium-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Without the flags that stop its background networking, Chromium
-	// hangs on a closed network.
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.WindowSize(1000, 700),
-		chromedp.UserDataDir(profile),
-	}
-	ctx, cancelTimeout := context.WithTimeout(context.Background(), 3*time.Minute)
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	bctx, cancelBrowser := chromedp.NewContext(actx)
+	bctx := startChromium(t, 3*time.Minute, chromedp.WindowSize(1000, 700))
 	var mu sync.Mutex
 	var logged []string
 	chromedp.ListenTarget(bctx, func(ev any) {
@@ -74,18 +36,6 @@ func chromium(t *testing.T) (context.Context, func() []string) {
 				logged = append(logged, strings.Join(args, " "))
 				mu.Unlock()
 			}
-		}
-	})
-	t.Cleanup(func() {
-		chromedp.Cancel(bctx)
-		cancelBrowser()
-		cancelAlloc()
-		cancelTimeout()
-		for range 20 {
-			if os.RemoveAll(profile) == nil {
-				return
-			}
-			time.Sleep(100 * time.Millisecond)
 		}
 	})
 	if err := chromedp.Run(bctx, chromedp.Navigate("about:blank")); err != nil {
