@@ -30,6 +30,10 @@ type Font struct {
 
 	mu    sync.Mutex
 	words [(Typeset | dirFeatures) + 1]map[string][]unitGlyph // shaped words by feature set
+
+	builtin    bool // one of the DejaVu faces, whose ASCII plainASCII may take
+	asciiOnce  sync.Once
+	asciiTable *[95]unitGlyph
 }
 
 // LoadFont parses a font file: TrueType or OpenType with TrueType (glyf)
@@ -207,6 +211,7 @@ func init() {
 				if err != nil {
 					panic(fmt.Sprintf("font: parse embedded %s: %v", face.Name(), err)) // embedded data: cannot happen
 				}
+				f.builtin = true
 				return f
 			})
 		}

@@ -1,6 +1,8 @@
 package font
 
 import (
+	"slices"
+
 	"github.com/boxesandglue/textshape/ot"
 )
 
@@ -97,20 +99,66 @@ func ShapedWidth(f Face, size float64, s string, feat Features) float64 {
 // Shape shapes s at size points with the given features; see the
 // function Shape.
 func (f *Font) Shape(s string, size float64, feat Features) []Glyph {
-	us := f.shapeUnits(s, feat)
+	return f.AppendShape(nil, s, size, feat, 0)
+}
+
+// AppendShape appends the glyphs of s, shaped as Shape shapes it, to dst,
+// with their Start and End moved on by offset: the glyphs of text shaped
+// in pieces (a word, then the space after it) index the pieces joined.
+func (f *Font) AppendShape(dst []Glyph, s string, size float64, feat Features, offset int) []Glyph {
 	k := size / float64(f.upem)
-	gs := make([]Glyph, len(us))
-	for i, u := range us {
-		gs[i] = Glyph{
+	if t := f.plainASCII(s, feat); t != nil {
+		// Text the shaper would map character by character.
+		dst = slices.Grow(dst, len(s))
+		for i := 0; i < len(s); i++ {
+			u := t[s[i]-' ']
+			dst = append(dst, Glyph{ID: u.id, Advance: float64(u.adv) * k, Start: i + offset, End: i + 1 + offset})
+		}
+		return dst
+	}
+	us := f.shapeUnits(s, feat)
+	dst = slices.Grow(dst, len(us))
+	for _, u := range us {
+		dst = append(dst, Glyph{
 			ID:      u.id,
 			Advance: float64(u.adv) * k,
 			XOffset: float64(u.dx) * k,
 			YOffset: float64(u.dy) * k,
-			Start:   int(u.start),
-			End:     int(u.end),
+			Start:   int(u.start) + offset,
+			End:     int(u.end) + offset,
+		})
+	}
+	return dst
+}
+
+// plainASCII returns the glyph of each printable ASCII character in f when
+// s is made of them alone and shaping it with feat would give each its own
+// glyph at its own advance: no kerning, no ligatures and none of the
+// features every script gets that change such characters (true of the
+// built-in faces; TestPlainASCII checks them). Code is set so, and
+// shaping it character by character through the shaper costs as much as
+// the rest of drawing a page. It returns nil otherwise.
+func (f *Font) plainASCII(s string, feat Features) *[95]unitGlyph {
+	if feat&(Kern|Liga|RightToLeft) != 0 || !f.builtin || len(s) == 0 {
+		return nil
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < ' ' || s[i] > '~' {
+			return nil
 		}
 	}
-	return gs
+	f.asciiOnce.Do(func() {
+		var t [95]unitGlyph
+		for c := byte(' '); c <= '~'; c++ {
+			us := f.shape(string(c), LeftToRight)
+			if len(us) != 1 || us[0].dx != 0 || us[0].dy != 0 {
+				return
+			}
+			t[c-' '] = us[0]
+		}
+		f.asciiTable = &t
+	})
+	return f.asciiTable
 }
 
 // Width returns the width of s shaped at size points with the given

@@ -395,3 +395,52 @@ func TestSFNT(t *testing.T) {
 		t.Error("a font file that is not a collection is not returned as it is")
 	}
 }
+
+// TestPlainASCII checks the shortcut AppendShape takes for printable ASCII
+// set without kerning or ligatures (code): on every built-in face, its
+// glyphs are the shaper's, string after string, including the pairs a
+// kerning or ligature feature would change and the characters that
+// compose with others. It also checks the shortcut is taken, and not
+// for text that needs the shaper.
+func TestPlainASCII(t *testing.T) {
+	var samples []string
+	for c := byte(' '); c <= '~'; c++ {
+		for d := byte(' '); d <= '~'; d++ {
+			samples = append(samples, string([]byte{c, d}))
+		}
+	}
+	samples = append(samples, "ffi fl AV To Wa", "iex(1)> :recon.proc_count(:message_queue_len, 3)",
+		`{"order_id":"ord_81Kq"} -> x != y <= z`, "    if err != nil { return fmt.Errorf(\"%w\", err) }")
+	for fam := Serif; fam <= Mono; fam++ {
+		for st := Regular; st <= BoldItalic; st++ {
+			f := Face{Family: fam, Style: st}.Font()
+			for _, feat := range []Features{0, LeftToRight} {
+				if f.plainASCII("a", feat) == nil {
+					t.Fatalf("%s: no shortcut for ASCII with features %v", f.name, feat)
+				}
+				for _, s := range samples {
+					got := f.AppendShape(nil, s, 10, feat, 3)
+					us := f.shape(s, feat)
+					if len(got) != len(us) {
+						t.Fatalf("%s %q: %d glyphs, the shaper gives %d", f.name, s, len(got), len(us))
+					}
+					for i, u := range us {
+						want := Glyph{ID: u.id, Advance: float64(u.adv) * 10 / float64(f.upem), XOffset: float64(u.dx) * 10 / float64(f.upem),
+							YOffset: float64(u.dy) * 10 / float64(f.upem), Start: int(u.start) + 3, End: int(u.end) + 3}
+						if got[i] != want {
+							t.Fatalf("%s %q glyph %d: %+v, the shaper gives %+v", f.name, s, i, got[i], want)
+						}
+					}
+				}
+			}
+			for _, c := range []struct {
+				s    string
+				feat Features
+			}{{"fi", Typeset}, {"AV", Kern}, {"é", 0}, {"a\tb", 0}, {"ab", RightToLeft}} {
+				if f.plainASCII(c.s, c.feat) != nil {
+					t.Errorf("%s: shortcut taken for %q with features %v", f.name, c.s, c.feat)
+				}
+			}
+		}
+	}
+}

@@ -176,20 +176,21 @@ func (d *drawer) op(op Op, left, top float64) {
 		switch o := op.(type) {
 		case *textOp:
 			s := o.S
-			switch {
-			case !o.Space:
-			case o.Face.Dir == font.RTL:
-				// Set right to left, a space that follows the text
-				// drawn goes first in its string.
-				s = " " + s
-			default:
-				s += " "
-			}
-			if o.Hyphen && d.tg != nil && strings.HasSuffix(s, "-") {
+			if o.Hyphen && !o.Space && d.tg != nil && strings.HasSuffix(s, "-") {
 				d.hyphenated(o, left, top)
 				return
 			}
-			d.page.TextScaled(o.Face.Font(), o.Size, pdfColor(o.Color), left+o.X, top+o.Y, s, font.FeaturesOf(o.Face), cmp.Or(o.Scale, 1))
+			f, c, x, y, feat, scale := o.Face.Font(), pdfColor(o.Color), left+o.X, top+o.Y, font.FeaturesOf(o.Face), cmp.Or(o.Scale, 1)
+			switch {
+			case !o.Space:
+				d.page.TextScaled(f, o.Size, c, x, y, s, feat, scale)
+			case o.Face.Dir == font.RTL:
+				// Set right to left, a space that follows the text
+				// drawn goes first in its string.
+				d.page.TextScaled(f, o.Size, c, x, y, " "+s, feat, scale)
+			default:
+				d.page.WordSpace(f, o.Size, c, x, y, s, feat, scale)
+			}
 		case *rectOp:
 			if o.Fill != nil || o.Stroke != nil {
 				d.page.Rect(left+o.X, top+o.Y, o.W, o.H, pdfdoc.Paint{Fill: pdfColorPtr(o.Fill), Stroke: pdfColorPtr(o.Stroke), LineWidth: o.LineW})

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/alecthomas/chroma/v2"
 	"github.com/alecthomas/chroma/v2/styles"
@@ -138,39 +139,67 @@ func lineRight(it *Item) float64 {
 }
 
 // codeLines splits highlighted tokens into lines of measured cells, tabs
-// expanded to stops of four.
+// expanded to stops of four. The cells of all lines share one array, and
+// each face's printable ASCII is measured once per block.
 func codeLines(toks []chroma.Token, size float64, tx *typesetter) [][]codeCell {
+	n := 0
+	for _, t := range toks {
+		n += utf8.RuneCountInString(t.Value)
+	}
+	cells := make([]codeCell, 0, n+n/8) // tabs add cells
+	type asciiWidths struct {
+		face font.Face
+		w    [128]float64 // 0: not measured yet
+	}
+	var tables []*asciiWidths
+	widths := func(face font.Face) *asciiWidths {
+		for _, t := range tables {
+			if t.face == face {
+				return t
+			}
+		}
+		t := &asciiWidths{face: face}
+		tables = append(tables, t)
+		return t
+	}
+	width := func(face font.Face, r rune) float64 {
+		f, _ := tx.fonts.faceFor(face, r)
+		return measure(f, size, string(r))
+	}
 	var lines [][]codeCell
-	var cur []codeCell
+	start := 0 // of the current line in cells
 	for _, t := range toks {
 		st := tokenStyle(t.Type)
+		ws := widths(st.face)
 		for _, r := range t.Value {
 			switch {
 			case r == '\n':
-				lines = append(lines, cur)
-				cur = nil
+				lines = append(lines, cells[start:len(cells):len(cells)])
+				start = len(cells)
 				continue
 			case r == '\t':
-				for n := 4 - len(cur)%4; n > 0; n-- {
-					cur = append(cur, codeCell{r: ' ', face: st.face, color: st.color, w: measure(tx.fonts.resolve(mono), size, " ")})
+				space := measure(tx.fonts.resolve(mono), size, " ")
+				for k := 4 - (len(cells)-start)%4; k > 0; k-- {
+					cells = append(cells, codeCell{r: ' ', face: st.face, color: st.color, w: space})
 				}
 				continue
 			case r == '\r' || ignorable(r):
 				continue
 			}
-			cur = append(cur, codeCell{r: r, face: st.face, color: st.color})
-		}
-	}
-	if len(cur) > 0 {
-		lines = append(lines, cur)
-	}
-	for _, l := range lines {
-		for i := range l {
-			if l[i].w == 0 {
-				f, _ := tx.fonts.faceFor(l[i].face, l[i].r)
-				l[i].w = measure(f, size, string(l[i].r))
+			var w float64
+			if r < 128 {
+				if ws.w[r] == 0 {
+					ws.w[r] = width(st.face, r)
+				}
+				w = ws.w[r]
+			} else {
+				w = width(st.face, r)
 			}
+			cells = append(cells, codeCell{r: r, face: st.face, color: st.color, w: w})
 		}
+	}
+	if len(cells) > start {
+		lines = append(lines, cells[start:len(cells):len(cells)])
 	}
 	return lines
 }

@@ -109,6 +109,8 @@ type Document struct {
 
 	tree *structTree
 	err  error
+
+	glyphs []font.Glyph // room to shape a run in, reused run after run
 }
 
 // destination is a place in the document: a page index and a y from the

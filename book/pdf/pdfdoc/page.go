@@ -63,6 +63,8 @@ type Page struct {
 	size      float64
 	fill      string // the colour operator last written, as text
 	stroke    string
+	fillC     Color // the colours fill and stroke set, when they are set
+	strokeC   Color
 	lineW     float64
 	dash      string
 	cap, join int
@@ -138,16 +140,22 @@ func colorOp(c Color, stroke bool) string {
 }
 
 func (p *Page) setFill(c Color) {
+	if p.fill != "" && c == p.fillC {
+		return
+	}
 	if op := colorOp(c, false); op != p.fill {
 		p.op(op)
-		p.fill = op
+		p.fill, p.fillC = op, c
 	}
 }
 
 func (p *Page) setStroke(c Color) {
+	if p.stroke != "" && c == p.strokeC {
+		return
+	}
 	if op := colorOp(c, true); op != p.stroke {
 		p.op(op)
-		p.stroke = op
+		p.stroke, p.strokeC = op, c
 	}
 }
 
@@ -304,20 +312,21 @@ func (p *Page) Rotated(cx, cy float64, fn func()) {
 // graphicsState is the state a q saves and a Q restores, as the page
 // tracks it.
 type graphicsState struct {
-	font         *docFont
-	size         float64
-	fill, stroke string
-	lineW        float64
-	dash         string
-	cap, join    int
+	font           *docFont
+	size           float64
+	fill, stroke   string
+	fillC, strokeC Color
+	lineW          float64
+	dash           string
+	cap, join      int
 }
 
 func (p *Page) graphicsState() graphicsState {
-	return graphicsState{p.font, p.size, p.fill, p.stroke, p.lineW, p.dash, p.cap, p.join}
+	return graphicsState{p.font, p.size, p.fill, p.stroke, p.fillC, p.strokeC, p.lineW, p.dash, p.cap, p.join}
 }
 
 func (p *Page) setGraphicsState(g graphicsState) {
-	p.font, p.size, p.fill, p.stroke, p.lineW, p.dash, p.cap, p.join = g.font, g.size, g.fill, g.stroke, g.lineW, g.dash, g.cap, g.join
+	p.font, p.size, p.fill, p.stroke, p.fillC, p.strokeC, p.lineW, p.dash, p.cap, p.join = g.font, g.size, g.fill, g.stroke, g.fillC, g.strokeC, g.lineW, g.dash, g.cap, g.join
 }
 
 // tm sets the text matrix to a translation to (x, y) in PDF space, with a
@@ -365,7 +374,23 @@ func (p *Page) Text(f *font.Font, size float64, c Color, x, y float64, s string,
 // TextScaled is Text with the glyphs widened or narrowed by scale (see
 // Run.Scale).
 func (p *Page) TextScaled(f *font.Font, size float64, c Color, x, y float64, s string, feat font.Features, scale float64) float64 {
-	gs := f.Shape(s, size, feat)
+	gs := f.AppendShape(p.d.glyphs[:0], s, size, feat, 0)
+	return p.drawShaped(f, size, c, x, y, s, gs, scale)
+}
+
+// WordSpace is TextScaled of a word followed by a space, left to right.
+// The two are shaped apart, so the word is the one the line breaker
+// measured (shaped once, then cached) and no kerning reaches across the
+// space, which is invisible and which no glyph follows in the run.
+func (p *Page) WordSpace(f *font.Font, size float64, c Color, x, y float64, word string, feat font.Features, scale float64) float64 {
+	gs := f.AppendShape(p.d.glyphs[:0], word, size, feat, 0)
+	gs = f.AppendShape(gs, " ", size, feat, len(word))
+	return p.drawShaped(f, size, c, x, y, word+" ", gs, scale)
+}
+
+// drawShaped draws the glyphs gs shaped from s and returns their width.
+func (p *Page) drawShaped(f *font.Font, size float64, c Color, x, y float64, s string, gs []font.Glyph, scale float64) float64 {
+	p.d.glyphs = gs // kept for the next run: Glyphs holds on to none
 	p.Glyphs(Run{Font: f, Size: size, Color: c, X: x, Y: y, Glyphs: gs, Text: s, Scale: scale})
 	w := 0.0
 	for _, g := range gs {
