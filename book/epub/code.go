@@ -1,8 +1,9 @@
 package epub
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/alecthomas/chroma/v2"
 	"github.com/yuin/goldmark/util"
@@ -80,49 +81,64 @@ func (l codeLine) indent() int {
 // and "hN", N its hanging indent; tokens are spans with chroma's short class
 // names.
 func writeLines(w util.BufWriter, toks []chroma.Token) {
+	var num [8]byte
 	for _, line := range splitLines(toks) {
-		fmt.Fprintf(w, `<span class="cl h%d">`, min(line.indent(), maxHang))
+		w.WriteString(`<span class="cl h`)
+		w.Write(strconv.AppendInt(num[:0], int64(min(line.indent(), maxHang)), 10))
+		w.WriteString(`">`)
 		for i, t := range line {
 			next := ""
 			if i+1 < len(line) {
 				next = line[i+1].Value
 			}
-			v := codeText(t.Value, next)
 			cls := chroma.StandardTypes[t.Type]
 			if cls == "" {
 				cls = chroma.StandardTypes[t.Type.Category()]
 			}
 			if cls == "" || t.Type == chroma.Text || t.Type == chroma.TextWhitespace {
-				w.WriteString(v)
+				writeCodeText(w, t.Value, next)
 				continue
 			}
-			fmt.Fprintf(w, `<span class="%s">%s</span>`, cls, v)
+			w.WriteString(`<span class="`)
+			w.WriteString(cls)
+			w.WriteString(`">`)
+			writeCodeText(w, t.Value, next)
+			w.WriteString("</span>")
 		}
 		w.WriteString("\n</span>")
 	}
 }
 
-// codeText escapes a token's text and adds a <wbr /> after each separator
-// that a character other than a space follows; next is the text of the
-// token after it on the line.
-func codeText(s, next string) string {
-	var b strings.Builder
-	rs := []rune(s)
-	for i, r := range rs {
-		b.WriteString(esc(string(r)))
+// writeCodeText writes a token's text escaped, with a <wbr /> after each
+// separator that a character other than a space follows; next is the text
+// of the token after it on the line.
+func writeCodeText(w util.BufWriter, s, next string) {
+	for i, r := range s {
+		switch r {
+		case '<':
+			w.WriteString("&lt;")
+		case '>':
+			w.WriteString("&gt;")
+		case '&':
+			w.WriteString("&amp;")
+		case '\'':
+			w.WriteString("&#39;")
+		case '"':
+			w.WriteString("&#34;")
+		default:
+			w.WriteRune(r)
+		}
 		if !strings.ContainsRune(breakAfter, r) {
 			continue
 		}
 		var after rune
-		switch {
-		case i+1 < len(rs):
-			after = rs[i+1]
-		case next != "":
-			after = []rune(next)[0]
+		if _, n := utf8.DecodeRuneInString(s[i:]); i+n < len(s) {
+			after, _ = utf8.DecodeRuneInString(s[i+n:])
+		} else if next != "" {
+			after, _ = utf8.DecodeRuneInString(next)
 		}
 		if after != 0 && after != ' ' && after != '\t' && !strings.ContainsRune(breakAfter+noBreakBefore, after) {
-			b.WriteString("<wbr />")
+			w.WriteString("<wbr />")
 		}
 	}
-	return b.String()
 }
