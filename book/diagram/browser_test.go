@@ -5,70 +5,21 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/bindery-books/bindery/book/browsertest"
 	"github.com/chromedp/chromedp"
 )
 
-// chromiumPath is where Debian's chromium package puts the browser.
-const chromiumPath = "/usr/bin/chromium"
-
 // browser starts headless Chromium for a test and returns a context to
-// drive one page with. It skips the test when Chromium is not installed,
-// unless BINDERY_REQUIRE_TOOLS=1.
+// drive one page with, checkText defined in it. It skips the test when
+// Chromium is not installed, unless BINDERY_REQUIRE_TOOLS=1.
 func browser(t *testing.T) context.Context {
 	t.Helper()
-	path := chromiumPath
-	if _, err := os.Stat(path); err != nil {
-		if p, err := exec.LookPath("chromium"); err == nil {
-			path = p
-		} else if os.Getenv("BINDERY_REQUIRE_TOOLS") == "1" {
-			t.Fatalf("no chromium at %s (apt-get install chromium)", chromiumPath)
-		} else {
-			t.Skipf("no chromium at %s (apt-get install chromium; BINDERY_REQUIRE_TOOLS=1 makes this a failure)", chromiumPath)
-		}
-	}
-	// A fresh profile; Chromium's helpers may still be writing to it for a
-	// moment after the browser is gone, so it is removed with retries
-	// rather than by t.TempDir.
-	profile, err := os.MkdirTemp("", "bindery-chromium-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Without the flags that stop its background networking, Chromium
-	// hangs on a closed network.
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.UserDataDir(profile),
-	}
-	ctx, cancelTimeout := context.WithTimeout(context.Background(), 5*time.Minute)
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	t.Cleanup(func() {
-		chromedp.Cancel(bctx)
-		cancelBrowser()
-		cancelAlloc()
-		cancelTimeout()
-		for range 20 {
-			if os.RemoveAll(profile) == nil {
-				return
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	})
+	bctx := browsertest.Start(t, 5*time.Minute, chromedp.Flag("hide-scrollbars", true))
 	if err := chromedp.Run(bctx, chromedp.Navigate("about:blank"), chromedp.Evaluate(checkTextJS, nil)); err != nil {
 		t.Fatalf("chromium: %v", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bindery-books/bindery/book/browsertest"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -54,55 +55,10 @@ var browserModes = []struct {
 	{name: "dark", dark: true},
 }
 
-// startChromium starts Chromium headless for a test, with a fresh
-// profile, no background networking (without which it waits on this
-// closed network) and the extra options given, and returns a context to
-// drive one tab with, cancelled after timeout. It skips the test when
-// Chromium is not installed, unless BINDERY_REQUIRE_TOOLS is set.
-func startChromium(t *testing.T, timeout time.Duration, extra ...chromedp.ExecAllocatorOption) context.Context {
-	t.Helper()
-	path := requireTool(t, "chromium", "apt-get install chromium")
-	// A fresh profile, removed with retries (not t.TempDir, whose cleanup
-	// fails the test): Chromium's helpers may still write to it for a
-	// moment after the browser is cancelled.
-	profile, err := os.MkdirTemp("", "bindery-chromium-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts := append([]chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(profile),
-	}, extra...)
-	ctx, cancelT := context.WithTimeout(context.Background(), timeout)
-	actx, cancelA := chromedp.NewExecAllocator(ctx, opts...)
-	bctx, cancelC := chromedp.NewContext(actx)
-	t.Cleanup(func() {
-		chromedp.Cancel(bctx)
-		cancelC()
-		cancelA()
-		cancelT()
-		for range 20 {
-			if os.RemoveAll(profile) == nil {
-				return
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	})
-	return bctx
-}
-
 // newBrowser starts Chromium with a phone's viewport.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
-	ctx := startChromium(t, 15*time.Minute,
+	ctx := browsertest.Start(t, 15*time.Minute,
 		chromedp.Flag("allow-file-access-from-files", true),
 		chromedp.Flag("hide-scrollbars", true), // as on a phone
 		chromedp.WindowSize(phoneW, phoneH))

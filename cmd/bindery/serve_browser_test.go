@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bindery-books/bindery/book/browsertest"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
@@ -17,7 +18,7 @@ import (
 // Chromium is not installed, unless BINDERY_REQUIRE_TOOLS is set.
 func chromium(t *testing.T) (context.Context, func() []string) {
 	t.Helper()
-	bctx := startChromium(t, 3*time.Minute, chromedp.WindowSize(1000, 700))
+	bctx := browsertest.Start(t, 3*time.Minute, chromedp.WindowSize(1000, 700))
 	var mu sync.Mutex
 	var logged []string
 	chromedp.ListenTarget(bctx, func(ev any) {
