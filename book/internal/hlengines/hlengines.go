@@ -1,0 +1,194 @@
+// Package hlengines makes chroma's lexers match with compiled code instead
+// of regexp2's interpreter, for the languages books are written about.
+//
+// Chroma compiles each rule of a lexer to a regexp2 pattern the first time
+// the lexer is used, and tries the rules of the current state one after
+// another at each position of the code, so highlighting is mostly regexp2
+// interpreting patterns. regexp2cg turns patterns into Go code (the same
+// matches, a few times faster), which regexp2 uses when a program registers
+// it (regexp2.RegisterEngine) and compiles the pattern with MustCompile;
+// chroma compiles with Compile, which does not look, so importing this
+// package also puts wrappers of the Lexers into chroma's registry
+// (lexers.Get), which let chroma compile its rules and then swap in the
+// registered engine of each rule that has one.
+//
+// engines.go holds the engines: `go generate` writes it (internal/gen) from
+// the rules of the Lexers of the chroma in go.mod. A test fails when a rule
+// of one of them has no engine, as after bumping chroma.
+package hlengines
+
+//go:generate go run ./internal/gen -o engines.go
+
+import (
+	"errors"
+	"slices"
+
+	"github.com/alecthomas/chroma/v2"
+	"github.com/alecthomas/chroma/v2/lexers"
+	"github.com/dlclark/regexp2/v2"
+)
+
+// Lexers are the chroma lexers, by name, whose rules engines.go holds
+// engines for: the languages of most code in real books (by blocks and
+// bytes of the content book and the corpus: Go, SQL, Elixir, Python, C,
+// Java, shell, YAML, Dockerfiles), and the lexers those hand parts of their
+// code to (a Dockerfile's RUN lines are Bash, and some JSON). A language
+// only a block or two are written in is left to the interpreter: each
+// lexer's engines are some 50-550 KB of Go.
+var Lexers = []string{
+	"Bash",
+	"Bash Session",
+	"C",
+	"Docker",
+	"Elixir",
+	"Go",
+	"Java",
+	"JSON",
+	"Python",
+	"SQL",
+	"YAML",
+}
+
+// engines are the patterns that have a registered engine (register).
+var engines = map[string]bool{}
+
+// register registers the engine of pattern, a pattern chroma compiles:
+// engines.go calls it for each. Chroma's patterns all start with \G,
+// matching only where the search starts, which the engine's search for a
+// start, as regexp2cg generates it, does not know (it would try every
+// position to the end of the code, each failing at once): so the search is
+// startAnchored, the interpreter's for such patterns.
+func register(pattern string, engine regexp2.RuntimeEngineData) {
+	engine.FindFirstChar = startAnchored
+	regexp2.RegisterEngine(pattern, engine, regexp2.None)
+	engines[pattern] = true
+}
+
+// startAnchored is the search for a start of a pattern that starts with \G:
+// there is one candidate, where the search starts.
+func startAnchored(r *regexp2.Runner) bool {
+	if r.Runtextpos == r.Runtextstart {
+		return true
+	}
+	r.Runtextpos = len(r.Runtext)
+	return false
+}
+
+// originals are the lexers of chroma's registry that wrappers replaced,
+// by name.
+var originals = map[string]*chroma.RegexLexer{}
+
+func init() {
+	for _, name := range Lexers {
+		orig, ok := lexers.Get(name).(*chroma.RegexLexer)
+		if !ok || orig.Config().Name != name {
+			continue // TestLexers reports it
+		}
+		originals[name] = orig
+		lexers.Register(wrap(orig, swapEngines))
+	}
+}
+
+// Original returns the lexer of chroma's that l wraps, or l if it is no
+// wrapper.
+func Original(l *chroma.RegexLexer) *chroma.RegexLexer {
+	if orig := originals[l.Config().Name]; orig != nil {
+		return orig
+	}
+	return l
+}
+
+// ruleState is the state wrappers add to a lexer's rules for their
+// compileHook: a state of its own, which no rule includes, since chroma
+// refuses a lexer that holds one hook twice.
+const ruleState = "hlengines: compiled"
+
+// compileHook is the rule of a wrapper's ruleState: once chroma has
+// compiled the rules, it removes the state and hands the rules to a
+// function.
+type compileHook struct {
+	compiled func(chroma.CompiledRules) error
+}
+
+// Mutate is never called: no lexing reaches ruleState.
+func (h *compileHook) Mutate(*chroma.LexerState) error {
+	return errors.New("hlengines: compile hook reached while lexing")
+}
+
+// MutateLexer hands the rules to the hook's function, without the hook.
+func (h *compileHook) MutateLexer(rules chroma.CompiledRules, state string, _ int) error {
+	delete(rules, state)
+	return h.compiled(rules)
+}
+
+// wrap returns a lexer that lexes as orig does, and whose rules, once
+// chroma has compiled them, go to compiled.
+func wrap(orig *chroma.RegexLexer, compiled func(chroma.CompiledRules) error) *chroma.RegexLexer {
+	w := chroma.MustNewLexer(orig.Config(), func() chroma.Rules {
+		rules, err := orig.Rules()
+		if err != nil {
+			// No "root" state: the wrapper's Tokenise fails as orig's does.
+			return chroma.Rules{}
+		}
+		rules = rules.Clone()
+		rules[ruleState] = []chroma.Rule{{Mutator: &compileHook{compiled}}}
+		return rules
+	})
+	w.SetAnalyser(orig.AnalyseText)
+	return w
+}
+
+// swapEngines gives each rule whose pattern has a registered engine a
+// regexp that matches with the engine.
+func swapEngines(rules chroma.CompiledRules) error {
+	done := map[*chroma.CompiledRule]bool{}
+	for _, state := range rules {
+		for _, rule := range state {
+			if done[rule] || rule.Regexp == nil {
+				continue
+			}
+			done[rule] = true
+			pattern := rule.Regexp.String()
+			if !engines[pattern] {
+				continue
+			}
+			re := regexp2.MustCompile(pattern, regexp2.None)
+			re.MatchTimeout = rule.Regexp.MatchTimeout
+			rule.Regexp = re
+		}
+	}
+	return nil
+}
+
+// isInclude reports whether rule is one that includes the rules of another
+// state: it goes when chroma's compiling has put those in its place, which
+// may be before or after a compileHook.
+func isInclude(rule *chroma.CompiledRule) bool {
+	m, ok := rule.Mutator.(chroma.SerialisableMutator)
+	return ok && m.MutatorKind() == "include"
+}
+
+// Patterns returns the patterns chroma compiles the rules of the named
+// lexer of its registry to (but those of includes), sorted.
+func Patterns(name string) ([]string, error) {
+	l, ok := lexers.Get(name).(*chroma.RegexLexer)
+	if !ok || l.Config().Name != name {
+		return nil, errors.New("hlengines: no regex lexer named " + name)
+	}
+	var patterns []string
+	w := wrap(Original(l), func(rules chroma.CompiledRules) error {
+		for _, state := range rules {
+			for _, rule := range state {
+				if !isInclude(rule) {
+					patterns = append(patterns, rule.Regexp.String())
+				}
+			}
+		}
+		return nil
+	})
+	if _, err := w.Rules(); err != nil {
+		return nil, err
+	}
+	slices.Sort(patterns)
+	return slices.Compact(patterns), nil
+}
