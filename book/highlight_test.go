@@ -1,6 +1,8 @@
 package book
 
 import (
+	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -82,11 +84,17 @@ func TestCompactFallsBack(t *testing.T) {
 // gives, on every code block of the content book and the corpus.
 func TestHighlightEngines(t *testing.T) {
 	dirs := []string{"../content"}
-	sections, _ := filepath.Glob("../../shared/corpus/content/en/learn/software-engineering/*/*/*/_index.md")
-	deeper, _ := filepath.Glob("../../shared/corpus/content/en/learn/software-engineering/*/*/*/*/_index.md")
-	for _, index := range append(sections, deeper...) {
-		dirs = append(dirs, filepath.Dir(index))
-	}
+	// Each section of the corpus is a book: a folder with an _index.md.
+	filepath.WalkDir("../../shared/corpus/content", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return nil
+		}
+		if _, err := os.Stat(filepath.Join(path, "_index.md")); err == nil {
+			dirs = append(dirs, path)
+			return filepath.SkipDir
+		}
+		return nil
+	})
 	if len(dirs) == 1 {
 		t.Log("no corpus at ../shared/corpus: checking the content book only")
 	}
