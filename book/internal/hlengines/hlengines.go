@@ -9,8 +9,9 @@
 // it (regexp2.RegisterEngine) and compiles the pattern with MustCompile;
 // chroma compiles with Compile, which does not look, so importing this
 // package also puts wrappers of the Lexers into chroma's registry
-// (lexers.Get), which let chroma compile its rules and then swap in the
-// registered engine of each rule that has one.
+// (lexers.Get, and so the lexers that hand code to them by name), which
+// compile their rules with MustCompile once chroma has compiled stand-ins
+// (wrap).
 //
 // engines.go holds the engines: `go generate` writes it (internal/gen) from
 // the rules of the Lexers of the chroma in go.mod. A test fails when a rule
@@ -21,7 +22,10 @@ package hlengines
 
 import (
 	"errors"
+	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/alecthomas/chroma/v2"
 	"github.com/alecthomas/chroma/v2/lexers"
@@ -54,10 +58,12 @@ var engines = map[string]bool{}
 
 // register registers the engine of pattern, a pattern chroma compiles:
 // engines.go calls it for each. Chroma's patterns all start with \G,
-// matching only where the search starts, which the engine's search for a
-// start, as regexp2cg generates it, does not know (it would try every
-// position to the end of the code, each failing at once): so the search is
-// startAnchored, the interpreter's for such patterns.
+// matching only where the search starts, which regexp2cg v0.9.1's search
+// for a start does not know (its case for a leading \G is empty, a C#
+// fall-through ported to Go): it would have the engine try every position
+// to the end of the code, each failing at once, for every rule that does
+// not match. So the search is startAnchored, the interpreter's for such
+// patterns.
 func register(pattern string, engine regexp2.RuntimeEngineData) {
 	engine.FindFirstChar = startAnchored
 	regexp2.RegisterEngine(pattern, engine, regexp2.None)
@@ -85,7 +91,7 @@ func init() {
 			continue // TestLexers reports it
 		}
 		originals[name] = orig
-		lexers.Register(wrap(orig, swapEngines))
+		lexers.Register(wrap(orig, nil))
 	}
 }
 
@@ -98,65 +104,100 @@ func Original(l *chroma.RegexLexer) *chroma.RegexLexer {
 	return l
 }
 
-// ruleState is the state wrappers add to a lexer's rules for their
+// hookState is the state wrappers add to a lexer's rules for their
 // compileHook: a state of its own, which no rule includes, since chroma
 // refuses a lexer that holds one hook twice.
-const ruleState = "hlengines: compiled"
+const hookState = "hlengines: compiled"
 
-// compileHook is the rule of a wrapper's ruleState: once chroma has
-// compiled the rules, it removes the state and hands the rules to a
-// function.
-type compileHook struct {
-	compiled func(chroma.CompiledRules) error
-}
-
-// Mutate is never called: no lexing reaches ruleState.
-func (h *compileHook) Mutate(*chroma.LexerState) error {
-	return errors.New("hlengines: compile hook reached while lexing")
-}
-
-// MutateLexer hands the rules to the hook's function, without the hook.
-func (h *compileHook) MutateLexer(rules chroma.CompiledRules, state string, _ int) error {
-	delete(rules, state)
-	return h.compiled(rules)
-}
-
-// wrap returns a lexer that lexes as orig does, and whose rules, once
-// chroma has compiled them, go to compiled.
-func wrap(orig *chroma.RegexLexer, compiled func(chroma.CompiledRules) error) *chroma.RegexLexer {
+// wrap returns a lexer that lexes as orig does, but whose rules match with
+// the registered engines of their patterns. Chroma compiles its rules,
+// whose patterns are stand-ins (standIn), cheap to compile; then its
+// compileHook compiles each rule's own pattern, as chroma would have, to
+// the engine where one is registered: so there is none of the
+// interpreter's compiling but orig's. Its Rules are those with stand-ins.
+// observe, if not nil, sees each rule once compiled.
+func wrap(orig *chroma.RegexLexer, observe func(*chroma.CompiledRule)) *chroma.RegexLexer {
 	w := chroma.MustNewLexer(orig.Config(), func() chroma.Rules {
 		rules, err := orig.Rules()
 		if err != nil {
 			// No "root" state: the wrapper's Tokenise fails as orig's does.
 			return chroma.Rules{}
 		}
-		rules = rules.Clone()
-		rules[ruleState] = []chroma.Rule{{Mutator: &compileHook{compiled}}}
-		return rules
+		hook := &compileHook{observe: observe}
+		out := chroma.Rules{hookState: {{Mutator: hook}}}
+		for state, rs := range rules {
+			out[state] = make([]chroma.Rule, len(rs))
+			for i, rule := range rs {
+				hook.patterns = append(hook.patterns, rule.Pattern)
+				rule.Pattern = standIn(len(hook.patterns) - 1)
+				out[state][i] = rule
+			}
+		}
+		return out
 	})
 	w.SetAnalyser(orig.AnalyseText)
 	return w
 }
 
-// swapEngines gives each rule whose pattern has a registered engine a
-// regexp that matches with the engine.
-func swapEngines(rules chroma.CompiledRules) error {
+// standIn returns the stand-in for the pattern of rule n of a wrapper: a
+// comment, which matches the empty string.
+func standIn(n int) string {
+	return "(?#hlengines " + strconv.Itoa(n) + ")"
+}
+
+// compileHook is the rule of a wrapper's hookState: once chroma has
+// compiled the rules, it removes the state and compiles each rule's own
+// pattern.
+type compileHook struct {
+	patterns []string // the rules' own, by their stand-ins' numbers
+	observe  func(*chroma.CompiledRule)
+}
+
+// Mutate is never called: no lexing reaches hookState.
+func (h *compileHook) Mutate(*chroma.LexerState) error {
+	return errors.New("hlengines: compile hook reached while lexing")
+}
+
+// MutateLexer compiles the rules' own patterns, and removes the hook.
+func (h *compileHook) MutateLexer(rules chroma.CompiledRules, state string, _ int) error {
+	delete(rules, state)
 	done := map[*chroma.CompiledRule]bool{}
-	for _, state := range rules {
-		for _, rule := range state {
-			if done[rule] || rule.Regexp == nil {
+	for _, rs := range rules {
+		for _, rule := range rs {
+			if done[rule] {
 				continue
 			}
 			done[rule] = true
-			pattern := rule.Regexp.String()
-			if !engines[pattern] {
-				continue
+			if err := h.compile(rule); err != nil {
+				return err
 			}
-			re := regexp2.MustCompile(pattern, regexp2.None)
-			re.MatchTimeout = rule.Regexp.MatchTimeout
-			rule.Regexp = re
+			if h.observe != nil {
+				h.observe(rule)
+			}
 		}
 	}
+	return nil
+}
+
+// compile gives rule its own pattern, compiled as chroma compiled its
+// stand-in (chroma's pattern for the stand-in, with the stand-in replaced),
+// with the registered engine if there is one.
+func (h *compileHook) compile(rule *chroma.CompiledRule) error {
+	n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(rule.Pattern, "(?#hlengines "), ")"))
+	if err != nil || n < 0 || n >= len(h.patterns) || rule.Pattern != standIn(n) {
+		return fmt.Errorf("hlengines: rule %q is none of the wrapper's", rule.Pattern)
+	}
+	own := h.patterns[n]
+	pattern := strings.Replace(rule.Regexp.String(), rule.Pattern, own, 1)
+	var re *regexp2.Regexp
+	if engines[pattern] {
+		re = regexp2.MustCompile(pattern, regexp2.None)
+	} else if re, err = regexp2.Compile(pattern); err != nil {
+		return fmt.Errorf("hlengines: compile rule %q: %w", own, err)
+	}
+	re.MatchTimeout = rule.Regexp.MatchTimeout
+	rule.Pattern = own
+	rule.Regexp = re
 	return nil
 }
 
@@ -176,15 +217,10 @@ func Patterns(name string) ([]string, error) {
 		return nil, errors.New("hlengines: no regex lexer named " + name)
 	}
 	var patterns []string
-	w := wrap(Original(l), func(rules chroma.CompiledRules) error {
-		for _, state := range rules {
-			for _, rule := range state {
-				if !isInclude(rule) {
-					patterns = append(patterns, rule.Regexp.String())
-				}
-			}
+	w := wrap(Original(l), func(rule *chroma.CompiledRule) {
+		if !isInclude(rule) {
+			patterns = append(patterns, rule.Regexp.String())
 		}
-		return nil
 	})
 	if _, err := w.Rules(); err != nil {
 		return nil, err

@@ -55,41 +55,44 @@ func TestEngines(t *testing.T) {
 	}
 }
 
-// TestSwap checks that a wrapper's rules match with the engines once
-// chroma has compiled them, and that the wrapper lexes as chroma's lexer.
-func TestSwap(t *testing.T) {
-	l := lexers.Get("Go").(*chroma.RegexLexer)
-	var swapped []*chroma.CompiledRule
-	w := wrap(Original(l), func(rules chroma.CompiledRules) error {
-		if _, ok := rules[ruleState]; ok {
-			t.Errorf("the hook's state %q is still among the rules", ruleState)
-		}
-		if err := swapEngines(rules); err != nil {
-			return err
-		}
-		for _, state := range rules {
-			swapped = append(swapped, state...)
-		}
-		return nil
-	})
+// TestWrap checks that a wrapper lexes as chroma's lexer, and that the
+// patterns of its rules, once compiled, are their own and chroma's: those
+// with engines.
+func TestWrap(t *testing.T) {
+	orig := Original(lexers.Get("Go").(*chroma.RegexLexer))
+	var compiled []*chroma.CompiledRule
+	w := wrap(orig, func(rule *chroma.CompiledRule) { compiled = append(compiled, rule) })
 	const code = "package main\n\n// A comment.\nfunc main() { fmt.Println(`raw`, \"str\", 0x1F) }\n"
 	got, err := chroma.Tokenise(w, nil, code)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := chroma.Tokenise(Original(l), nil, code)
+	want, err := chroma.Tokenise(orig, nil, code)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("wrapper's tokens differ from chroma's:\n got %v\nwant %v", got, want)
 	}
-	if len(swapped) == 0 {
-		t.Fatal("the hook saw no rules")
+	if len(compiled) == 0 {
+		t.Fatal("the hook compiled no rules")
 	}
-	for _, rule := range swapped {
-		if !engines[rule.Regexp.String()] {
-			t.Errorf("rule %q has no engine", rule.Regexp.String())
+	rules, err := orig.Rules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var own []string
+	for _, state := range rules {
+		for _, rule := range state {
+			own = append(own, rule.Pattern)
+		}
+	}
+	for _, rule := range compiled {
+		if !slices.Contains(own, rule.Pattern) {
+			t.Errorf("rule %q: not a pattern of chroma's Go lexer", rule.Pattern)
+		}
+		if !isInclude(rule) && !engines[rule.Regexp.String()] {
+			t.Errorf("rule %q compiled to %q, which has no engine", rule.Pattern, rule.Regexp.String())
 		}
 	}
 }
