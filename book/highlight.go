@@ -8,6 +8,8 @@ import (
 
 	"github.com/alecthomas/chroma/v2"
 	"github.com/alecthomas/chroma/v2/lexers"
+
+	_ "github.com/bindery-books/bindery/book/internal/hlengines" // chroma's lexers match with compiled engines
 )
 
 // CodeStyle is the chroma style both outputs highlight code with.
@@ -138,11 +140,18 @@ func highlightRuns(lang, code string) *runs {
 	return r
 }
 
+// highlight returns the tokens of code in lang, with the lexers of
+// chroma's registry (which hlengines has made match with compiled engines).
 func highlight(lang, code string) []chroma.Token {
+	return highlightWith(lexers.GlobalLexerRegistry, lang, code)
+}
+
+// highlightWith returns the tokens of code in lang, with the lexers of reg.
+func highlightWith(reg *chroma.LexerRegistry, lang, code string) []chroma.Token {
 	if lang == "iex" {
-		return highlightIEx(code)
+		return highlightIEx(reg, code)
 	}
-	lexer := lookupLexer(lang)
+	lexer := lookupLexer(reg, lang)
 	if lexer == nil {
 		return []chroma.Token{{Type: chroma.Text, Value: code}}
 	}
@@ -153,7 +162,7 @@ func highlight(lang, code string) []chroma.Token {
 	return it.Tokens()
 }
 
-func lookupLexer(lang string) chroma.Lexer {
+func lookupLexer(reg *chroma.LexerRegistry, lang string) chroma.Lexer {
 	switch lang {
 	case "", "text", "txt", "plain", "plaintext", "mermaid", "output":
 		return nil
@@ -164,11 +173,11 @@ func lookupLexer(lang string) chroma.Lexer {
 	case "heex", "eex", "leex":
 		lang = "html"
 	}
-	return lexers.Get(lang)
+	return reg.Get(lang)
 }
 
-func highlightIEx(code string) []chroma.Token {
-	elixir := lexers.Get("elixir")
+func highlightIEx(reg *chroma.LexerRegistry, code string) []chroma.Token {
+	elixir := reg.Get("elixir")
 	var out []chroma.Token
 	for _, line := range strings.SplitAfter(code, "\n") {
 		if line == "" {

@@ -1,0 +1,230 @@
+// Package hlengines makes chroma's lexers match with compiled code instead
+// of regexp2's interpreter, for the languages books are written about.
+//
+// Chroma compiles each rule of a lexer to a regexp2 pattern the first time
+// the lexer is used, and tries the rules of the current state one after
+// another at each position of the code, so highlighting is mostly regexp2
+// interpreting patterns. regexp2cg turns patterns into Go code (the same
+// matches, a few times faster), which regexp2 uses when a program registers
+// it (regexp2.RegisterEngine) and compiles the pattern with MustCompile;
+// chroma compiles with Compile, which does not look, so importing this
+// package also puts wrappers of the Lexers into chroma's registry
+// (lexers.Get, and so the lexers that hand code to them by name), which
+// compile their rules with MustCompile once chroma has compiled stand-ins
+// (wrap).
+//
+// engines.go holds the engines: `go generate` writes it (internal/gen) from
+// the rules of the Lexers of the chroma in go.mod. A test fails when a rule
+// of one of them has no engine, as after bumping chroma.
+package hlengines
+
+//go:generate go run ./internal/gen -o engines.go
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/alecthomas/chroma/v2"
+	"github.com/alecthomas/chroma/v2/lexers"
+	"github.com/dlclark/regexp2/v2"
+)
+
+// Lexers are the chroma lexers, by name, whose rules engines.go holds
+// engines for: the languages of most code in real books (by blocks and
+// bytes of the content book and the corpus: Go, SQL, Elixir, Python, C,
+// Java, shell, YAML, Dockerfiles), and the lexers those hand parts of their
+// code to (a Dockerfile's RUN lines are Bash, and some JSON). A language
+// only a block or two are written in is left to the interpreter: each
+// lexer's engines are some 50-550 KB of Go.
+var Lexers = []string{
+	"Bash",
+	"Bash Session",
+	"C",
+	"Docker",
+	"Elixir",
+	"Go",
+	"Java",
+	"JSON",
+	"Python",
+	"SQL",
+	"YAML",
+}
+
+// engines are the patterns that have a registered engine (register).
+var engines = map[string]bool{}
+
+// register registers the engine of pattern, a pattern chroma compiles:
+// engines.go calls it for each. Chroma's patterns all start with \G,
+// matching only where the search starts, which regexp2cg v0.9.1's search
+// for a start does not know (its case for a leading \G is empty, a C#
+// fall-through ported to Go): it would have the engine try every position
+// to the end of the code, each failing at once, for every rule that does
+// not match. So the search is startAnchored, the interpreter's for such
+// patterns.
+func register(pattern string, engine regexp2.RuntimeEngineData) {
+	engine.FindFirstChar = startAnchored
+	regexp2.RegisterEngine(pattern, engine, regexp2.None)
+	engines[pattern] = true
+}
+
+// startAnchored is the search for a start of a pattern that starts with \G:
+// there is one candidate, where the search starts.
+func startAnchored(r *regexp2.Runner) bool {
+	if r.Runtextpos == r.Runtextstart {
+		return true
+	}
+	r.Runtextpos = len(r.Runtext)
+	return false
+}
+
+// originals are the lexers of chroma's registry that wrappers replaced,
+// by name.
+var originals = map[string]*chroma.RegexLexer{}
+
+func init() {
+	for _, name := range Lexers {
+		orig, ok := lexers.Get(name).(*chroma.RegexLexer)
+		if !ok || orig.Config().Name != name {
+			continue // TestLexers reports it
+		}
+		originals[name] = orig
+		lexers.Register(wrap(orig, nil))
+	}
+}
+
+// Original returns the lexer of chroma's that l wraps, or l if it is no
+// wrapper.
+func Original(l *chroma.RegexLexer) *chroma.RegexLexer {
+	if orig := originals[l.Config().Name]; orig != nil {
+		return orig
+	}
+	return l
+}
+
+// hookState is the state wrappers add to a lexer's rules for their
+// compileHook: a state of its own, which no rule includes, since chroma
+// refuses a lexer that holds one hook twice.
+const hookState = "hlengines: compiled"
+
+// wrap returns a lexer that lexes as orig does, but whose rules match with
+// the registered engines of their patterns. Chroma compiles its rules,
+// whose patterns are stand-ins (standIn), cheap to compile; then its
+// compileHook compiles each rule's own pattern, as chroma would have, to
+// the engine where one is registered: so there is none of the
+// interpreter's compiling but orig's. Its Rules are those with stand-ins.
+// observe, if not nil, sees each rule once compiled.
+func wrap(orig *chroma.RegexLexer, observe func(*chroma.CompiledRule)) *chroma.RegexLexer {
+	w := chroma.MustNewLexer(orig.Config(), func() chroma.Rules {
+		rules, err := orig.Rules()
+		if err != nil {
+			// No "root" state: the wrapper's Tokenise fails as orig's does.
+			return chroma.Rules{}
+		}
+		hook := &compileHook{observe: observe}
+		out := chroma.Rules{hookState: {{Mutator: hook}}}
+		for state, rs := range rules {
+			out[state] = make([]chroma.Rule, len(rs))
+			for i, rule := range rs {
+				hook.patterns = append(hook.patterns, rule.Pattern)
+				rule.Pattern = standIn(len(hook.patterns) - 1)
+				out[state][i] = rule
+			}
+		}
+		return out
+	})
+	w.SetAnalyser(orig.AnalyseText)
+	return w
+}
+
+// standIn returns the stand-in for the pattern of rule n of a wrapper: a
+// comment, which matches the empty string.
+func standIn(n int) string {
+	return "(?#hlengines " + strconv.Itoa(n) + ")"
+}
+
+// compileHook is the rule of a wrapper's hookState: once chroma has
+// compiled the rules, it removes the state and compiles each rule's own
+// pattern.
+type compileHook struct {
+	patterns []string // the rules' own, by their stand-ins' numbers
+	observe  func(*chroma.CompiledRule)
+}
+
+// Mutate is never called: no lexing reaches hookState.
+func (h *compileHook) Mutate(*chroma.LexerState) error {
+	return errors.New("hlengines: compile hook reached while lexing")
+}
+
+// MutateLexer compiles the rules' own patterns, and removes the hook.
+func (h *compileHook) MutateLexer(rules chroma.CompiledRules, state string, _ int) error {
+	delete(rules, state)
+	done := map[*chroma.CompiledRule]bool{}
+	for _, rs := range rules {
+		for _, rule := range rs {
+			if done[rule] {
+				continue
+			}
+			done[rule] = true
+			if err := h.compile(rule); err != nil {
+				return err
+			}
+			if h.observe != nil {
+				h.observe(rule)
+			}
+		}
+	}
+	return nil
+}
+
+// compile gives rule its own pattern, compiled as chroma compiled its
+// stand-in (chroma's pattern for the stand-in, with the stand-in replaced),
+// with the registered engine if there is one.
+func (h *compileHook) compile(rule *chroma.CompiledRule) error {
+	n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(rule.Pattern, "(?#hlengines "), ")"))
+	if err != nil || n < 0 || n >= len(h.patterns) || rule.Pattern != standIn(n) {
+		return fmt.Errorf("hlengines: rule %q is none of the wrapper's", rule.Pattern)
+	}
+	own := h.patterns[n]
+	pattern := strings.Replace(rule.Regexp.String(), rule.Pattern, own, 1)
+	var re *regexp2.Regexp
+	if engines[pattern] {
+		re = regexp2.MustCompile(pattern, regexp2.None)
+	} else if re, err = regexp2.Compile(pattern); err != nil {
+		return fmt.Errorf("hlengines: compile rule %q: %w", own, err)
+	}
+	re.MatchTimeout = rule.Regexp.MatchTimeout
+	rule.Pattern = own
+	rule.Regexp = re
+	return nil
+}
+
+// isInclude reports whether rule is one that includes the rules of another
+// state: it goes when chroma's compiling has put those in its place, which
+// may be before or after a compileHook.
+func isInclude(rule *chroma.CompiledRule) bool {
+	m, ok := rule.Mutator.(chroma.SerialisableMutator)
+	return ok && m.MutatorKind() == "include"
+}
+
+// Patterns returns the patterns chroma compiles the rules of the named
+// lexer of its registry to (but those of includes), sorted.
+func Patterns(name string) ([]string, error) {
+	l, ok := lexers.Get(name).(*chroma.RegexLexer)
+	if !ok || l.Config().Name != name {
+		return nil, errors.New("hlengines: no regex lexer named " + name)
+	}
+	var patterns []string
+	w := wrap(Original(l), func(rule *chroma.CompiledRule) {
+		if !isInclude(rule) {
+			patterns = append(patterns, rule.Regexp.String())
+		}
+	})
+	if _, err := w.Rules(); err != nil {
+		return nil, err
+	}
+	slices.Sort(patterns)
+	return slices.Compact(patterns), nil
+}

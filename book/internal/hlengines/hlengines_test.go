@@ -1,0 +1,98 @@
+package hlengines
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/alecthomas/chroma/v2"
+	"github.com/alecthomas/chroma/v2/lexers"
+)
+
+// TestLexers checks that each of the Lexers is a regex lexer of chroma's
+// that a wrapper has replaced in chroma's registry.
+func TestLexers(t *testing.T) {
+	for _, name := range Lexers {
+		l, ok := lexers.Get(name).(*chroma.RegexLexer)
+		switch {
+		case !ok || l.Config().Name != name:
+			t.Errorf("%s: no regex lexer of that name in chroma's registry", name)
+		case Original(l) == l:
+			t.Errorf("%s: chroma's registry holds chroma's lexer, not a wrapper", name)
+		}
+	}
+}
+
+// TestEngines checks that engines.go holds an engine for every pattern the
+// rules of the Lexers compile to (or lists it as one regexp2cg generates
+// none for), and only those: after a bump of chroma, or a change of
+// Lexers, `go generate ./book/internal/hlengines` makes it pass again.
+func TestEngines(t *testing.T) {
+	inUse := map[string]bool{}
+	for _, name := range Lexers {
+		patterns, err := Patterns(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(patterns) == 0 {
+			t.Errorf("%s: no patterns", name)
+		}
+		for _, p := range patterns {
+			inUse[p] = true
+			if !engines[p] && !slices.Contains(unsupported, p) {
+				t.Errorf("%s: pattern %q has no engine: run go generate in book/internal/hlengines", name, p)
+			}
+		}
+	}
+	for p := range engines {
+		if !inUse[p] {
+			t.Errorf("engine of %q, a pattern no rule of the Lexers has: run go generate in book/internal/hlengines", p)
+		}
+	}
+	for _, p := range unsupported {
+		if !inUse[p] {
+			t.Errorf("unsupported pattern %q is no rule's of the Lexers: run go generate in book/internal/hlengines", p)
+		}
+	}
+}
+
+// TestWrap checks that a wrapper lexes as chroma's lexer, and that the
+// patterns of its rules, once compiled, are their own and chroma's: those
+// with engines.
+func TestWrap(t *testing.T) {
+	orig := Original(lexers.Get("Go").(*chroma.RegexLexer))
+	var compiled []*chroma.CompiledRule
+	w := wrap(orig, func(rule *chroma.CompiledRule) { compiled = append(compiled, rule) })
+	const code = "package main\n\n// A comment.\nfunc main() { fmt.Println(`raw`, \"str\", 0x1F) }\n"
+	got, err := chroma.Tokenise(w, nil, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := chroma.Tokenise(orig, nil, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("wrapper's tokens differ from chroma's:\n got %v\nwant %v", got, want)
+	}
+	if len(compiled) == 0 {
+		t.Fatal("the hook compiled no rules")
+	}
+	rules, err := orig.Rules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var own []string
+	for _, state := range rules {
+		for _, rule := range state {
+			own = append(own, rule.Pattern)
+		}
+	}
+	for _, rule := range compiled {
+		if !slices.Contains(own, rule.Pattern) {
+			t.Errorf("rule %q: not a pattern of chroma's Go lexer", rule.Pattern)
+		}
+		if !isInclude(rule) && !engines[rule.Regexp.String()] {
+			t.Errorf("rule %q compiled to %q, which has no engine", rule.Pattern, rule.Regexp.String())
+		}
+	}
+}
