@@ -113,7 +113,7 @@ func (p splitPlan) tiles(ops []Op) []tile {
 			case *textOp:
 				needed = needed || holders[i] == 1
 			case *pathOp:
-				if own.x0 < own.x1 && own.y0 < own.y1 {
+				if own.x0 < own.x1 && own.y0 < own.y1 && !p.frame(o, t) {
 					_, in := outlineIn(o, own)
 					needed = needed || in
 				}
@@ -137,20 +137,36 @@ func (p splitPlan) tiles(ops []Op) []tile {
 				x0, y0, x1, y1, _ := opBounds(o)
 				grow(rect{x0, y0, x1, y1})
 			case *pathOp:
-				if b, in := outlineIn(o, r); in {
+				if b, in := outlineIn(o, r); in && !p.frame(o, t) {
 					grow(b)
 				}
 			}
 		}
 		const margin = 2
-		if p.turned {
+		switch {
+		case show.x0 > show.x1:
+		case p.turned:
 			t.x = band{max(t.x.a, show.x0-margin), min(t.x.b, show.x1+margin)}
-		} else {
+		default:
 			t.y = band{max(t.y.a, show.y0-margin), min(t.y.b, show.y1+margin)}
 		}
 		kept = append(kept, t)
 	}
 	return kept
+}
+
+// frame reports whether a path is a frame around other things in piece t
+// (a subgraph's box): a filled shape longer down the page than half the
+// piece. It is drawn, but neither keeps a piece nor keeps a piece tall.
+func (p splitPlan) frame(o *pathOp, t tile) bool {
+	if o.Fill == nil || !closed(o) {
+		return false
+	}
+	x0, y0, x1, y1, _ := opBounds(o)
+	if p.turned {
+		return x1-x0 > (t.x.b-t.x.a)/2
+	}
+	return y1-y0 > (t.y.b-t.y.a)/2
 }
 
 // outlineIn returns the part of a path's outline (curves flattened, with
@@ -237,10 +253,12 @@ func (c *converter) split(ops []Op, w, h float64, alt string) {
 	labelH := s.Small * 2
 	down := c.w.g.TextH - labelH
 	xt, yt, xb, yb := obstacles(ops)
-	plan := splitPlan{xs: cutBands(w, c.width, seamOverlap, xt, xb), ys: cutBands(h, down, seamOverlap, yt, yb)}
+	// Down the page the pieces fill pages, the last taking what is left;
+	// across it they share the drawing evenly.
+	plan := splitPlan{xs: cutBands(w, c.width, seamOverlap, xt, xb, false), ys: cutBands(h, down, seamOverlap, yt, yb, true)}
 	tiles := plan.tiles(ops)
-	turned := splitPlan{turned: true, xs: cutBands(w, down, seamOverlap, xt, xb), ys: cutBands(h, c.width, seamOverlap, yt, yb)}
-	if tt := turned.tiles(ops); c.pagesFor(turned, tt, labelH) < c.pagesFor(plan, tiles, labelH)-0.25 {
+	turned := splitPlan{turned: true, xs: cutBands(w, down, seamOverlap, xt, xb, true), ys: cutBands(h, c.width, seamOverlap, yt, yb, false)}
+	if tt := turned.tiles(ops); !c.stack(turned, tt, labelH) && c.pagesFor(turned, tt, labelH) < c.pagesFor(plan, tiles, labelH)-0.25 {
 		plan, tiles = turned, tt
 	}
 	for _, op := range ops {
@@ -257,7 +275,7 @@ func (c *converter) split(ops []Op, w, h float64, alt string) {
 			kind = "diagram-part"
 			c.vspace(s.Para)
 		}
-		it := &Item{H: c.pieceH(plan, tiles, k, labelH), Kind: kind, Float: c.floatable()}
+		it := &Item{H: labelH + plan.along(t), Kind: kind, Float: c.floatable()}
 		it.Ops = c.pieceOps(plan, tiles, t, ops, labelH, pieceLabel(k+1, len(tiles), t, len(plan.ys), len(plan.xs)))
 		c.emit(it)
 	}
@@ -265,16 +283,16 @@ func (c *converter) split(ops []Op, w, h float64, alt string) {
 	c.vspace(s.Para * 1.6)
 }
 
-// pieceH returns the height of the item of piece i of ts: the piece and
-// its label, or the whole page for a turned piece that the next would
-// otherwise share a page with: stacked, turned pieces read right to left
-// once the book is turned.
-func (c *converter) pieceH(p splitPlan, ts []tile, i int, labelH float64) float64 {
-	h := labelH + p.along(ts[i])
-	if p.turned && i+1 < len(ts) && h+c.w.st.Para+labelH+p.along(ts[i+1]) <= c.w.g.TextH {
-		return c.w.g.TextH
+// stack reports whether two pieces of a plan that follow each other fit on
+// a page together. Turned pieces that would are set upright instead: on a
+// page, turned, they would read right to left.
+func (c *converter) stack(p splitPlan, ts []tile, labelH float64) bool {
+	for i := 1; i < len(ts); i++ {
+		if 2*labelH+p.along(ts[i-1])+c.w.st.Para+p.along(ts[i]) <= c.w.g.TextH {
+			return true
+		}
 	}
-	return h
+	return false
 }
 
 // pagesFor returns about how many pages the pieces of a plan fill, stacked
@@ -282,8 +300,8 @@ func (c *converter) pieceH(p splitPlan, ts []tile, i int, labelH float64) float6
 func (c *converter) pagesFor(p splitPlan, ts []tile, labelH float64) float64 {
 	textH, gap := c.w.g.TextH, c.w.st.Para
 	pages, y := 1.0, 0.0
-	for i := range ts {
-		h := c.pieceH(p, ts, i, labelH)
+	for _, t := range ts {
+		h := labelH + p.along(t)
 		switch {
 		case y == 0:
 			y = h
@@ -451,8 +469,9 @@ func closed(o *pathOp) bool {
 // texts as can be (none, unless a text is longer than a band), are as few
 // as can be with that, and of those, the cuts pass through the fewest
 // texts and boxes (a text a cut passes through is drawn on one side only)
-// with bands about as long as each other.
-func cutBands(e, length, overlap float64, texts, boxes []band) []band {
+// with bands about as long as each other, or, when fill, with each band
+// as long as it can be but the last.
+func cutBands(e, length, overlap float64, texts, boxes []band, fill bool) []band {
 	if e <= length {
 		return []band{{0, e}}
 	}
@@ -462,7 +481,7 @@ func cutBands(e, length, overlap float64, texts, boxes []band) []band {
 			small = append(small, b)
 		}
 	}
-	cs := &cutter{e: e, length: length, overlap: overlap, texts: texts, boxes: small, memo: map[float64]*cutting{}}
+	cs := &cutter{e: e, length: length, overlap: overlap, fill: fill, texts: texts, boxes: small, memo: map[float64]*cutting{}}
 	// The places where what a cut passes through changes.
 	var ends []float64
 	for _, bs := range [][]band{texts, small} {
@@ -490,6 +509,7 @@ func cutBands(e, length, overlap float64, texts, boxes []band) []band {
 // cutter finds the best way to cut a stretch into bands (see cutBands).
 type cutter struct {
 	e, length, overlap float64
+	fill               bool
 	texts, boxes       []band
 	ends               []cut // the cuts at the ends of texts and boxes, in order
 	memo               map[float64]*cutting
@@ -548,7 +568,12 @@ func (cs *cutter) from(a float64) *cutting {
 	if c, ok := cs.memo[a]; ok {
 		return c
 	}
-	bandCost := func(l float64) float64 { return (l / cs.length) * (l / cs.length) }
+	bandCost := func(l float64) float64 {
+		if cs.fill {
+			return -(l / cs.length) * (l / cs.length)
+		}
+		return (l / cs.length) * (l / cs.length)
+	}
 	if cs.e-a <= cs.length {
 		c := &cutting{bands: 1, cost: bandCost(cs.e - a)}
 		cs.memo[a] = c
@@ -583,6 +608,19 @@ func (cs *cutter) from(a float64) *cutting {
 		}
 	}
 	try(cs.at(a + cs.length))
+	if !cs.fill {
+		// Where m bands after this one would share the rest evenly,
+		// none shorter than half a band.
+		for m := 1; ; m++ {
+			b := a + (cs.e-a+float64(m)*cs.overlap)/float64(m+1)
+			if b-a < cs.length/2 {
+				break
+			}
+			if b <= a+cs.length {
+				try(cs.at(b))
+			}
+		}
+	}
 	cs.memo[a] = &best
 	return &best
 }

@@ -88,7 +88,7 @@ func TestCutBands(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			bs := cutBands(c.e, length, overlap, c.texts, nil)
+			bs := cutBands(c.e, length, overlap, c.texts, nil, false)
 			if len(bs) != c.want {
 				t.Errorf("%d bands, want %d: %v", len(bs), c.want, bs)
 			}
@@ -118,6 +118,21 @@ func TestCutBands(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestCutBandsShares cuts a stretch with nothing in the way: into bands
+// of one length, or, filling, into full bands and what is left.
+func TestCutBandsShares(t *testing.T) {
+	even := cutBands(1000, 400, 20, nil, nil, false)
+	for _, b := range even {
+		if l := b.b - b.a; math.Abs(l-(1000+2*20)/3.0) > 0.5 {
+			t.Errorf("even: band %v is %.1f long, want %.1f: %v", b, l, (1000+2*20)/3.0, even)
+		}
+	}
+	full := cutBands(1000, 400, 20, nil, nil, true)
+	if want := []band{{0, 400}, {380, 780}, {760, 1000}}; !slices.Equal(full, want) {
+		t.Errorf("filling: %v, want %v", full, want)
 	}
 }
 
