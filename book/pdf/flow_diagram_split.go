@@ -14,12 +14,21 @@ import (
 // the next by seamOverlap at least, so that what a cut passes through is
 // whole on one side of it. The cuts fall in the gaps between the drawing's
 // labels and boxes where there are gaps: a label is drawn in the pieces
-// that hold it whole, and every label is whole in one of them. Each piece
-// is drawn clipped to its box, as an item of its own that floats like a
-// figure: the pieces keep their order, pieces shorter than a page share
-// one, and the chapter's text goes on around them. All of them are content
-// of the one Figure, with the diagram's description; their labels are
-// artifacts.
+// that hold it whole, and every label is whole in one of them. Down the
+// page the pieces are as long as a page can hold, the last taking the
+// rest; across it they share the drawing evenly. A piece that shows
+// nothing the others do not is left out, and each is trimmed down the page
+// to what it shows. The pieces are set upright, or turned a quarter when
+// that takes clearly fewer pages and no two turned pieces would share a
+// page (stacked, they would read right to left once the book is turned).
+//
+// Each piece is drawn clipped to its box, as an item of its own that
+// floats like a figure: the pieces keep their order, pieces shorter than a
+// page share one, and the chapter's text goes on around them. Its label
+// says which part it is ("Figure continued: part 2 of 3"), with a small
+// map of the pieces when the drawing is cut both ways. All the pieces are
+// content of the one Figure, with the diagram's description; their labels
+// are artifacts.
 
 // seamOverlap is how much of a split diagram each piece repeats of the
 // piece before it, in points.
@@ -246,21 +255,11 @@ func clipLine(x0, y0, x1, y1 float64, r rect) (ax, ay, bx, by float64, ok bool) 
 }
 
 // split sets a diagram across pages: ops draw it at the scale it is read
-// at, w × h from the origin. The pieces are set upright, or turned when
-// that takes clearly fewer pages.
+// at, w × h from the origin; alt describes it.
 func (c *converter) split(ops []Op, w, h float64, alt string) {
 	s := c.w.st
 	labelH := s.Small * 2
-	down := c.w.g.TextH - labelH
-	xt, yt, xb, yb := obstacles(ops)
-	// Down the page the pieces fill pages, the last taking what is left;
-	// across it they share the drawing evenly.
-	plan := splitPlan{xs: cutBands(w, c.width, seamOverlap, xt, xb, false), ys: cutBands(h, down, seamOverlap, yt, yb, true)}
-	tiles := plan.tiles(ops)
-	turned := splitPlan{turned: true, xs: cutBands(w, down, seamOverlap, xt, xb, true), ys: cutBands(h, c.width, seamOverlap, yt, yb, false)}
-	if tt := turned.tiles(ops); !c.stack(turned, tt, labelH) && c.pagesFor(turned, tt, labelH) < c.pagesFor(plan, tiles, labelH)-0.25 {
-		plan, tiles = turned, tt
-	}
+	plan, tiles := c.planSplit(ops, w, h, labelH)
 	for _, op := range ops {
 		if t, ok := op.(*textOp); ok {
 			t.Space = true // labels read apart, not run together
@@ -275,12 +274,35 @@ func (c *converter) split(ops []Op, w, h float64, alt string) {
 			kind = "diagram-part"
 			c.vspace(s.Para)
 		}
+		label := pieceLabel(k+1, len(tiles), t, len(plan.ys), len(plan.xs))
+		if len(tiles) == 1 {
+			// All it shows is in one piece, which needs no label.
+			label, labelH = "", 0
+		}
 		it := &Item{H: labelH + plan.along(t), Kind: kind, Float: c.floatable()}
-		it.Ops = c.pieceOps(plan, tiles, t, ops, labelH, pieceLabel(k+1, len(tiles), t, len(plan.ys), len(plan.xs)))
+		it.Ops = c.pieceOps(plan, tiles, t, ops, labelH, label)
 		c.emit(it)
 	}
 	c.close(fig)
 	c.vspace(s.Para * 1.6)
+}
+
+// planSplit cuts a diagram (ops, w × h from the origin, at the scale it
+// is read at) into pieces, with labelH over each for its label: upright,
+// or turned when that takes clearly fewer pages and no two turned pieces
+// would share one.
+func (c *converter) planSplit(ops []Op, w, h, labelH float64) (splitPlan, []tile) {
+	down := c.w.g.TextH - labelH
+	xt, yt, xb, yb := obstacles(ops)
+	// Down the page the pieces fill pages, the last taking what is left;
+	// across it they share the drawing evenly.
+	plan := splitPlan{xs: cutBands(w, c.width, seamOverlap, xt, xb, false), ys: cutBands(h, down, seamOverlap, yt, yb, true)}
+	tiles := plan.tiles(ops)
+	turned := splitPlan{turned: true, xs: cutBands(w, down, seamOverlap, xt, xb, true), ys: cutBands(h, c.width, seamOverlap, yt, yb, false)}
+	if tt := turned.tiles(ops); !c.stack(turned, tt, labelH) && c.pagesFor(turned, tt, labelH) < c.pagesFor(plan, tiles, labelH)-0.25 {
+		plan, tiles = turned, tt
+	}
+	return plan, tiles
 }
 
 // stack reports whether two pieces of a plan that follow each other fit on
@@ -328,11 +350,11 @@ func pieceLabel(k, n int, t tile, rows, cols int) string {
 	return s
 }
 
-// pieceOps draws piece t of a split diagram, one of ts, under its label,
-// clipped to the piece. A piece as wide as the measure or a row of pieces starts
-// at the left of the measure, a piece of a drawing cut only down the page
-// is centred; turned, the drawing's top is to the left, its left at the
-// foot.
+// pieceOps draws piece t of a split diagram, one of ts, clipped to the
+// piece, under its label when there is one. A piece of a drawing cut
+// across starts at the left of the measure, a piece of a drawing cut only
+// down the page is centred; turned, the drawing's top is to the left, its
+// left at the foot.
 func (c *converter) pieceOps(p splitPlan, ts []tile, t tile, ops []Op, labelH float64, label string) []Op {
 	pw, ph := t.x.b-t.x.a, t.y.b-t.y.a
 	in := make([]Op, len(t.ops))
@@ -364,6 +386,9 @@ func (c *converter) pieceOps(p splitPlan, ts []tile, t tile, ops []Op, labelH fl
 			shiftOp(op, left-t.x.a, labelH-t.y.a)
 		}
 		drawn = &clipOp{X: left, Y: labelH, W: pw, H: ph, Ops: in}
+	}
+	if label == "" {
+		return []Op{drawn}
 	}
 	s := c.w.st
 	lops, lw := c.w.labelOps(left, s.Small*1.1, sans, s.Small, grey, label, false, artifactPiece)

@@ -12,6 +12,7 @@ import (
 	"github.com/bindery-books/bindery/book"
 	"github.com/bindery-books/bindery/book/diagram"
 	"github.com/bindery-books/bindery/book/internal/golden"
+	"github.com/yuin/goldmark/ast"
 )
 
 // box is a rectangle x0, y0 to x1, y1 of an item, y down.
@@ -19,6 +20,11 @@ type box struct{ x0, y0, x1, y1 float64 }
 
 func (b box) inside(o box, slack float64) bool {
 	return b.x0 >= o.x0-slack && b.y0 >= o.y0-slack && b.x1 <= o.x1+slack && b.y1 <= o.y1+slack
+}
+
+// inside reports whether r is inside o, give or take a hundredth of a point.
+func (r rect) inside(o rect) bool {
+	return r.x0 >= o.x0-0.01 && r.y0 >= o.y0-0.01 && r.x1 <= o.x1+0.01 && r.y1 <= o.y1+0.01
 }
 
 // drawnText is a text op of a diagram's item as it is drawn: its box in
@@ -208,6 +214,70 @@ func TestSplitDiagram(t *testing.T) {
 	for i := 1; i <= steps; i++ {
 		if s := fmt.Sprintf("Step %d of the", i); !seen[s] && !seen[fmt.Sprintf("Step %d of the pipeline", i)] {
 			t.Errorf("step %d's label is whole in no piece", i)
+		}
+	}
+
+	// The plan: bands that cover the drawing, overlapping; pieces that
+	// hold every label whole and every line of it.
+	var d *book.Diagram
+	_ = ast.Walk(b.Chapters[0].Doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if dn, ok := n.(*book.Diagram); ok && entering {
+			d = dn
+		}
+		return ast.WalkContinue, nil
+	})
+	rec := &recorder{}
+	d.Drawing.Draw(rec)
+	x0, y0, x1, y1 := rec.extent(d.Drawing.Width, d.Drawing.Height)
+	k := min(1, minDiagramText/rec.minTextSize())
+	for _, op := range rec.ops {
+		transform(op, -x0, -y0, k)
+	}
+	labelH := w.st.Small * 2
+	plan, tiles := newConverter(w, b.Chapters[0]).planSplit(rec.ops, (x1-x0)*k, (y1-y0)*k, labelH)
+	if len(tiles) != len(pieces) {
+		t.Errorf("the plan has %d pieces, the flow %d", len(tiles), len(pieces))
+	}
+	across, down := w.g.TextW, w.g.TextH-labelH
+	if plan.turned {
+		across, down = down, across
+	}
+	for _, c := range []struct {
+		bands     []band
+		e, length float64
+	}{{plan.xs, (x1 - x0) * k, across}, {plan.ys, (y1 - y0) * k, down}} {
+		if c.bands[0].a != 0 || c.bands[len(c.bands)-1].b != c.e {
+			t.Errorf("bands %v do not cover 0–%.1f", c.bands, c.e)
+		}
+		for i, b := range c.bands {
+			if b.b-b.a > c.length+1e-9 {
+				t.Errorf("band %v is longer than %.1f", b, c.length)
+			}
+			if i > 0 && c.bands[i-1].b-b.a < seamOverlap-1e-9 {
+				t.Errorf("bands %v and %v overlap by less than %gpt", c.bands[i-1], b, float64(seamOverlap))
+			}
+		}
+	}
+	in := func(x, y, slack float64) bool {
+		return slices.ContainsFunc(tiles, func(tl tile) bool {
+			return x >= tl.x.a-slack && x <= tl.x.b+slack && y >= tl.y.a-slack && y <= tl.y.b+slack
+		})
+	}
+	for _, op := range rec.ops {
+		switch o := op.(type) {
+		case *textOp:
+			x0, y0, x1, y1, _ := opBounds(o)
+			if !slices.ContainsFunc(tiles, func(tl tile) bool { return rect{x0, y0, x1, y1}.inside(tl.rect()) }) {
+				t.Errorf("%q is whole in no piece", o.S)
+			}
+		case *pathOp:
+			for _, sg := range o.Segs {
+				// Where each segment ends (a curve's control points
+				// may lie off it).
+				if n := len(sg.Pts); n >= 2 && !in(sg.Pts[n-2], sg.Pts[n-1], o.LineW) {
+					t.Errorf("a path's point %.1f,%.1f is in no piece", sg.Pts[n-2], sg.Pts[n-1])
+				}
+			}
 		}
 	}
 
