@@ -207,6 +207,8 @@ func (d *drawer) op(op Op, left, top float64) {
 			d.path(o, left, top)
 		case *rotateOp:
 			d.page.Rotated(left+o.CX, top+o.CY, func() { d.ops(o.Ops, left, top) })
+		case *clipOp:
+			d.page.Clipped(left+o.X, top+o.Y, o.W, o.H, func() { d.ops(o.Ops, left, top) })
 		default:
 			panic(fmt.Sprintf("pdf: unknown op %T", op))
 		}

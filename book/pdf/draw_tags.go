@@ -135,7 +135,7 @@ func content(op Op, c *Tag) bool {
 		return o.Tag != nil || c.Type == "Figure" || c.Type == "Formula"
 	case *pathOp:
 		return o.Tag != nil || c.Type == "Figure" || c.Type == "Formula"
-	case *lineOp, *rotateOp:
+	case *lineOp, *rotateOp, *clipOp:
 		return c.Type == "Figure" || c.Type == "Formula"
 	}
 	return false

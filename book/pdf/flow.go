@@ -186,6 +186,13 @@ type rotateOp struct {
 	Ops    []Op
 }
 
+// clipOp draws its ops clipped to the rectangle X, Y, W × H: the piece of
+// a diagram split across pages that goes on one of them.
+type clipOp struct {
+	X, Y, W, H float64
+	Ops        []Op
+}
+
 // pathOp fills and/or strokes a path (diagrams).
 type pathOp struct {
 	Segs   []pathSeg
@@ -225,6 +232,9 @@ func (o *imageOp) dump(b *strings.Builder) {
 func (o *pathOp) dump(b *strings.Builder) { fmt.Fprintf(b, " path(%d)", len(o.Segs)) }
 func (o *rotateOp) dump(b *strings.Builder) {
 	fmt.Fprintf(b, " rotate(%d ops)", len(o.Ops))
+}
+func (o *clipOp) dump(b *strings.Builder) {
+	fmt.Fprintf(b, " clip(%.1f,%.1f %.1fx%.1f: %d ops)", o.X, o.Y, o.W, o.H, len(o.Ops))
 }
 
 // faceTag is a short name of a face and size for dumps: "serif-b 10.5".

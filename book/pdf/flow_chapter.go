@@ -705,6 +705,12 @@ func shiftOp(op Op, dx, dy float64) {
 		for _, in := range o.Ops {
 			shiftOp(in, dx, dy)
 		}
+	case *clipOp:
+		o.X += dx
+		o.Y += dy
+		for _, in := range o.Ops {
+			shiftOp(in, dx, dy)
+		}
 	case *pathOp:
 		for i := range o.Segs {
 			for k := 0; k+1 < len(o.Segs[i].Pts); k += 2 {

@@ -3,6 +3,7 @@ package pdf
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/bindery-books/bindery/book"
@@ -34,9 +35,10 @@ func (c *converter) diagram(n *book.Diagram) {
 	x0, y0, x1, y1 := rec.extent(d.Width, d.Height)
 	dw, dh := x1-x0, y1-y0
 	textH := c.w.g.TextH
+	small := rec.minTextSize()
 	scale := min(1, c.width/dw, textH*0.8/dh)
 	rotate := false
-	if d.MinTextSize(scale) < minDiagramText {
+	if small*scale < minDiagramText {
 		// Text too small for print: give the drawing the whole height of
 		// a page, or set it across the page if that makes it larger.
 		upright := min(1, c.width/dw, textH*0.98/dh)
@@ -44,6 +46,15 @@ func (c *converter) diagram(n *book.Diagram) {
 		scale = upright
 		if across > upright*1.1 {
 			scale, rotate = across, true
+		}
+		// Still too small: cut it into pieces that are read at the
+		// size it needs, unless that is larger than its own.
+		if k := min(1, minDiagramText/small); small > 0 && small*max(upright, across) < minDiagramText && k > max(upright, across) {
+			for _, op := range rec.ops {
+				transform(op, -x0, -y0, k)
+			}
+			c.split(rec.ops, dw*k, dh*k, cmp.Or(d.Alt, "Diagram"))
+			return
 		}
 	}
 	w, h := dw*scale, dh*scale
@@ -79,33 +90,52 @@ func (c *converter) diagram(n *book.Diagram) {
 
 // minDiagramText is the smallest text a diagram should have in print, in
 // points.
-const minDiagramText = 8
+const minDiagramText = 8.0
 
 // extent returns the box that holds everything recorded and the w × h box
 // the drawing claims.
 func (r *recorder) extent(w, h float64) (x0, y0, x1, y1 float64) {
 	x0, y0, x1, y1 = 0, 0, w, h
-	grow := func(x, y float64) {
-		x0, y0 = min(x0, x), min(y0, y)
-		x1, y1 = max(x1, x), max(y1, y)
-	}
 	for _, op := range r.ops {
-		switch o := op.(type) {
-		case *textOp:
-			m := font.MetricsOf(o.Face)
-			grow(o.X, o.Y-float64(m.Ascent)/1000*o.Size)
-			grow(o.X+measure(o.Face, o.Size, o.S), o.Y-float64(m.Descent)/1000*o.Size)
-		case *pathOp:
-			pad := o.LineW / 2
-			for _, sg := range o.Segs {
-				for k := 0; k+1 < len(sg.Pts); k += 2 {
-					grow(sg.Pts[k]-pad, sg.Pts[k+1]-pad)
-					grow(sg.Pts[k]+pad, sg.Pts[k+1]+pad)
-				}
-			}
+		if bx0, by0, bx1, by1, ok := opBounds(op); ok {
+			x0, y0 = min(x0, bx0), min(y0, by0)
+			x1, y1 = max(x1, bx1), max(y1, by1)
 		}
 	}
 	return
+}
+
+// minTextSize returns the size of the smallest text recorded, or 0 when
+// there is none.
+func (r *recorder) minTextSize() float64 {
+	size := 0.0
+	for _, op := range r.ops {
+		if t, ok := op.(*textOp); ok && (size == 0 || t.Size < size) {
+			size = t.Size
+		}
+	}
+	return size
+}
+
+// opBounds returns the box a diagram's op covers: a text from its face's
+// ascent to its descent, a path with half its line width around it.
+func opBounds(op Op) (x0, y0, x1, y1 float64, ok bool) {
+	switch o := op.(type) {
+	case *textOp:
+		m := font.MetricsOf(o.Face)
+		return o.X, o.Y - float64(m.Ascent)/1000*o.Size, o.X + measure(o.Face, o.Size, o.S), o.Y - float64(m.Descent)/1000*o.Size, true
+	case *pathOp:
+		pad := o.LineW / 2
+		x0, y0, x1, y1 = math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+		for _, sg := range o.Segs {
+			for k := 0; k+1 < len(sg.Pts); k += 2 {
+				x0, y0 = min(x0, sg.Pts[k]-pad), min(y0, sg.Pts[k+1]-pad)
+				x1, y1 = max(x1, sg.Pts[k]+pad), max(y1, sg.Pts[k+1]+pad)
+			}
+		}
+		return x0, y0, x1, y1, x0 <= x1
+	}
+	return 0, 0, 0, 0, false
 }
 
 // transform moves an op by dx, dy, then scales it about the origin.

@@ -493,10 +493,29 @@ func checkReplacementChar(t *testing.T, b *book.Book, pages []pdfPage) {
 // blank stretches: a pixel is 3.6 pt, finer than a line of text.
 const fullnessDPI = 20
 
+// continuedFigure reports whether the first line of a page's text block is
+// the label of a piece of a diagram cut across pages, after the first.
+func continuedFigure(p pdfPage, g pdf.Geometry) bool {
+	var first []pdfWord
+	for _, w := range p.Words {
+		if band(w, g) != "text" {
+			continue
+		}
+		if len(first) == 0 || w.Y0 < first[0].Y0-1 {
+			first = []pdfWord{w}
+		} else if math.Abs(w.Y0-first[0].Y0) <= 1 {
+			first = append(first, w)
+		}
+	}
+	sort.Slice(first, func(a, b int) bool { return first[a].X0 < first[b].X0 })
+	return len(first) >= 2 && first[0].Text == "Figure" && first[1].Text == "continued:"
+}
+
 // checkFullness fails for each page in the middle of a chapter that is
 // more than a quarter empty: a body page that is not an opening, not
 // blank and not the last of its chapter (the page before an opening, a
-// blank page or the end of the book), whose text block has a blank
+// blank page or the end of the book, or before pages that hold only the
+// pieces of a diagram cut across pages), whose text block has a blank
 // stretch, top to bottom, taller than a quarter of the block. That is the
 // room a figure too tall for the rest of a page leaves when nothing fills
 // it. A page followed by one whose content overflows the text block (an
@@ -551,9 +570,23 @@ func checkFullness(t *testing.T, file string, pages []pdfPage, labels []string, 
 			overflow[i] = overflow[i] || inked(y)
 		}
 	}
+	// end reports whether the chapter ends after page i: the next page
+	// opens another (or is blank, or there is none), or the pages to the
+	// next opening hold only the pieces of a diagram cut across pages,
+	// which wait for the end of the chapter's text like other figures.
+	var end func(i int) bool
+	end = func(i int) bool {
+		switch {
+		case i+1 == len(pages) || kind[i+1] == "opening" || kind[i+1] == "blank":
+			return true
+		case kind[i+1] != "text" || !continuedFigure(pages[i+1], g):
+			return false
+		}
+		return end(i + 1)
+	}
 	mid, bad, excused, worst := 0, 0, 0, 0.0
 	for i := range pages {
-		last := i+1 == len(pages) || kind[i+1] == "opening" || kind[i+1] == "blank"
+		last := end(i)
 		if kind[i] != "text" || last {
 			continue
 		}

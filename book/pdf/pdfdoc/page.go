@@ -309,6 +309,25 @@ func (p *Page) Rotated(cx, cy float64, fn func()) {
 	p.setGraphicsState(saved) // what Q brings back
 }
 
+// Clipped draws what fn draws clipped to the rectangle whose top left
+// corner is (x, y), from the page's top left, and which is w × h: the
+// piece of a drawing that goes on one page. Called within Rotated, the
+// rectangle is turned with what it clips.
+func (p *Page) Clipped(x, y, w, h float64, fn func()) {
+	p.endText()
+	saved := p.graphicsState()
+	p.c = append(p.c, "q\n"...)
+	p.num(x)
+	p.num(p.y(y + h))
+	p.num(w)
+	p.num(h)
+	p.op("re W n")
+	fn()
+	p.endText()
+	p.c = append(p.c, "Q\n"...)
+	p.setGraphicsState(saved) // what Q brings back
+}
+
 // graphicsState is the state a q saves and a Q restores, as the page
 // tracks it.
 type graphicsState struct {

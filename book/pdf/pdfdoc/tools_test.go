@@ -1,6 +1,7 @@
 package pdfdoc
 
 import (
+	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -319,6 +320,54 @@ func keysOf[V any](m map[string]V) func(func(string) bool) {
 		for k := range m {
 			if !yield(k) {
 				return
+			}
+		}
+	}
+}
+
+// TestClipped draws a square over the whole page clipped to a smaller one,
+// upright and turned, and finds ink inside the clip only.
+func TestClipped(t *testing.T) {
+	var out bytes.Buffer
+	d, err := New(&out, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	black := Paint{Fill: &Black}
+	p := d.NewPage(100, 100)
+	// Upright: the clip is x 10–40, y 20–80.
+	p.Clipped(10, 20, 30, 60, func() { p.Rect(0, 0, 100, 100, black) })
+	// Turned about (75, 50): a clip 60 wide and 10 tall becomes x 70–80,
+	// y 20–80.
+	p.Rotated(75, 50, func() {
+		p.Clipped(45, 45, 60, 10, func() { p.Rect(-100, -100, 300, 300, black) })
+	})
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	tool(t, out.Bytes(), "pdftoppm", "-gray", "-r", "72", "FILE", filepath.Join(dir, "p"))
+	img, err := os.ReadFile(filepath.Join(dir, "p-1.pgm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const header = "P5\n100 100\n255\n"
+	if !bytes.HasPrefix(img, []byte(header)) || len(img) != len(header)+100*100 {
+		t.Fatalf("pdftoppm gave no 100 × 100 grey map: %q", img[:min(len(img), 20)])
+	}
+	px, w := img[len(header):], 100
+	for y := range 100 {
+		for x := range 100 {
+			inside := y >= 20 && y < 80 && (x >= 10 && x < 40 || x >= 70 && x < 80)
+			edge := y == 19 || y == 20 || y == 79 || y == 80 || x == 9 || x == 10 || x == 39 || x == 40 || x == 69 || x == 70 || x == 79 || x == 80
+			if edge {
+				continue
+			}
+			if ink := px[y*w+x] < 128; ink != inside {
+				t.Fatalf("pixel %d,%d: ink %v, want %v", x, y, ink, inside)
 			}
 		}
 	}
