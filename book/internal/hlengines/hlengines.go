@@ -26,6 +26,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/alecthomas/chroma/v2"
 	"github.com/alecthomas/chroma/v2/lexers"
@@ -84,14 +85,30 @@ func startAnchored(r *regexp2.Runner) bool {
 // by name.
 var originals = map[string]*chroma.RegexLexer{}
 
+// wrapper is what is known of a wrapper in chroma's registry: its compiled
+// rules, and what Tokenise lexes with (once it has been used).
+type wrapper struct {
+	compiled *compiled
+	once     sync.Once
+	lex      *lexer
+	err      error
+}
+
+// wrappers are the wrappers in chroma's registry.
+var wrappers = map[*chroma.RegexLexer]*wrapper{}
+
 func init() {
-	for _, name := range Lexers {
-		orig, ok := lexers.Get(name).(*chroma.RegexLexer)
-		if !ok || orig.Config().Name != name {
-			continue // TestLexers reports it
+	// Every regex lexer, for Tokenise; those of Lexers match with engines.
+	for _, l := range slices.Clone(lexers.GlobalLexerRegistry.Lexers) {
+		orig, ok := l.(*chroma.RegexLexer)
+		if !ok || originals[orig.Config().Name] != nil {
+			continue
 		}
-		originals[name] = orig
-		lexers.Register(wrap(orig, nil))
+		originals[orig.Config().Name] = orig
+		c := &compiled{}
+		w := wrap(orig, c, nil)
+		wrappers[w] = &wrapper{compiled: c}
+		lexers.Register(w)
 	}
 }
 
@@ -116,14 +133,14 @@ const hookState = "hlengines: compiled"
 // the engine where one is registered: so there is none of the
 // interpreter's compiling but orig's. Its Rules are those with stand-ins.
 // observe, if not nil, sees each rule once compiled.
-func wrap(orig *chroma.RegexLexer, observe func(*chroma.CompiledRule)) *chroma.RegexLexer {
+func wrap(orig *chroma.RegexLexer, c *compiled, observe func(*chroma.CompiledRule)) *chroma.RegexLexer {
 	w := chroma.MustNewLexer(orig.Config(), func() chroma.Rules {
 		rules, err := orig.Rules()
 		if err != nil {
 			// No "root" state: the wrapper's Tokenise fails as orig's does.
 			return chroma.Rules{}
 		}
-		hook := &compileHook{observe: observe}
+		hook := &compileHook{compiled: c, observe: observe}
 		out := chroma.Rules{hookState: {{Mutator: hook}}}
 		for state, rs := range rules {
 			out[state] = make([]chroma.Rule, len(rs))
@@ -150,7 +167,15 @@ func standIn(n int) string {
 // pattern.
 type compileHook struct {
 	patterns []string // the rules' own, by their stand-ins' numbers
+	compiled *compiled
 	observe  func(*chroma.CompiledRule)
+}
+
+// compiled is where a compileHook keeps the compiled rules of its lexer,
+// the map chroma's LexerStates lex with (which its compiling may change
+// after the hook: Include and Combined).
+type compiled struct {
+	rules chroma.CompiledRules
 }
 
 // Mutate is never called: no lexing reaches hookState.
@@ -161,6 +186,9 @@ func (h *compileHook) Mutate(*chroma.LexerState) error {
 // MutateLexer compiles the rules' own patterns, and removes the hook.
 func (h *compileHook) MutateLexer(rules chroma.CompiledRules, state string, _ int) error {
 	delete(rules, state)
+	if h.compiled != nil {
+		h.compiled.rules = rules
+	}
 	done := map[*chroma.CompiledRule]bool{}
 	for _, rs := range rules {
 		for _, rule := range rs {
@@ -217,7 +245,7 @@ func Patterns(name string) ([]string, error) {
 		return nil, errors.New("hlengines: no regex lexer named " + name)
 	}
 	var patterns []string
-	w := wrap(Original(l), func(rule *chroma.CompiledRule) {
+	w := wrap(Original(l), nil, func(rule *chroma.CompiledRule) {
 		if !isInclude(rule) {
 			patterns = append(patterns, rule.Regexp.String())
 		}
