@@ -27,6 +27,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/alecthomas/chroma/v2"
 	"github.com/alecthomas/chroma/v2/lexers"
@@ -106,7 +107,7 @@ func init() {
 		}
 		originals[orig.Config().Name] = orig
 		c := &compiled{}
-		w := wrap(orig, c, nil)
+		w := wrap(orig, slices.Contains(Lexers, orig.Config().Name), c, nil)
 		wrappers[w] = &wrapper{compiled: c}
 		lexers.Register(w)
 	}
@@ -126,28 +127,40 @@ func Original(l *chroma.RegexLexer) *chroma.RegexLexer {
 // refuses a lexer that holds one hook twice.
 const hookState = "hlengines: compiled"
 
-// wrap returns a lexer that lexes as orig does, but whose rules match with
-// the registered engines of their patterns. Chroma compiles its rules,
-// whose patterns are stand-ins (standIn), cheap to compile; then its
-// compileHook compiles each rule's own pattern, as chroma would have, to
-// the engine where one is registered: so there is none of the
-// interpreter's compiling but orig's. Its Rules are those with stand-ins.
-// observe, if not nil, sees each rule once compiled.
-func wrap(orig *chroma.RegexLexer, c *compiled, observe func(*chroma.CompiledRule)) *chroma.RegexLexer {
+// wrap returns a lexer that lexes as orig does, and whose compileHook
+// keeps its compiled rules in c (if not nil).
+//
+// With standIns, its rules match with the registered engines of their
+// patterns: chroma compiles its rules, whose patterns are stand-ins
+// (standIn), cheap to compile; then its compileHook compiles each rule's
+// own pattern, as chroma would have, to the engine where one is
+// registered, so there is none of the interpreter's compiling but orig's.
+// observe, if not nil, sees each of those rules once compiled.
+//
+// Its Rules are those with stand-ins, plus the hook's state. A lexer that
+// makes its rules of those (chroma's PHTML makes its of PHP's) lexes as it
+// would with orig's: its compiling calls the hook too, which compiles its
+// stand-ins, and keeps nothing of it.
+func wrap(orig *chroma.RegexLexer, standIns bool, c *compiled, observe func(*chroma.CompiledRule)) *chroma.RegexLexer {
 	w := chroma.MustNewLexer(orig.Config(), func() chroma.Rules {
 		rules, err := orig.Rules()
 		if err != nil {
 			// No "root" state: the wrapper's Tokenise fails as orig's does.
 			return chroma.Rules{}
 		}
-		hook := &compileHook{compiled: c, observe: observe}
+		hook := &compileHook{id: hookIDs.Add(1), compiled: c, observe: observe}
 		out := chroma.Rules{hookState: {{Mutator: hook}}}
 		for state, rs := range rules {
-			out[state] = make([]chroma.Rule, len(rs))
-			for i, rule := range rs {
-				hook.patterns = append(hook.patterns, rule.Pattern)
-				rule.Pattern = standIn(len(hook.patterns) - 1)
-				out[state][i] = rule
+			if state == hookState {
+				continue // a wrapper's of whose rules orig made its own
+			}
+			out[state] = slices.Clone(rs)
+			if !standIns {
+				continue
+			}
+			for i := range out[state] {
+				hook.patterns = append(hook.patterns, rs[i].Pattern)
+				out[state][i].Pattern = hook.standIn(len(hook.patterns) - 1)
 			}
 		}
 		return out
@@ -156,19 +169,18 @@ func wrap(orig *chroma.RegexLexer, c *compiled, observe func(*chroma.CompiledRul
 	return w
 }
 
-// standIn returns the stand-in for the pattern of rule n of a wrapper: a
-// comment, which matches the empty string.
-func standIn(n int) string {
-	return "(?#hlengines " + strconv.Itoa(n) + ")"
-}
+// hookIDs numbers compileHooks.
+var hookIDs atomic.Int64
 
 // compileHook is the rule of a wrapper's hookState: once chroma has
-// compiled the rules, it removes the state and compiles each rule's own
-// pattern.
+// compiled the rules, it removes the state, keeps the compiled rules, and
+// compiles each stand-in's own pattern.
 type compileHook struct {
+	id       int64
 	patterns []string // the rules' own, by their stand-ins' numbers
 	compiled *compiled
 	observe  func(*chroma.CompiledRule)
+	called   atomic.Bool
 }
 
 // compiled is where a compileHook keeps the compiled rules of its lexer,
@@ -178,15 +190,34 @@ type compiled struct {
 	rules chroma.CompiledRules
 }
 
+// standIn returns the stand-in for the pattern of rule n of h: a comment,
+// which matches the empty string.
+func (h *compileHook) standIn(n int) string {
+	return "(?#hlengines " + strconv.FormatInt(h.id, 10) + "." + strconv.Itoa(n) + ")"
+}
+
+// pattern returns the own pattern of a stand-in of h.
+func (h *compileHook) pattern(standIn string) (string, bool) {
+	_, n, ok := strings.Cut(strings.TrimSuffix(standIn, ")"), ".")
+	i, err := strconv.Atoi(n)
+	if !ok || err != nil || i < 0 || i >= len(h.patterns) || standIn != h.standIn(i) {
+		return "", false
+	}
+	return h.patterns[i], true
+}
+
 // Mutate is never called: no lexing reaches hookState.
 func (h *compileHook) Mutate(*chroma.LexerState) error {
 	return errors.New("hlengines: compile hook reached while lexing")
 }
 
-// MutateLexer compiles the rules' own patterns, and removes the hook.
+// MutateLexer removes the hook, keeps the rules (of the hook's own lexer,
+// compiled first: making rules of a lexer's calls its Rules, which compile
+// it), and compiles the stand-ins' own patterns.
 func (h *compileHook) MutateLexer(rules chroma.CompiledRules, state string, _ int) error {
 	delete(rules, state)
-	if h.compiled != nil {
+	own := !h.called.Swap(true)
+	if own && h.compiled != nil {
 		h.compiled.rules = rules
 	}
 	done := map[*chroma.CompiledRule]bool{}
@@ -196,10 +227,14 @@ func (h *compileHook) MutateLexer(rules chroma.CompiledRules, state string, _ in
 				continue
 			}
 			done[rule] = true
-			if err := h.compile(rule); err != nil {
+			pattern, ok := h.pattern(rule.Pattern)
+			if !ok {
+				continue
+			}
+			if err := compile(rule, pattern); err != nil {
 				return err
 			}
-			if h.observe != nil {
+			if own && h.observe != nil {
 				h.observe(rule)
 			}
 		}
@@ -210,18 +245,16 @@ func (h *compileHook) MutateLexer(rules chroma.CompiledRules, state string, _ in
 // compile gives rule its own pattern, compiled as chroma compiled its
 // stand-in (chroma's pattern for the stand-in, with the stand-in replaced),
 // with the registered engine if there is one.
-func (h *compileHook) compile(rule *chroma.CompiledRule) error {
-	n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(rule.Pattern, "(?#hlengines "), ")"))
-	if err != nil || n < 0 || n >= len(h.patterns) || rule.Pattern != standIn(n) {
-		return fmt.Errorf("hlengines: rule %q is none of the wrapper's", rule.Pattern)
-	}
-	own := h.patterns[n]
+func compile(rule *chroma.CompiledRule, own string) error {
 	pattern := strings.Replace(rule.Regexp.String(), rule.Pattern, own, 1)
 	var re *regexp2.Regexp
 	if engines[pattern] {
 		re = regexp2.MustCompile(pattern, regexp2.None)
-	} else if re, err = regexp2.Compile(pattern); err != nil {
-		return fmt.Errorf("hlengines: compile rule %q: %w", own, err)
+	} else {
+		var err error
+		if re, err = regexp2.Compile(pattern); err != nil {
+			return fmt.Errorf("hlengines: compile rule %q: %w", own, err)
+		}
 	}
 	re.MatchTimeout = rule.Regexp.MatchTimeout
 	rule.Pattern = own
@@ -245,7 +278,7 @@ func Patterns(name string) ([]string, error) {
 		return nil, errors.New("hlengines: no regex lexer named " + name)
 	}
 	var patterns []string
-	w := wrap(Original(l), nil, func(rule *chroma.CompiledRule) {
+	w := wrap(Original(l), true, nil, func(rule *chroma.CompiledRule) {
 		if !isInclude(rule) {
 			patterns = append(patterns, rule.Regexp.String())
 		}

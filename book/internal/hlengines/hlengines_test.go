@@ -61,7 +61,7 @@ func TestEngines(t *testing.T) {
 func TestWrap(t *testing.T) {
 	orig := Original(lexers.Get("Go").(*chroma.RegexLexer))
 	var compiled []*chroma.CompiledRule
-	w := wrap(orig, nil, func(rule *chroma.CompiledRule) { compiled = append(compiled, rule) })
+	w := wrap(orig, true, nil, func(rule *chroma.CompiledRule) { compiled = append(compiled, rule) })
 	const code = "package main\n\n// A comment.\nfunc main() { fmt.Println(`raw`, \"str\", 0x1F) }\n"
 	got, err := chroma.Tokenise(w, nil, code)
 	if err != nil {

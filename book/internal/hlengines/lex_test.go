@@ -1,0 +1,144 @@
+package hlengines
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/alecthomas/chroma/v2"
+	"github.com/alecthomas/chroma/v2/lexers"
+)
+
+// plainLexers returns a registry of the lexers of chroma's, with new regex
+// lexers of the rules of chroma's own in place of the wrappers: lexers that
+// lex with chroma's loop and regexp2's interpreter, and find those when
+// they hand code to others by name (Using).
+func plainLexers() *chroma.LexerRegistry {
+	reg := chroma.NewLexerRegistry()
+	for _, l := range lexers.GlobalLexerRegistry.Lexers {
+		if rl, ok := l.(*chroma.RegexLexer); ok {
+			orig := Original(rl)
+			l = chroma.MustNewLexer(orig.Config(), orig.MustRules)
+		}
+		reg.Register(l)
+	}
+	return reg
+}
+
+// chromaTokens returns the tokens chroma gives code in l, or the panic it
+// meets.
+func chromaTokens(l chroma.Lexer, code string) (toks []chroma.Token, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %v", p)
+		}
+	}()
+	it, err := chroma.Coalesce(l).Tokenise(nil, code)
+	if err != nil {
+		return nil, err
+	}
+	return it.Tokens(), nil
+}
+
+// ourTokens returns the tokens Tokenise gives code in l, or the panic it
+// meets.
+func ourTokens(l chroma.Lexer, code string) (toks []chroma.Token, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %v", p)
+		}
+	}()
+	return Tokenise(l, code)
+}
+
+// chromaTestdata returns the sources of chroma's lexer tests, by the name
+// of the lexer they are in, or nil if chroma's module is not at hand.
+func chromaTestdata(t *testing.T) map[string][]string {
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/alecthomas/chroma/v2").Output()
+	if err != nil {
+		t.Logf("no chroma module: %v", err)
+		return nil
+	}
+	dir := filepath.Join(strings.TrimSpace(string(out)), "lexers", "testdata")
+	files, _ := filepath.Glob(filepath.Join(dir, "*.actual"))
+	subs, _ := filepath.Glob(filepath.Join(dir, "*", "*.actual"))
+	sources := map[string][]string{}
+	for _, f := range append(files, subs...) {
+		// As chroma's TestLexers: testdata/<lexer>.actual and
+		// testdata/<lexer>/<anything>.actual.
+		name := strings.Split(filepath.Base(f), ".")[0]
+		if d := filepath.Dir(f); d != dir {
+			name = filepath.Base(d)
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sources[name] = append(sources[name], string(b))
+	}
+	return sources
+}
+
+// TestTokenise checks that Tokenise gives the tokens chroma's loop gives,
+// with the interpreter, on the sources of chroma's own lexer tests (some
+// 180 languages) and on their every line alone (which starts some in the
+// middle of a string or comment, and ends others there), with CRLF line
+// ends, and with a text that is not UTF-8.
+func TestTokenise(t *testing.T) {
+	sources := chromaTestdata(t)
+	sources["go"] = append(sources["go"], "package main\r\n\r\nfunc main() {\r\n\tfmt.Println(\"x\xff\", `raw\r\n`)\r\n}")
+	sources["python"] = append(sources["python"], "def f(x):\n    return 'unclosed\n\"\"\"doc\n")
+	plain := plainLexers()
+	names := make([]string, 0, len(sources))
+	delete(sources, "analysis") // not a lexer's: chroma's tests of AnalyseText
+	for name := range sources {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	fast, lexed := 0, 0
+	for _, name := range names {
+		l := lexers.Get(name)
+		if l == nil {
+			t.Errorf("%s: no lexer", name)
+			continue
+		}
+		if x, err := fastLexer(l); x != nil && err == nil {
+			fast++
+		}
+		ref := plain.Get(l.Config().Name)
+		for i, src := range sources[name] {
+			codes := []string{src, strings.ReplaceAll(src, "\n", "\r\n")}
+			if !testing.Short() {
+				codes = append(codes, strings.SplitAfter(src, "\n")...)
+			}
+			for j, code := range codes {
+				lexed++
+				got, gotErr := ourTokens(l, code)
+				want, wantErr := chromaTokens(ref, code)
+				if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+					t.Errorf("%s: source %d, text %d: error %v, chroma's %v", name, i, j, gotErr, wantErr)
+				} else if !slices.Equal(got, want) {
+					t.Errorf("%s: source %d, text %d: tokens differ from chroma's%s", name, i, j, firstDiff(got, want))
+				}
+			}
+		}
+	}
+	t.Logf("%d languages (%d lexed by Tokenise's loop), %d texts", len(names), fast, lexed)
+	if fast == 0 {
+		t.Error("no lexer lexed by Tokenise's loop")
+	}
+}
+
+// firstDiff describes where got first differs from want.
+func firstDiff(got, want []chroma.Token) string {
+	for i := range min(len(got), len(want)) {
+		if got[i] != want[i] {
+			return fmt.Sprintf(": token %d is %v %q, chroma's %v %q", i, got[i].Type, got[i].Value, want[i].Type, want[i].Value)
+		}
+	}
+	return fmt.Sprintf(": %d tokens, chroma's %d", len(got), len(want))
+}
