@@ -142,3 +142,82 @@ func firstDiff(got, want []chroma.Token) string {
 	}
 	return fmt.Sprintf(": %d tokens, chroma's %d", len(got), len(want))
 }
+
+// edgeRules are the rules of a lexer made to meet what chroma's loop does
+// beyond the lexers of chroma's registry's common ways.
+func edgeRules() chroma.Rules {
+	r := func(pattern string, typ chroma.Emitter, m chroma.Mutator) chroma.Rule {
+		return chroma.Rule{Pattern: pattern, Type: typ, Mutator: m}
+	}
+	return chroma.Rules{
+		"root": {
+			r(`\s+`, chroma.TextWhitespace, nil),
+			r(`"`, chroma.String, chroma.Push("string")),
+			r(`(?<open>\()(?<word>\w*)(?<close-open>\))`, chroma.Punctuation, nil), // a balancing group
+			r(`(?<kw>let)(?<sp>\s+)(?<name>[a-z]+)`, chroma.ByGroupNames(map[string]chroma.Emitter{
+				"kw": chroma.Keyword, "sp": chroma.TextWhitespace, "name": chroma.NameVariable,
+			}), nil),
+			r(`(haxe)(\{)([^}]*)(\})`, chroma.ByGroups(chroma.Keyword, chroma.Punctuation, chroma.Using("Haxe"), chroma.Punctuation), nil),
+			r(`(go)(\{)([^}]*)(\})`, chroma.ByGroups(chroma.Keyword, chroma.Punctuation, chroma.Using("Go"), chroma.Punctuation), nil),
+			r(`(self)(\{)([^}]*)(\})`, chroma.ByGroups(chroma.Keyword, chroma.Punctuation, chroma.UsingSelf("inner"), chroma.Punctuation), nil),
+			r(`END`, chroma.Keyword, chroma.Pop(1)), // empties the stack: the rest is an error
+			r(`@`, chroma.Operator, chroma.Combined("string", "inner")),
+			r(`é+`, chroma.NameOther, nil),
+			r(`[a-z]+`, chroma.Name, nil),
+			r(`\d+`, chroma.Number, chroma.Push("number")),
+		},
+		"string": {
+			r(`[^"\\\n]+`, chroma.String, nil),
+			r(`\\.`, chroma.StringEscape, nil),
+			r(`"`, chroma.String, chroma.Pop(1)),
+		},
+		"inner": {
+			r(`[A-Z]+`, chroma.NameConstant, nil),
+			r(`\s+`, chroma.TextWhitespace, nil),
+		},
+		"number": {
+			r(`\.\d+`, chroma.Number, nil),
+			chroma.Default(chroma.Pop(1)),
+		},
+	}
+}
+
+// TestTokeniseEdges checks that Tokenise gives the tokens chroma's loop
+// gives with a lexer of edgeRules, case-sensitive and not, that ensures a
+// final newline and not.
+func TestTokeniseEdges(t *testing.T) {
+	plain := plainLexers()
+	codes := []string{
+		"let  x \"a\\\"b\" (w) 12.5.7 é ÉÉ x",
+		"\"unclosed\nnext line\n",
+		"self{ ABC def } haxe{var x = 1;} go{x := `y`}",
+		"@\"in string\" ABC \"more\nEND rest of it\n",
+		"x END",
+		"UPPER lower ((x)",
+		"",
+	}
+	for i, cfg := range []chroma.Config{
+		{Name: "hlengines edges"},
+		{Name: "hlengines edges i", CaseInsensitive: true},
+		{Name: "hlengines edges nl", EnsureNL: true},
+	} {
+		orig := chroma.MustNewLexer(&cfg, edgeRules)
+		c := &compiled{}
+		w := wrap(orig, false, c, nil)
+		wrappers[w] = &wrapper{compiled: c}
+		lexers.Register(w)
+		ref := plain.Register(chroma.MustNewLexer(&cfg, edgeRules))
+		if x, err := fastLexer(w); x == nil || err != nil {
+			t.Fatalf("%s: not lexed by Tokenise's loop (%v)", cfg.Name, err)
+		}
+		for j, code := range codes {
+			got, gotErr := ourTokens(w, code)
+			want, wantErr := chromaTokens(ref, code)
+			if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+				t.Errorf("config %d, text %d: error %v, chroma's %v", i, j, gotErr, wantErr)
+			} else if !slices.Equal(got, want) {
+				t.Errorf("config %d, text %d: tokens differ from chroma's%s\n got %v\nwant %v", i, j, firstDiff(got, want), got, want)
+			}
+		}
+	}
+}
