@@ -62,7 +62,8 @@ func Tokenise(l chroma.Lexer, text string) ([]chroma.Token, error) {
 		}
 		src.offs[i] = int32(len(text))
 	}
-	t := tokeniser{out: output{top: text}}
+	// Code runs some 6 bytes a token.
+	t := tokeniser{out: output{top: text, toks: make([]chroma.Token, 0, len(text)/6+16)}}
 	t.run(x, src, "root", newlineAdded, 0)
 	return t.out.tokens(), nil
 }
@@ -491,11 +492,17 @@ func (t *tokeniser) run(x *lexer, src source, state string, newlineAdded bool, d
 	if newlineAdded {
 		end--
 	}
+	var (
+		s     *stateRules
+		sName string
+	)
 	for st.Pos < end && len(st.Stack) > 0 {
 		st.State = st.Stack[len(st.Stack)-1]
-		s := x.states[st.State]
-		if s == nil {
-			panic("unknown state " + st.State)
+		if s == nil || st.State != sName {
+			if s = x.states[st.State]; s == nil {
+				panic("unknown state " + st.State)
+			}
+			sName = st.State
 		}
 		pos := st.Pos
 		c := st.Text[pos]
