@@ -120,11 +120,42 @@ type lexer struct {
 }
 
 // stateRules are the rules of a state, and which of them to try at each
-// trusted ASCII character: by index, in chroma's order.
+// trusted ASCII character, in chroma's order.
 type stateRules struct {
 	rules  []*rule
-	all    []uint16
-	byChar [128][]uint16 // nil: all
+	all    []candidate
+	byChar [128][]candidate // nil: all
+}
+
+// A candidate is a rule to try at a character: if the text from there
+// fits one of its prefixes (past the character), or it has none.
+type candidate struct {
+	rule int
+	rest []prefix
+}
+
+// fits reports whether the text from pos fits c's prefixes: the
+// characters past pos are in the sets, or beyond ASCII.
+func (c *candidate) fits(text []rune, pos int) bool {
+	if c.rest == nil {
+		return true
+	}
+	for _, p := range c.rest {
+		if pos+len(p) >= len(text) {
+			continue
+		}
+		ok := true
+		for i, set := range p {
+			if ch := text[pos+1+i]; ch < 128 && !set.has(ch) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
 }
 
 // A rule is a compiled rule, prepared.
@@ -139,9 +170,9 @@ type rule struct {
 	plan *plan
 	// groups: the rule's emitter is one whose code is not chroma's own,
 	// which the LexerState's Groups and NamedGroups are set for.
-	groups bool
-	first  charSet
-	any    bool // first does not say: try it everywhere
+	groups   bool
+	prefixes []prefix
+	any      bool // no prefixes: try it everywhere
 }
 
 // balancing finds a balancing group, "(?<a-b>" or "(?'-b'", conservatively.
@@ -156,11 +187,8 @@ func newLexer(rl *chroma.RegexLexer, rules chroma.CompiledRules, reg *chroma.Lex
 	x := &lexer{rl: rl, rules: rules, registry: reg, states: map[string]*stateRules{}}
 	prepared := map[*chroma.CompiledRule]*rule{}
 	for name, crs := range rules {
-		if len(crs) > math.MaxUint16 {
-			return nil
-		}
 		s := &stateRules{}
-		for _, cr := range crs {
+		for i, cr := range crs {
 			r := prepared[cr]
 			if r == nil {
 				if r = prepare(cr); r == nil {
@@ -169,16 +197,17 @@ func newLexer(rl *chroma.RegexLexer, rules chroma.CompiledRules, reg *chroma.Lex
 				prepared[cr] = r
 			}
 			s.rules = append(s.rules, r)
-			s.all = append(s.all, uint16(len(s.rules)-1))
+			s.all = append(s.all, candidate{rule: i})
 		}
 		for c := range s.byChar {
 			if !trusted(rune(c)) {
 				continue
 			}
-			s.byChar[c] = []uint16{}
+			s.byChar[c] = []candidate{}
 			for i, r := range s.rules {
-				if r.any || r.first.has(byte(c)) {
-					s.byChar[c] = append(s.byChar[c], uint16(i))
+				if cd, ok := r.candidate(rune(c)); ok {
+					cd.rule = i
+					s.byChar[c] = append(s.byChar[c], cd)
 				}
 			}
 		}
@@ -203,13 +232,32 @@ func prepare(cr *chroma.CompiledRule) *rule {
 	if len(r.nums) != len(r.names) || len(r.nums) == 0 {
 		return nil
 	}
-	r.first, r.any = firstChars(cr.Regexp.String())
+	r.prefixes, r.any = prefixes(cr.Regexp.String())
 	r.any = !r.any
 	if cr.Type != nil {
 		r.plan = newPlan(cr.Type)
 		r.groups = r.plan.opaque()
 	}
 	return r
+}
+
+// candidate returns r as a candidate at c, or false if no match of r
+// starts with c.
+func (r *rule) candidate(c rune) (candidate, bool) {
+	if r.any {
+		return candidate{}, true
+	}
+	var rest []prefix
+	for _, p := range r.prefixes {
+		if !p[0].has(c) {
+			continue
+		}
+		if len(p) == 1 {
+			return candidate{}, true // c alone fits
+		}
+		rest = append(rest, p[1:])
+	}
+	return candidate{rest: rest}, rest != nil
 }
 
 // knownMutator reports whether m is nil or chroma's push, pop, or
@@ -511,10 +559,11 @@ func (t *tokeniser) run(x *lexer, src source, state string, newlineAdded bool, d
 			cands = s.byChar[c]
 		}
 		var r *rule
-		for _, i := range cands {
-			if f.match(s.rules[i], st.Text, pos) {
-				r = s.rules[i]
-				st.Rule = int(i)
+		for i := range cands {
+			cd := &cands[i]
+			if cd.fits(st.Text, pos) && f.match(s.rules[cd.rule], st.Text, pos) {
+				r = s.rules[cd.rule]
+				st.Rule = cd.rule
 				break
 			}
 		}
