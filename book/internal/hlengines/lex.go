@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/alecthomas/chroma/v2"
@@ -117,13 +119,19 @@ type lexer struct {
 	rules    chroma.CompiledRules
 	registry *chroma.LexerRegistry
 	states   map[string]*stateRules
+
+	mu       sync.Mutex // held building a state's candidates
+	prefixed map[*rule]bool
 }
 
 // stateRules are the rules of a state, and which of them to try at each
-// trusted ASCII character, in chroma's order.
+// trusted ASCII character, in chroma's order: candidates worked out the
+// first time a text is in the state (most texts meet few of a lexer's
+// states), when built is set.
 type stateRules struct {
 	rules  []*rule
 	all    []candidate
+	built  atomic.Bool
 	byChar [128][]candidate // nil: all
 }
 
@@ -184,7 +192,7 @@ func newLexer(rl *chroma.RegexLexer, rules chroma.CompiledRules, reg *chroma.Lex
 	if rules == nil {
 		return nil
 	}
-	x := &lexer{rl: rl, rules: rules, registry: reg, states: map[string]*stateRules{}}
+	x := &lexer{rl: rl, rules: rules, registry: reg, states: map[string]*stateRules{}, prefixed: map[*rule]bool{}}
 	prepared := map[*chroma.CompiledRule]*rule{}
 	for name, crs := range rules {
 		s := &stateRules{}
@@ -199,25 +207,72 @@ func newLexer(rl *chroma.RegexLexer, rules chroma.CompiledRules, reg *chroma.Lex
 			s.rules = append(s.rules, r)
 			s.all = append(s.all, candidate{rule: i})
 		}
-		for c := range s.byChar {
-			if !trusted(rune(c)) {
-				continue
-			}
-			s.byChar[c] = []candidate{}
-			for i, r := range s.rules {
-				if cd, ok := r.candidate(rune(c)); ok {
-					cd.rule = i
-					s.byChar[c] = append(s.byChar[c], cd)
-				}
-			}
-		}
 		x.states[name] = s
 	}
 	return x
 }
 
-// prepare returns cr prepared, or nil if its mutator is not one Tokenise
-// knows.
+// build works out the candidates of s, once.
+func (x *lexer) build(s *stateRules) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if s.built.Load() {
+		return
+	}
+	for _, r := range s.rules {
+		if !x.prefixed[r] {
+			r.prefixes, r.any = prefixes(r.re.String())
+			r.any = !r.any
+			x.prefixed[r] = true
+		}
+	}
+	for c := range s.byChar {
+		if trusted(rune(c)) {
+			s.byChar[c] = []candidate{}
+		}
+	}
+	for i, r := range s.rules {
+		if r.any {
+			for c := range s.byChar {
+				if s.byChar[c] != nil {
+					s.byChar[c] = append(s.byChar[c], candidate{rule: i})
+				}
+			}
+			continue
+		}
+		// The rest of the prefixes of r, by their first character; none
+		// where a first character alone fits.
+		var rest [128][]prefix
+		var alone, some charSet
+		for _, p := range r.prefixes {
+			for c := range rune(128) {
+				if !p[0].has(c) {
+					continue
+				}
+				some.add(c)
+				if len(p) == 1 {
+					alone.add(c)
+				} else if !alone.has(c) {
+					rest[c] = append(rest[c], p[1:])
+				}
+			}
+		}
+		for c := range s.byChar {
+			if s.byChar[c] == nil || !some.has(rune(c)) {
+				continue
+			}
+			cd := candidate{rule: i}
+			if !alone.has(rune(c)) {
+				cd.rest = rest[c]
+			}
+			s.byChar[c] = append(s.byChar[c], cd)
+		}
+	}
+	s.built.Store(true)
+}
+
+// prepare returns cr prepared but for its prefixes (build), or nil if its
+// mutator is not one Tokenise knows.
 func prepare(cr *chroma.CompiledRule) *rule {
 	if cr.Regexp == nil || !knownMutator(cr.Mutator) {
 		return nil
@@ -232,32 +287,11 @@ func prepare(cr *chroma.CompiledRule) *rule {
 	if len(r.nums) != len(r.names) || len(r.nums) == 0 {
 		return nil
 	}
-	r.prefixes, r.any = prefixes(cr.Regexp.String())
-	r.any = !r.any
 	if cr.Type != nil {
 		r.plan = newPlan(cr.Type)
 		r.groups = r.plan.opaque()
 	}
 	return r
-}
-
-// candidate returns r as a candidate at c, or false if no match of r
-// starts with c.
-func (r *rule) candidate(c rune) (candidate, bool) {
-	if r.any {
-		return candidate{}, true
-	}
-	var rest []prefix
-	for _, p := range r.prefixes {
-		if !p[0].has(c) {
-			continue
-		}
-		if len(p) == 1 {
-			return candidate{}, true // c alone fits
-		}
-		rest = append(rest, p[1:])
-	}
-	return candidate{rest: rest}, rest != nil
 }
 
 // knownMutator reports whether m is nil or chroma's push, pop, or
@@ -549,6 +583,9 @@ func (t *tokeniser) run(x *lexer, src source, state string, newlineAdded bool, d
 		if s == nil || st.State != sName {
 			if s = x.states[st.State]; s == nil {
 				panic("unknown state " + st.State)
+			}
+			if !s.built.Load() {
+				x.build(s)
 			}
 			sName = st.State
 		}
