@@ -5,6 +5,7 @@ import (
 	"math"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -13,6 +14,7 @@ import (
 	"github.com/alecthomas/chroma/v2"
 	"github.com/alecthomas/chroma/v2/lexers"
 	"github.com/dlclark/regexp2/v2"
+	"github.com/dlclark/regexp2/v2/syntax"
 )
 
 // Tokenise returns the tokens of text in l, as chroma gives them
@@ -180,7 +182,8 @@ type rule struct {
 	// which the LexerState's Groups and NamedGroups are set for.
 	groups   bool
 	prefixes []prefix
-	any      bool // no prefixes: try it everywhere
+	any      bool    // no prefixes: try it everywhere
+	prog     program // if its pattern is of the simplest kind
 }
 
 // balancing finds a balancing group, "(?<a-b>" or "(?'-b'", conservatively.
@@ -221,8 +224,7 @@ func (x *lexer) build(s *stateRules) {
 	}
 	for _, r := range s.rules {
 		if !x.prefixed[r] {
-			r.prefixes, r.any = prefixes(r.re.String())
-			r.any = !r.any
+			r.analyse()
 			x.prefixed[r] = true
 		}
 	}
@@ -269,6 +271,21 @@ func (x *lexer) build(s *stateRules) {
 		}
 	}
 	s.built.Store(true)
+}
+
+// analyse works out what r's matches start with, and its program if its
+// pattern is of the simplest kind, from regexp2's parse of its pattern.
+func (r *rule) analyse() {
+	r.any = true
+	tree, err := syntax.Parse(r.re.String(), syntax.ParseOptions{})
+	if err != nil {
+		return
+	}
+	r.prefixes, r.any = prefixes(tree)
+	r.any = !r.any
+	if r.view {
+		r.prog, _ = compileSimple(tree, r.nums)
+	}
 }
 
 // prepare returns cr prepared but for its prefixes (build), or nil if its
@@ -524,6 +541,10 @@ func (t *tokeniser) frame(depth int) *frame {
 // takes a match (regexp2's first from pos, if it is at pos), and if so
 // keeps its groups.
 func (f *frame) match(r *rule, text []rune, pos int) bool {
+	if r.prog != nil {
+		f.spans = slices.Grow(f.spans[:0], len(r.nums))[:len(r.nums)]
+		return r.prog.match(text, pos, f.spans)
+	}
 	if r.view {
 		f.rule, f.pos, f.ok = r, pos, false
 		if err := r.re.FindRunesMatches(text, pos, f.yield); err != nil {
