@@ -50,7 +50,18 @@ func Tokenise(l chroma.Lexer, text string) ([]chroma.Token, error) {
 		text += "\n"
 		newlineAdded = true
 	}
-	src := source{runes: []rune(text)}
+	buf := runeBufs.Get().(*[]rune)
+	defer func() {
+		if cap(*buf) <= maxRuneBuf {
+			runeBufs.Put(buf)
+		}
+	}()
+	runes := (*buf)[:0]
+	for _, r := range text {
+		runes = append(runes, r) // as []rune(text)
+	}
+	*buf = runes
+	src := source{runes: runes}
 	if !utf8.ValidString(text) {
 		// Chroma's tokens are strings of the runes: the replacement
 		// character where text is not UTF-8.
@@ -71,6 +82,13 @@ func Tokenise(l chroma.Lexer, text string) ([]chroma.Token, error) {
 	t.run(x, src, "root", newlineAdded, 0)
 	return t.out.tokens(), nil
 }
+
+// runeBufs are buffers for the runes of the texts Tokenise lexes: nothing
+// keeps them once it returns (its tokens are slices of the text).
+var runeBufs = sync.Pool{New: func() any { return new([]rune) }}
+
+// maxRuneBuf is the most runes a buffer kept in runeBufs holds.
+const maxRuneBuf = 1 << 18
 
 // fastLexer returns what Tokenise lexes l with, or nil if l is left to
 // chroma: no wrapper in chroma's registry, or one whose mutators are not
