@@ -158,8 +158,9 @@ type stateRules struct {
 // A candidate is a rule to try at a character: if the text from there
 // fits one of its prefixes (past the character), or it has none.
 type candidate struct {
-	rule int
-	rest []prefix
+	rule   int
+	rest   []prefix
+	second charSet // the first sets of rest, together
 }
 
 // fits reports whether the text from pos fits c's prefixes: the
@@ -167,6 +168,12 @@ type candidate struct {
 func (c *candidate) fits(text []rune, pos int) bool {
 	if c.rest == nil {
 		return true
+	}
+	if pos+1 >= len(text) {
+		return false
+	}
+	if ch := text[pos+1]; ch < 128 && !c.second.has(ch) {
+		return false
 	}
 	for _, p := range c.rest {
 		if pos+len(p) >= len(text) {
@@ -284,6 +291,9 @@ func (x *lexer) build(s *stateRules) {
 			cd := candidate{rule: i}
 			if !alone.has(rune(c)) {
 				cd.rest = rest[c]
+				for _, p := range cd.rest {
+					cd.second.union(p[0])
+				}
 			}
 			s.byChar[c] = append(s.byChar[c], cd)
 		}
