@@ -23,11 +23,13 @@ package hlengines
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/alecthomas/chroma/v2"
 	"github.com/alecthomas/chroma/v2/lexers"
@@ -143,7 +145,7 @@ const hookState = "hlengines: compiled"
 // stand-ins, and keeps nothing of it.
 func wrap(orig *chroma.RegexLexer, standIns bool, c *compiled, observe func(*chroma.CompiledRule)) *chroma.RegexLexer {
 	w := chroma.MustNewLexer(orig.Config(), func() chroma.Rules {
-		rules, err := orig.Rules()
+		rules, err := rawRules(orig)
 		if err != nil {
 			// No "root" state: the wrapper's Tokenise fails as orig's does.
 			return chroma.Rules{}
@@ -167,6 +169,38 @@ func wrap(orig *chroma.RegexLexer, standIns bool, c *compiled, observe func(*chr
 	})
 	w.SetAnalyser(orig.AnalyseText)
 	return w
+}
+
+// rawRules returns the rules of l, as l.Rules does, but without compiling
+// them: chroma compiles a lexer's rules the first time they are asked for,
+// and a wrapper's are compiled again, so that chroma's compiling of orig's
+// would be as much again as the wrapper's (or all of it, for those whose
+// patterns have engines, which are not compiled but looked up). So it
+// calls the function l gets them from, chroma's RegexLexer.fetchRulesFunc,
+// if it is there and of its type of chroma v2.27.0 (TestRawRules fails when
+// it is not), and l.Rules otherwise.
+func rawRules(l *chroma.RegexLexer) (chroma.Rules, error) {
+	fetch := fetchRules(l)
+	if fetch == nil {
+		return l.Rules()
+	}
+	rules, err := fetch()
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := rules["root"]; !ok {
+		return nil, errors.New(`no "root" state`)
+	}
+	return rules, nil
+}
+
+// fetchRules returns l's fetchRulesFunc, or nil.
+func fetchRules(l *chroma.RegexLexer) func() (chroma.Rules, error) {
+	f := reflect.ValueOf(l).Elem().FieldByName("fetchRulesFunc")
+	if !f.IsValid() || f.Type() != reflect.TypeFor[func() (chroma.Rules, error)]() {
+		return nil
+	}
+	return *(*func() (chroma.Rules, error))(unsafe.Pointer(f.UnsafeAddr()))
 }
 
 // hookIDs numbers compileHooks.
