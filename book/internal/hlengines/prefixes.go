@@ -2,6 +2,7 @@ package hlengines
 
 import (
 	"slices"
+	"sync"
 
 	"github.com/dlclark/regexp2/v2/syntax"
 )
@@ -183,6 +184,12 @@ func ended(seqs []seq) []seq {
 
 // join returns s followed by t, no longer than maxPrefixLen.
 func join(s, t seq) seq {
+	if len(t.sets) == 0 {
+		return seq{s.sets, t.whole}
+	}
+	if len(s.sets) == 0 {
+		return t
+	}
 	sets := append(slices.Clip(s.sets), t.sets...)
 	if len(sets) > maxPrefixLen {
 		return seq{sets[:maxPrefixLen], false}
@@ -221,20 +228,19 @@ func bound(seqs []seq) []seq {
 // character (or a loop of them), or character i of a string.
 func chars(n *syntax.RegexNode, i int) charSet {
 	var set charSet
-	for c := rune(0); c < 128; c++ {
-		var in bool
-		switch n.T {
-		case syntax.NtOne, syntax.NtOneloop, syntax.NtOnelazy, syntax.NtOneloopatomic:
-			in = c == n.Ch
-		case syntax.NtNotone, syntax.NtNotoneloop, syntax.NtNotonelazy, syntax.NtNotoneloopatomic:
-			in = c != n.Ch
-		case syntax.NtMulti:
-			in = c == n.Str[i]
-		default:
-			in = n.Set != nil && n.Set.Contains(c)
+	switch n.T {
+	case syntax.NtOne, syntax.NtOneloop, syntax.NtOnelazy, syntax.NtOneloopatomic:
+		set.add(n.Ch)
+	case syntax.NtNotone, syntax.NtNotoneloop, syntax.NtNotonelazy, syntax.NtNotoneloopatomic:
+		set = charSet{^uint64(0), ^uint64(0)}
+		if n.Ch < 128 {
+			set[n.Ch>>6] &^= 1 << (n.Ch & 63)
 		}
-		if in {
-			set.add(c)
+	case syntax.NtMulti:
+		set.add(n.Str[i])
+	default:
+		if n.Set != nil {
+			set = asciiOf(n.Set)
 		}
 	}
 	// The parser makes case-insensitive characters classes of their case
@@ -257,4 +263,25 @@ func chars(n *syntax.RegexNode, i int) charSet {
 		}
 	}
 	return set
+}
+
+// asciiSets are the ASCII characters of the classes of patterns, by the
+// classes' encoding (CharSet.Hash): the same few classes (\s, \w, a case
+// pair) are most of them.
+var asciiSets sync.Map // string -> charSet
+
+// asciiOf returns the ASCII characters of set.
+func asciiOf(set *syntax.CharSet) charSet {
+	key := string(set.Hash())
+	if s, ok := asciiSets.Load(key); ok {
+		return s.(charSet)
+	}
+	var s charSet
+	for c := range rune(128) {
+		if set.Contains(c) {
+			s.add(c)
+		}
+	}
+	asciiSets.Store(key, s)
+	return s
 }

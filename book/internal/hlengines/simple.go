@@ -149,11 +149,7 @@ func newClass(n *syntax.RegexNode) class {
 		c.kind = syntax.NtNotone
 	default:
 		c.kind = syntax.NtSet
-		for ch := range rune(128) {
-			if n.Set.Contains(ch) {
-				c.ascii.add(ch)
-			}
-		}
+		c.ascii = asciiOf(n.Set)
 	}
 	return c
 }
