@@ -221,3 +221,67 @@ func TestTokeniseEdges(t *testing.T) {
 		}
 	}
 }
+
+// TestPrograms checks that the programs of the rules of chroma's lexers
+// that have one match as regexp2 does, at every position of texts made to
+// meet what they look at: line ends, word boundaries, classes of
+// characters beyond ASCII, the end of the text.
+func TestPrograms(t *testing.T) {
+	texts := []string{
+		"func main() {\n\tfmt.Println(\"héllo\", 0x1F, 1.5e-3) // ok\n}\n",
+		"  #!/bin/sh\r\nexport A=1 && echo $A; ls -la | grep '^d'\n\n",
+		"SELECT * FROM t WHERE a <> 'x' -- c\n/* b */ ÉTÉ_1 ſelect K\u212a\n",
+		"def f(x): return x ** 2  # ü\n@dec\nclass A(B): pass\n\"\"\"doc\"\"\"",
+		"key: value\n- item\n  nested: [1, 2]\n---\n%YAML 1.2\n\t\v\f\u00a0\u2028x",
+		"<div class=\"a\">&amp;</div><!-- c -->\n<?php echo 1; ?>",
+		"",
+		"a",
+		"\n",
+	}
+	var runes [][]rune
+	for _, text := range texts {
+		runes = append(runes, []rune(text))
+	}
+	programs, checked := 0, 0
+	seen := map[string]bool{}
+	for _, l := range lexers.GlobalLexerRegistry.Lexers {
+		x, err := fastLexer(l)
+		if x == nil || err != nil {
+			continue
+		}
+		for _, s := range x.states {
+			x.build(s)
+			for _, r := range s.rules {
+				if r.prog == nil || seen[r.re.String()] {
+					continue
+				}
+				seen[r.re.String()] = true
+				programs++
+				for _, text := range runes {
+					for pos := range len(text) {
+						checked++
+						spans := make([]span, len(r.nums))
+						got := r.prog.match(text, pos, spans)
+						m, err := r.re.FindRunesMatchStartingAt(text, pos)
+						want := m != nil && err == nil && m.RuneIndex == pos
+						if got != want {
+							t.Fatalf("%s: %q at %d of %q: program matches %v, regexp2 %v", l.Config().Name, r.re.String(), pos, string(text), got, want)
+						}
+						if !want {
+							continue
+						}
+						for i, g := range m.Groups() {
+							if spans[i] != (span{g.RuneIndex, g.RuneIndex + g.RuneLength}) {
+								t.Fatalf("%s: %q at %d of %q: group %d is %v, regexp2's %d+%d", l.Config().Name, r.re.String(), pos, string(text), i, spans[i], g.RuneIndex, g.RuneLength)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d programs, %d matches checked", programs, checked)
+	if programs == 0 {
+		t.Error("no rule has a program")
+	}
+}

@@ -1,6 +1,8 @@
 package hlengines
 
 import (
+	"slices"
+
 	"github.com/dlclark/regexp2/v2/syntax"
 )
 
@@ -64,6 +66,19 @@ func (c *class) has(ch rune) bool {
 func compileSimple(tree *syntax.RegexTree, nums []int) (program, bool) {
 	var p program
 	if !p.add(tree.Root, nums) {
+		return nil, false
+	}
+	// Every group is captured once, so that a match sets every span.
+	opened := make([]bool, len(nums))
+	for _, o := range p {
+		if o.kind == opOpen {
+			if opened[o.slot] {
+				return nil, false
+			}
+			opened[o.slot] = true
+		}
+	}
+	if slices.Contains(opened, false) {
 		return nil, false
 	}
 	// A loop that could give back (regexp2 did not make it atomic) takes
