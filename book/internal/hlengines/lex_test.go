@@ -222,24 +222,26 @@ func TestTokeniseEdges(t *testing.T) {
 	}
 }
 
+// programTexts are the texts TestPrograms and TestCandidates match in.
+var programTexts = []string{
+	"func main() {\n\tfmt.Println(\"héllo\", 0x1F, 1.5e-3) // ok\n}\n",
+	"  #!/bin/sh\r\nexport A=1 && echo $A; ls -la | grep '^d'\n\n",
+	"SELECT * FROM t WHERE a <> 'x' -- c\n/* b */ ÉTÉ_1 ſelect K\u212a\n",
+	"def f(x): return x ** 2  # ü\n@dec\nclass A(B): pass\n\"\"\"doc\"\"\"",
+	"key: value\n- item\n  nested: [1, 2]\n---\n%YAML 1.2\n\t\v\f\u00a0\u2028x",
+	"<div class=\"a\">&amp;</div><!-- c -->\n<?php echo 1; ?>",
+	"",
+	"a",
+	"\n",
+}
+
 // TestPrograms checks that the programs of the rules of chroma's lexers
 // that have one match as regexp2 does, at every position of texts made to
 // meet what they look at: line ends, word boundaries, classes of
 // characters beyond ASCII, the end of the text.
 func TestPrograms(t *testing.T) {
-	texts := []string{
-		"func main() {\n\tfmt.Println(\"héllo\", 0x1F, 1.5e-3) // ok\n}\n",
-		"  #!/bin/sh\r\nexport A=1 && echo $A; ls -la | grep '^d'\n\n",
-		"SELECT * FROM t WHERE a <> 'x' -- c\n/* b */ ÉTÉ_1 ſelect K\u212a\n",
-		"def f(x): return x ** 2  # ü\n@dec\nclass A(B): pass\n\"\"\"doc\"\"\"",
-		"key: value\n- item\n  nested: [1, 2]\n---\n%YAML 1.2\n\t\v\f\u00a0\u2028x",
-		"<div class=\"a\">&amp;</div><!-- c -->\n<?php echo 1; ?>",
-		"",
-		"a",
-		"\n",
-	}
 	var runes [][]rune
-	for _, text := range texts {
+	for _, text := range programTexts {
 		runes = append(runes, []rune(text))
 	}
 	programs, checked := 0, 0
@@ -284,4 +286,50 @@ func TestPrograms(t *testing.T) {
 	if programs == 0 {
 		t.Error("no rule has a program")
 	}
+}
+
+// TestCandidates checks that wherever a rule of one of chroma's lexers
+// matches in texts of TestPrograms', Tokenise would try it: it is among
+// the candidates of its state at the character there, and the text fits.
+func TestCandidates(t *testing.T) {
+	var texts [][]rune
+	for _, text := range programTexts {
+		texts = append(texts, []rune(text))
+	}
+	rules, checked := 0, 0
+	seen := map[string]bool{}
+	for _, l := range lexers.GlobalLexerRegistry.Lexers {
+		x, err := fastLexer(l)
+		if x == nil || err != nil {
+			continue
+		}
+		for name, s := range x.states {
+			x.build(s)
+			for i, r := range s.rules {
+				if seen[r.re.String()] {
+					continue
+				}
+				seen[r.re.String()] = true
+				rules++
+				for _, text := range texts {
+					for pos := range len(text) {
+						c := text[pos]
+						if c >= 128 || s.byChar[c] == nil {
+							continue // every rule is tried
+						}
+						m, err := r.re.FindRunesMatchStartingAt(text, pos)
+						if m == nil || err != nil || m.RuneIndex != pos {
+							continue
+						}
+						checked++
+						j := slices.IndexFunc(s.byChar[c], func(cd candidate) bool { return cd.rule == i })
+						if j < 0 || !s.byChar[c][j].fits(text, pos) {
+							t.Fatalf("%s: state %s: %q matches at %d of %q, but is not tried there", l.Config().Name, name, r.re.String(), pos, string(text))
+						}
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d rules, %d matches checked", rules, checked)
 }
