@@ -41,21 +41,21 @@ const (
 
 // A class is what one character matches: ch, anything but ch, or set.
 type class struct {
+	ascii charSet         // the ASCII characters of it
 	kind  syntax.NodeType // syntax.NtOne, syntax.NtNotone or syntax.NtSet
 	ch    rune
 	set   *syntax.CharSet
-	ascii charSet // of set
 }
 
 func (c *class) has(ch rune) bool {
+	if ch >= 0 && ch < 128 {
+		return c.ascii[ch>>6]&(1<<(ch&63)) != 0
+	}
 	switch c.kind {
 	case syntax.NtOne:
 		return ch == c.ch
 	case syntax.NtNotone:
 		return ch != c.ch
-	}
-	if ch < 128 {
-		return c.ascii.has(ch)
 	}
 	return c.set.Contains(ch)
 }
@@ -156,7 +156,7 @@ func (p *program) add(n *syntax.RegexNode, nums []int) bool {
 // newClass returns the class of n, a node of one character or a loop of
 // them.
 func newClass(n *syntax.RegexNode) class {
-	c := class{ch: n.Ch, set: n.Set}
+	c := class{ch: n.Ch, set: n.Set, ascii: chars(n, 0)}
 	switch n.T {
 	case syntax.NtOne, syntax.NtOneloop, syntax.NtOneloopatomic:
 		c.kind = syntax.NtOne
@@ -164,7 +164,6 @@ func newClass(n *syntax.RegexNode) class {
 		c.kind = syntax.NtNotone
 	default:
 		c.kind = syntax.NtSet
-		c.ascii = asciiOf(n.Set)
 	}
 	return c
 }
