@@ -1,17 +1,27 @@
-// Package hlengines makes chroma's lexers match with compiled code instead
-// of regexp2's interpreter, for the languages books are written about.
+// Package hlengines highlights code with chroma's lexers, the tokens
+// chroma gives, some twenty times faster: Tokenise.
 //
 // Chroma compiles each rule of a lexer to a regexp2 pattern the first time
-// the lexer is used, and tries the rules of the current state one after
-// another at each position of the code, so highlighting is mostly regexp2
-// interpreting patterns. regexp2cg turns patterns into Go code (the same
-// matches, a few times faster), which regexp2 uses when a program registers
-// it (regexp2.RegisterEngine) and compiles the pattern with MustCompile;
-// chroma compiles with Compile, which does not look, so importing this
-// package also puts wrappers of the Lexers into chroma's registry
-// (lexers.Get, and so the lexers that hand code to them by name), which
-// compile their rules with MustCompile once chroma has compiled stand-ins
-// (wrap).
+// the lexer is used, and at each position of the code tries the rules of
+// the current state one after another, each a call of regexp2 that
+// allocates a Match, a string for each group and a map of them, until one
+// matches. Tokenise lexes with the same rules in a loop of its own (lex.go)
+// that tries at each position only the rules whose matches can start as
+// the code there does (prefixes.go), matches the rules of the simplest
+// patterns, most matches, with programs of its own (simple.go), and the
+// others with regexp2 without those allocations; everything is worked out
+// from regexp2's own parse of each pattern.
+//
+// The others match with compiled code instead of regexp2's interpreter,
+// for the languages books are written about (Lexers). regexp2cg turns
+// patterns into Go code (the same matches, a few times faster), which
+// regexp2 uses when a program registers it (regexp2.RegisterEngine) and
+// compiles the pattern with MustCompile; chroma compiles with Compile,
+// which does not look. So importing this package puts wrappers of chroma's
+// regex lexers into its registry (lexers.Get, and so the lexers that hand
+// code to them by name): wrappers keep their compiled rules for Tokenise,
+// and those of the Lexers compile their rules with MustCompile once chroma
+// has compiled stand-ins (wrap).
 //
 // engines.go holds the engines: `go generate` writes it (internal/gen) from
 // the rules of the Lexers of the chroma in go.mod. A test fails when a rule
