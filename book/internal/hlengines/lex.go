@@ -20,16 +20,18 @@ import (
 // Tokenise returns the tokens of text in l, as chroma gives them
 // (chroma.Coalesce(l).Tokenise(nil, text), then Tokens).
 //
-// A wrapper's (any regex lexer of chroma's registry) are lexed by a loop of
-// its own rather than chroma's LexerState.Iterator: the same states, rules,
-// mutators and emitters, taken in the same order, but at each position only
-// the rules whose match can start with the character there are tried
-// (firstChars), and matches are read without allocating a regexp2.Match,
-// a string for each group and a map of the groups by name; the values of
-// the tokens are slices of text. Emitters that are not chroma's own, and
-// the lexers of other registries, get what chroma gives them. A lexer
-// whose mutators are not all chroma's pushes and pops (which could change
-// its rules while it lexes) is left to chroma's loop.
+// A wrapper (any regex lexer of chroma's registry) lexes in a loop of
+// Tokenise's own rather than chroma's LexerState.Iterator: the same states,
+// rules, mutators and emitters, taken in the same order, but at each
+// position only the rules whose matches can start as the text there does
+// are tried (candidates), the simplest rules match with programs
+// (simple.go), and the others' matches are read without allocating a
+// regexp2.Match, a string for each group and a map of the groups by name;
+// the values of the tokens are slices of text. Emitters that are not
+// chroma's own, and the lexers of other registries, get what chroma gives
+// them, and lexers that Using hands code to and are not wrappers lex with
+// chroma's loop. A lexer whose mutators are not all chroma's pushes and
+// pops (which could change its rules while it lexes) is left to chroma.
 func Tokenise(l chroma.Lexer, text string) ([]chroma.Token, error) {
 	x, err := fastLexer(l)
 	if err != nil {
