@@ -147,14 +147,14 @@ type lexer struct {
 }
 
 // stateRules are the rules of a state, and which of them to try at each
-// trusted ASCII character, in chroma's order: candidates worked out the
-// first time a text is in the state (most texts meet few of a lexer's
-// states), when built is set.
+// ASCII character, in chroma's order (at others, all): candidates worked
+// out the first time a text is in the state (most texts meet few of a
+// lexer's states), when built is set.
 type stateRules struct {
 	rules  []*rule
 	all    []candidate
 	built  atomic.Bool
-	byChar [128][]candidate // nil: all
+	byChar [128][]candidate
 }
 
 // A candidate is a rule to try at a character: if the text from there
@@ -255,17 +255,10 @@ func (x *lexer) build(s *stateRules) {
 			x.prefixed[r] = true
 		}
 	}
-	for c := range s.byChar {
-		if trusted(rune(c)) {
-			s.byChar[c] = []candidate{}
-		}
-	}
 	for i, r := range s.rules {
 		if r.any {
 			for c := range s.byChar {
-				if s.byChar[c] != nil {
-					s.byChar[c] = append(s.byChar[c], candidate{rule: i})
-				}
+				s.byChar[c] = append(s.byChar[c], candidate{rule: i})
 			}
 			continue
 		}
@@ -287,7 +280,7 @@ func (x *lexer) build(s *stateRules) {
 			}
 		}
 		for c := range s.byChar {
-			if s.byChar[c] == nil || !some.has(rune(c)) {
+			if !some.has(rune(c)) {
 				continue
 			}
 			cd := candidate{rule: i}
@@ -643,7 +636,7 @@ func (t *tokeniser) run(x *lexer, src source, state string, newlineAdded bool, d
 		pos := st.Pos
 		c := st.Text[pos]
 		cands := s.all
-		if c < 128 && s.byChar[c] != nil {
+		if c < 128 {
 			cands = s.byChar[c]
 		}
 		var r *rule

@@ -314,7 +314,7 @@ func TestCandidates(t *testing.T) {
 				for _, text := range texts {
 					for pos := range len(text) {
 						c := text[pos]
-						if c >= 128 || s.byChar[c] == nil {
+						if c >= 128 {
 							continue // every rule is tried
 						}
 						m, err := r.re.FindRunesMatchStartingAt(text, pos)

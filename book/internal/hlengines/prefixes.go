@@ -25,15 +25,6 @@ func (s *charSet) union(t charSet) {
 	s[1] |= t[1]
 }
 
-// trusted reports whether c is a character whose rules Tokenise picks by
-// what their matches start with: an ASCII one but the control characters
-// other than tab, newline and carriage return (which patterns only meet in
-// classes such as \s, and which are rare in code). At any other character
-// every rule is tried.
-func trusted(c rune) bool {
-	return c >= ' ' && c < 0x7f || c == '\t' || c == '\n' || c == '\r'
-}
-
 // A prefix is what the first characters of a match are: a set of ASCII
 // characters each. A character beyond ASCII is in none of the sets, but
 // may be in the class a set stands for: Tokenise takes it as fitting.
