@@ -37,16 +37,17 @@ const (
 )
 
 // prefixes returns what a match of tree, regexp2's parse of a pattern
-// chroma compiled a rule to (`\G(?m)(?:...)`), starts with: each match starts with one of
-// the prefixes (whose sets may hold characters no match has there, but
-// never miss one). ok is false when nothing is known, and the rule must be
-// tried everywhere: it can match the empty string, or starts with a
-// construct prefixes does not look into (backreferences, conditionals).
+// chroma compiled a rule to (`\G(?m)(?:...)`), starts with: each match
+// starts with one of the prefixes (whose sets may hold characters no match
+// has there, but never miss one). ok is false when nothing is known, and
+// the rule must be tried everywhere: it can match the empty string, or
+// starts with a construct prefixes does not look into (backreferences,
+// conditionals).
 //
 // The tree is the one regexp2 compiles (and regexp2cg generated the
-// engines from), whose character classes are those regexp2 matches, quirks and all: regexp2 v2.13.0 reads [^\W\d] as
-// [^\W], which Go's syntax would not. Case-insensitive characters are
-// classes of their case equivalents there.
+// engines from), whose classes are those regexp2 matches, quirks and all:
+// regexp2 v2.13.0 reads [^\W\d] as [^\W], which Go's syntax would not.
+// Case-insensitive characters are classes of their case equivalents there.
 func prefixes(tree *syntax.RegexTree) (ps []prefix, ok bool) {
 	seqs, known := walk(tree.Root)
 	if !known {
