@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/alecthomas/chroma/v2"
@@ -332,4 +333,46 @@ func TestCandidates(t *testing.T) {
 		}
 	}
 	t.Logf("%d rules, %d matches checked", rules, checked)
+}
+
+// TestTokeniseConcurrently checks that goroutines lexing at once with a
+// lexer none has used before (whose states are worked out as texts meet
+// them) get chroma's tokens; with -race, that they share it safely.
+func TestTokeniseConcurrently(t *testing.T) {
+	plain := plainLexers()
+	codes := []string{
+		"package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(`raw`, 'x', 1.5)\n}\n",
+		"/* a comment\n that goes on */\nvar x = map[string]int{\"a\": 1}\n",
+		"type T struct{ A, B int } // T\n",
+	}
+	orig := originals["Go"]
+	cfg := *orig.Config()
+	cfg.Name = "hlengines concurrent Go"
+	fresh := chroma.MustNewLexer(&cfg, orig.MustRules)
+	c := &compiled{}
+	w := wrap(fresh, false, c, nil)
+	wrappers[w] = &wrapper{compiled: c}
+	lexers.Register(w)
+	ref := plain.Get("Go")
+	var wg sync.WaitGroup
+	errs := make(chan string, 64)
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range codes {
+				code := codes[(g+i)%len(codes)]
+				got, err := Tokenise(w, code)
+				want, wantErr := chromaTokens(ref, code)
+				if err != nil || wantErr != nil || !slices.Equal(got, want) {
+					errs <- fmt.Sprintf("goroutine %d, text %q: tokens differ from chroma's (%v, %v)%s", g, code, err, wantErr, firstDiff(got, want))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
 }
