@@ -9,7 +9,7 @@ import (
 	"github.com/alecthomas/chroma/v2"
 	"github.com/alecthomas/chroma/v2/lexers"
 
-	_ "github.com/bindery-books/bindery/book/internal/hlengines" // chroma's lexers match with compiled engines
+	"github.com/bindery-books/bindery/book/internal/hlengines"
 )
 
 // CodeStyle is the chroma style both outputs highlight code with.
@@ -155,11 +155,11 @@ func highlightWith(reg *chroma.LexerRegistry, lang, code string) []chroma.Token 
 	if lexer == nil {
 		return []chroma.Token{{Type: chroma.Text, Value: code}}
 	}
-	it, err := chroma.Coalesce(lexer).Tokenise(nil, code)
+	toks, err := hlengines.Tokenise(lexer, code)
 	if err != nil {
 		return []chroma.Token{{Type: chroma.Text, Value: code}}
 	}
-	return it.Tokens()
+	return toks
 }
 
 func lookupLexer(reg *chroma.LexerRegistry, lang string) chroma.Lexer {
@@ -189,8 +189,8 @@ func highlightIEx(reg *chroma.LexerRegistry, code string) []chroma.Token {
 			continue
 		}
 		out = append(out, chroma.Token{Type: chroma.GenericPrompt, Value: p})
-		if it, err := chroma.Coalesce(elixir).Tokenise(nil, line[len(p):]); err == nil {
-			out = append(out, it.Tokens()...)
+		if toks, err := hlengines.Tokenise(elixir, line[len(p):]); err == nil {
+			out = append(out, toks...)
 		}
 	}
 	return out

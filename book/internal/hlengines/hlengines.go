@@ -1,17 +1,27 @@
-// Package hlengines makes chroma's lexers match with compiled code instead
-// of regexp2's interpreter, for the languages books are written about.
+// Package hlengines highlights code with chroma's lexers, the tokens
+// chroma gives, some twenty times faster: Tokenise.
 //
 // Chroma compiles each rule of a lexer to a regexp2 pattern the first time
-// the lexer is used, and tries the rules of the current state one after
-// another at each position of the code, so highlighting is mostly regexp2
-// interpreting patterns. regexp2cg turns patterns into Go code (the same
-// matches, a few times faster), which regexp2 uses when a program registers
-// it (regexp2.RegisterEngine) and compiles the pattern with MustCompile;
-// chroma compiles with Compile, which does not look, so importing this
-// package also puts wrappers of the Lexers into chroma's registry
-// (lexers.Get, and so the lexers that hand code to them by name), which
-// compile their rules with MustCompile once chroma has compiled stand-ins
-// (wrap).
+// the lexer is used, and at each position of the code tries the rules of
+// the current state one after another, each a call of regexp2 that
+// allocates a Match, a string for each group and a map of them, until one
+// matches. Tokenise lexes with the same rules in a loop of its own (lex.go)
+// that tries at each position only the rules whose matches can start as
+// the code there does (prefixes.go), matches the rules of the simplest
+// patterns, most matches, with programs of its own (simple.go), and the
+// others with regexp2 without those allocations; everything is worked out
+// from regexp2's own parse of each pattern.
+//
+// The others match with compiled code instead of regexp2's interpreter,
+// for the languages books are written about (Lexers). regexp2cg turns
+// patterns into Go code (the same matches, a few times faster), which
+// regexp2 uses when a program registers it (regexp2.RegisterEngine) and
+// compiles the pattern with MustCompile; chroma compiles with Compile,
+// which does not look. So importing this package puts wrappers of chroma's
+// regex lexers into its registry (lexers.Get, and so the lexers that hand
+// code to them by name): wrappers keep their compiled rules for Tokenise,
+// and those of the Lexers compile their rules with MustCompile once chroma
+// has compiled stand-ins (wrap).
 //
 // engines.go holds the engines: `go generate` writes it (internal/gen) from
 // the rules of the Lexers of the chroma in go.mod. A test fails when a rule
@@ -23,9 +33,13 @@ package hlengines
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"unsafe"
 
 	"github.com/alecthomas/chroma/v2"
 	"github.com/alecthomas/chroma/v2/lexers"
@@ -84,14 +98,30 @@ func startAnchored(r *regexp2.Runner) bool {
 // by name.
 var originals = map[string]*chroma.RegexLexer{}
 
+// wrapper is what is known of a wrapper in chroma's registry: its compiled
+// rules, and what Tokenise lexes with (once it has been used).
+type wrapper struct {
+	compiled *compiled
+	once     sync.Once
+	lex      *lexer
+	err      error
+}
+
+// wrappers are the wrappers in chroma's registry.
+var wrappers = map[*chroma.RegexLexer]*wrapper{}
+
 func init() {
-	for _, name := range Lexers {
-		orig, ok := lexers.Get(name).(*chroma.RegexLexer)
-		if !ok || orig.Config().Name != name {
-			continue // TestLexers reports it
+	// Every regex lexer, for Tokenise; those of Lexers match with engines.
+	for _, l := range slices.Clone(lexers.GlobalLexerRegistry.Lexers) {
+		orig, ok := l.(*chroma.RegexLexer)
+		if !ok || originals[orig.Config().Name] != nil {
+			continue
 		}
-		originals[name] = orig
-		lexers.Register(wrap(orig, nil))
+		originals[orig.Config().Name] = orig
+		c := &compiled{}
+		w := wrap(orig, slices.Contains(Lexers, orig.Config().Name), c, nil)
+		wrappers[w] = &wrapper{compiled: c}
+		lexers.Register(w)
 	}
 }
 
@@ -109,28 +139,40 @@ func Original(l *chroma.RegexLexer) *chroma.RegexLexer {
 // refuses a lexer that holds one hook twice.
 const hookState = "hlengines: compiled"
 
-// wrap returns a lexer that lexes as orig does, but whose rules match with
-// the registered engines of their patterns. Chroma compiles its rules,
-// whose patterns are stand-ins (standIn), cheap to compile; then its
-// compileHook compiles each rule's own pattern, as chroma would have, to
-// the engine where one is registered: so there is none of the
-// interpreter's compiling but orig's. Its Rules are those with stand-ins.
-// observe, if not nil, sees each rule once compiled.
-func wrap(orig *chroma.RegexLexer, observe func(*chroma.CompiledRule)) *chroma.RegexLexer {
+// wrap returns a lexer that lexes as orig does, and whose compileHook
+// keeps its compiled rules in c (if not nil).
+//
+// With standIns, its rules match with the registered engines of their
+// patterns: chroma compiles its rules, whose patterns are stand-ins
+// (standIn), cheap to compile; then its compileHook compiles each rule's
+// own pattern, as chroma would have, to the engine where one is
+// registered, so there is none of the interpreter's compiling but orig's.
+// observe, if not nil, sees each of those rules once compiled.
+//
+// Its Rules are those with stand-ins, plus the hook's state. A lexer that
+// makes its rules of those (chroma's PHTML makes its of PHP's) lexes as it
+// would with orig's: its compiling calls the hook too, which compiles its
+// stand-ins, and keeps nothing of it.
+func wrap(orig *chroma.RegexLexer, standIns bool, c *compiled, observe func(*chroma.CompiledRule)) *chroma.RegexLexer {
 	w := chroma.MustNewLexer(orig.Config(), func() chroma.Rules {
-		rules, err := orig.Rules()
+		rules, err := rawRules(orig)
 		if err != nil {
 			// No "root" state: the wrapper's Tokenise fails as orig's does.
 			return chroma.Rules{}
 		}
-		hook := &compileHook{observe: observe}
+		hook := &compileHook{id: hookIDs.Add(1), compiled: c, observe: observe}
 		out := chroma.Rules{hookState: {{Mutator: hook}}}
 		for state, rs := range rules {
-			out[state] = make([]chroma.Rule, len(rs))
-			for i, rule := range rs {
-				hook.patterns = append(hook.patterns, rule.Pattern)
-				rule.Pattern = standIn(len(hook.patterns) - 1)
-				out[state][i] = rule
+			if state == hookState {
+				continue // a wrapper's of whose rules orig made its own
+			}
+			out[state] = slices.Clone(rs)
+			if !standIns {
+				continue
+			}
+			for i := range out[state] {
+				hook.patterns = append(hook.patterns, rs[i].Pattern)
+				out[state][i].Pattern = hook.standIn(len(hook.patterns) - 1)
 			}
 		}
 		return out
@@ -139,18 +181,73 @@ func wrap(orig *chroma.RegexLexer, observe func(*chroma.CompiledRule)) *chroma.R
 	return w
 }
 
-// standIn returns the stand-in for the pattern of rule n of a wrapper: a
-// comment, which matches the empty string.
-func standIn(n int) string {
-	return "(?#hlengines " + strconv.Itoa(n) + ")"
+// rawRules returns the rules of l, as l.Rules does, but without compiling
+// them: chroma compiles a lexer's rules the first time they are asked for,
+// and a wrapper's are compiled again, so that chroma's compiling of orig's
+// would be as much again as the wrapper's (or all of it, for those whose
+// patterns have engines, which are not compiled but looked up). So it
+// calls the function l gets them from, chroma's RegexLexer.fetchRulesFunc,
+// if it is there and of its type of chroma v2.27.0 (TestRawRules fails when
+// it is not), and l.Rules otherwise.
+func rawRules(l *chroma.RegexLexer) (chroma.Rules, error) {
+	fetch := fetchRules(l)
+	if fetch == nil {
+		return l.Rules()
+	}
+	rules, err := fetch()
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := rules["root"]; !ok {
+		return nil, errors.New(`no "root" state`)
+	}
+	return rules, nil
 }
 
+// fetchRules returns l's fetchRulesFunc, or nil.
+func fetchRules(l *chroma.RegexLexer) func() (chroma.Rules, error) {
+	f := reflect.ValueOf(l).Elem().FieldByName("fetchRulesFunc")
+	if !f.IsValid() || f.Type() != reflect.TypeFor[func() (chroma.Rules, error)]() {
+		return nil
+	}
+	return *(*func() (chroma.Rules, error))(unsafe.Pointer(f.UnsafeAddr()))
+}
+
+// hookIDs numbers compileHooks.
+var hookIDs atomic.Int64
+
 // compileHook is the rule of a wrapper's hookState: once chroma has
-// compiled the rules, it removes the state and compiles each rule's own
-// pattern.
+// compiled the rules, it removes the state, keeps the compiled rules, and
+// compiles each stand-in's own pattern.
 type compileHook struct {
+	id       int64
 	patterns []string // the rules' own, by their stand-ins' numbers
+	compiled *compiled
 	observe  func(*chroma.CompiledRule)
+	called   atomic.Bool
+}
+
+// compiled is where a compileHook keeps the compiled rules of its lexer,
+// the map chroma's LexerStates lex with (which its compiling may change
+// after the hook: Include and Combined).
+type compiled struct {
+	rules chroma.CompiledRules
+}
+
+// standIn returns the stand-in for the pattern of rule n of h: a comment,
+// which matches the empty string.
+func (h *compileHook) standIn(n int) string {
+	return "(?#hlengines " + strconv.FormatInt(h.id, 10) + "." + strconv.Itoa(n) + ")"
+}
+
+// pattern returns the own pattern of a stand-in of h.
+func (h *compileHook) pattern(standIn string) (string, bool) {
+	_, n, ok := strings.Cut(strings.TrimSuffix(standIn, ")"), ".")
+	i, err := strconv.Atoi(n)
+	if !ok || err != nil || i < 0 || i >= len(h.patterns) || standIn != h.standIn(i) {
+		return "", false
+	}
+	return h.patterns[i], true
 }
 
 // Mutate is never called: no lexing reaches hookState.
@@ -158,9 +255,15 @@ func (h *compileHook) Mutate(*chroma.LexerState) error {
 	return errors.New("hlengines: compile hook reached while lexing")
 }
 
-// MutateLexer compiles the rules' own patterns, and removes the hook.
+// MutateLexer removes the hook, keeps the rules (of the hook's own lexer,
+// compiled first: making rules of a lexer's calls its Rules, which compile
+// it), and compiles the stand-ins' own patterns.
 func (h *compileHook) MutateLexer(rules chroma.CompiledRules, state string, _ int) error {
 	delete(rules, state)
+	own := !h.called.Swap(true)
+	if own && h.compiled != nil {
+		h.compiled.rules = rules
+	}
 	done := map[*chroma.CompiledRule]bool{}
 	for _, rs := range rules {
 		for _, rule := range rs {
@@ -168,10 +271,14 @@ func (h *compileHook) MutateLexer(rules chroma.CompiledRules, state string, _ in
 				continue
 			}
 			done[rule] = true
-			if err := h.compile(rule); err != nil {
+			pattern, ok := h.pattern(rule.Pattern)
+			if !ok {
+				continue
+			}
+			if err := compile(rule, pattern); err != nil {
 				return err
 			}
-			if h.observe != nil {
+			if own && h.observe != nil {
 				h.observe(rule)
 			}
 		}
@@ -182,18 +289,16 @@ func (h *compileHook) MutateLexer(rules chroma.CompiledRules, state string, _ in
 // compile gives rule its own pattern, compiled as chroma compiled its
 // stand-in (chroma's pattern for the stand-in, with the stand-in replaced),
 // with the registered engine if there is one.
-func (h *compileHook) compile(rule *chroma.CompiledRule) error {
-	n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(rule.Pattern, "(?#hlengines "), ")"))
-	if err != nil || n < 0 || n >= len(h.patterns) || rule.Pattern != standIn(n) {
-		return fmt.Errorf("hlengines: rule %q is none of the wrapper's", rule.Pattern)
-	}
-	own := h.patterns[n]
+func compile(rule *chroma.CompiledRule, own string) error {
 	pattern := strings.Replace(rule.Regexp.String(), rule.Pattern, own, 1)
 	var re *regexp2.Regexp
 	if engines[pattern] {
 		re = regexp2.MustCompile(pattern, regexp2.None)
-	} else if re, err = regexp2.Compile(pattern); err != nil {
-		return fmt.Errorf("hlengines: compile rule %q: %w", own, err)
+	} else {
+		var err error
+		if re, err = regexp2.Compile(pattern); err != nil {
+			return fmt.Errorf("hlengines: compile rule %q: %w", own, err)
+		}
 	}
 	re.MatchTimeout = rule.Regexp.MatchTimeout
 	rule.Pattern = own
@@ -217,7 +322,7 @@ func Patterns(name string) ([]string, error) {
 		return nil, errors.New("hlengines: no regex lexer named " + name)
 	}
 	var patterns []string
-	w := wrap(Original(l), func(rule *chroma.CompiledRule) {
+	w := wrap(Original(l), true, nil, func(rule *chroma.CompiledRule) {
 		if !isInclude(rule) {
 			patterns = append(patterns, rule.Regexp.String())
 		}

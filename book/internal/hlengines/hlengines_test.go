@@ -61,7 +61,7 @@ func TestEngines(t *testing.T) {
 func TestWrap(t *testing.T) {
 	orig := Original(lexers.Get("Go").(*chroma.RegexLexer))
 	var compiled []*chroma.CompiledRule
-	w := wrap(orig, func(rule *chroma.CompiledRule) { compiled = append(compiled, rule) })
+	w := wrap(orig, true, nil, func(rule *chroma.CompiledRule) { compiled = append(compiled, rule) })
 	const code = "package main\n\n// A comment.\nfunc main() { fmt.Println(`raw`, \"str\", 0x1F) }\n"
 	got, err := chroma.Tokenise(w, nil, code)
 	if err != nil {
@@ -93,6 +93,35 @@ func TestWrap(t *testing.T) {
 		}
 		if !isInclude(rule) && !engines[rule.Regexp.String()] {
 			t.Errorf("rule %q compiled to %q, which has no engine", rule.Pattern, rule.Regexp.String())
+		}
+	}
+}
+
+// TestRawRules checks that a wrapper gets the rules of chroma's lexer
+// without having chroma compile them (rawRules): that every regex lexer of
+// chroma's has the function it gets them from, and that its rules are those
+// chroma's Rules returns.
+func TestRawRules(t *testing.T) {
+	for _, orig := range originals {
+		if fetchRules(orig) == nil {
+			t.Fatalf("%s: no fetchRulesFunc of chroma's RegexLexer to get its rules from: rawRules compiles them", orig.Config().Name)
+		}
+	}
+	orig := originals["Java"]
+	got, err := rawRules(orig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := orig.Rules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d states, chroma's Rules %d", len(got), len(want))
+	}
+	for state, rules := range want {
+		if !slices.EqualFunc(got[state], rules, func(a, b chroma.Rule) bool { return a.Pattern == b.Pattern }) {
+			t.Errorf("state %s: rules differ from chroma's Rules", state)
 		}
 	}
 }
