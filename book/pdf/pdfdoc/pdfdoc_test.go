@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"math"
 	"os"
@@ -382,6 +383,113 @@ func TestElemIDs(t *testing.T) {
 	// fn:a is the second Note: the first element with that ID.
 	if names[1] != kids[2] {
 		t.Errorf("IDTree points fn:a to %v, want the first Note with that ID, %v", names[1], kids[2])
+	}
+	tool(t, out.Bytes(), "qpdf", "--check", "FILE")
+}
+
+// TestMoveToFront draws a body and then its front matter, moved to the
+// front: the page tree, the page labels and the structure tree list the
+// front matter first, and the outline's entries (in the order they were
+// added) still go to the pages drawn for them.
+func TestMoveToFront(t *testing.T) {
+	var out bytes.Buffer
+	d, err := New(&out, Config{Tagged: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := d.Elem(nil, "Document")
+	serif := font.Face{Family: font.Serif}.Font()
+	var first *Elem
+	page := func(text string, e *Elem) {
+		p := d.NewPage(300, 400)
+		p.BeginTag(e)
+		p.Text(serif, 12, Black, 50, 100, text, font.Typeset)
+		p.EndTag()
+		p.Dest(text, 100)
+		link := d.Elem(e, "Link")
+		p.AddLink(Link{X: 50, Y: 90, W: 100, H: 12, Target: Target{Name: "Body 1"}, Contents: "to the body", Elem: link})
+		if err := d.AddOutline(OutlineItem{Title: text, Page: p.Index(), Y: 100}); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 3 {
+		e := d.Elem(doc, "P")
+		if first == nil {
+			first = e
+		}
+		page(fmt.Sprintf("Body %d", i+1), e)
+	}
+	for i := range 2 {
+		page(fmt.Sprintf("Front %d", i+1), d.ElemBefore(doc, first, "P"))
+	}
+	if err := d.MoveToFront(3); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.SetLabels([]LabelRange{{First: 0, Style: RomanLower}, {First: 2, Style: Decimal}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"Front 1", "Front 2", "Body 1", "Body 2", "Body 3"}
+	for i, w := range want {
+		n := strconv.Itoa(i + 1)
+		if got := strings.TrimSpace(tool(t, out.Bytes(), "pdftotext", "-f", n, "-l", n, "FILE", "-")); got != w {
+			t.Errorf("page %d: %q, want %q", i+1, got, w)
+		}
+	}
+	var js struct {
+		Pages []struct {
+			Object string `json:"object"`
+			Label  *struct {
+				S  string `json:"/S"`
+				St int    `json:"/St"`
+			} `json:"label"`
+		} `json:"pages"`
+		Outlines []struct {
+			Title    string `json:"title"`
+			DestPage int    `json:"destpageposfrom1"`
+		} `json:"outlines"`
+		QPDF []json.RawMessage
+	}
+	if err := json.Unmarshal([]byte(tool(t, out.Bytes(), "qpdf", "--json=2", "FILE")), &js); err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range js.Pages {
+		style := "/D"
+		if i < 2 {
+			style = "/r"
+		}
+		if p.Label == nil || p.Label.S != style {
+			t.Errorf("page %d: label %+v, want style %s", i+1, p.Label, style)
+		}
+	}
+	added := append(want[2:], want[:2]...)
+	for i, o := range js.Outlines {
+		if o.Title != added[i] || want[o.DestPage-1] != o.Title {
+			t.Errorf("outline entry %d: %q to page %d, want %q to its page", i+1, o.Title, o.DestPage, added[i])
+		}
+	}
+	var objs map[string]map[string]any
+	if err := json.Unmarshal(js.QPDF[1], &objs); err != nil {
+		t.Fatal(err)
+	}
+	get := func(r any) map[string]any {
+		v, _ := objs["obj:"+r.(string)]["value"].(map[string]any)
+		return v
+	}
+	root := get(get(objs["trailer"]["value"].(map[string]any)["/Root"])["/StructTreeRoot"])
+	kids := get(root["/K"].([]any)[0])["/K"].([]any)
+	if len(kids) != len(want) {
+		t.Fatalf("the Document has %d kids, want %d", len(kids), len(want))
+	}
+	for i, k := range kids {
+		if pg := get(k)["/Pg"]; pg != js.Pages[i].Object {
+			t.Errorf("element %d of the Document on %v, want page %d, %s", i+1, pg, i+1, js.Pages[i].Object)
+		}
 	}
 	tool(t, out.Bytes(), "qpdf", "--check", "FILE")
 }

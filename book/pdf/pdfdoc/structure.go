@@ -74,6 +74,28 @@ func (d *Document) Elem(parent *Elem, typ string) *Elem {
 	return e
 }
 
+// ElemBefore makes a structure element of type typ, a child of parent
+// just before its child next, or its last child when next is nil: the
+// front matter's elements go before those of a body drawn before it.
+// Next must be a child element of parent.
+func (d *Document) ElemBefore(parent, next *Elem, typ string) *Elem {
+	if next == nil {
+		return d.Elem(parent, typ)
+	}
+	if next.parent != parent {
+		panic("pdfdoc: ElemBefore an element of another parent")
+	}
+	t := d.structTree()
+	e := &Elem{Type: typ, parent: parent}
+	if parent == nil {
+		t.top = slices.Insert(t.top, slices.Index(t.top, next), e)
+		return e
+	}
+	i := slices.IndexFunc(parent.kids, func(k elemKid) bool { return k.elem == next })
+	parent.kids = slices.Insert(parent.kids, i, elemKid{elem: e})
+	return e
+}
+
 // BeginTag begins a marked-content sequence that belongs to e, and
 // returns its MCID (marked-content identifier), unique on the page. The
 // sequence may hold any drawing calls; it ends with EndTag.
