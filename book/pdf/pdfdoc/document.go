@@ -3,10 +3,13 @@
 // metadata, with fonts embedded as subsets and a ToUnicode map built from
 // the shaping clusters, so copied text is the source text.
 //
-// Pages are written to the output as they are finished; what stays in
-// memory until Close is small per page (its object number, its links to
-// pages not yet written, its outline entries) plus the set of glyphs used
-// per font. Identical input gives identical bytes: objects are numbered
+// Pages are written to the output as they are finished, and structure
+// elements as they are closed; what stays in memory until Close is small
+// per page (its object number, its links to pages not yet written, its
+// outline entries, its entry in the structure's parent tree) plus the set
+// of glyphs used per font. The page tree need not list the pages in the
+// order they are drawn: a book can draw its front matter last, once its
+// contents know the body's page numbers, and move it to the front. Identical input gives identical bytes: objects are numbered
 // and written in the order of the calls, resources are named in order of
 // first use, streams are compressed at one fixed level, no clock is read,
 // and the file identifier is a hash of the content.

@@ -5,11 +5,13 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -492,4 +494,137 @@ func TestMoveToFront(t *testing.T) {
 		}
 	}
 	tool(t, out.Bytes(), "qpdf", "--check", "FILE")
+}
+
+// TestCloseElem checks that elements closed as soon as their pages are
+// drawn give the structure tree that closing the document writes, and
+// that content drawn into a closed element is an error.
+func TestCloseElem(t *testing.T) {
+	serif := font.Face{Family: font.Serif}.Font()
+	write := func(close bool) []byte {
+		var out bytes.Buffer
+		d, err := New(&out, Config{Tagged: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc := d.Elem(nil, "Document")
+		for i := range 3 {
+			sect := d.Elem(doc, "Sect")
+			note := d.Elem(sect, "Note")
+			note.ID = fmt.Sprintf("fn:%d", 2-i)
+			for j := range 2 {
+				p := d.NewPage(300, 400)
+				para := d.Elem(sect, "P")
+				p.BeginTag(para)
+				p.Text(serif, 12, Black, 50, 100, fmt.Sprintf("Page %d.%d", i+1, j+1), font.Typeset)
+				p.Dest(fmt.Sprintf("p%d.%d", i+1, j+1), 100) // the summary wants some
+				link := d.Elem(para, "Link")
+				p.BeginTag(link)
+				p.Text(serif, 12, Black, 50, 120, "a link", font.Typeset)
+				p.EndTag()
+				p.EndTag()
+				p.AddLink(Link{X: 50, Y: 110, W: 50, H: 12, Target: Target{URI: "https://example.com"}, Contents: "a link", Elem: link})
+				p.BeginTag(note)
+				p.Text(serif, 9, Black, 50, 380, "A note.", font.Typeset)
+				p.EndTag()
+				if err := p.Close(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if close {
+				d.CloseElem(sect)
+			}
+		}
+		if err := d.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return out.Bytes()
+	}
+	tree := func(pdf []byte) string {
+		var js struct {
+			Pages []struct {
+				Object string `json:"object"`
+			} `json:"pages"`
+			QPDF []json.RawMessage
+		}
+		if err := json.Unmarshal([]byte(tool(t, pdf, "qpdf", "--json=2", "FILE")), &js); err != nil {
+			t.Fatal(err)
+		}
+		var objs map[string]map[string]any
+		if err := json.Unmarshal(js.QPDF[1], &objs); err != nil {
+			t.Fatal(err)
+		}
+		get := func(r any) map[string]any {
+			if m, ok := r.(map[string]any); ok {
+				return m
+			}
+			v, _ := objs["obj:"+r.(string)]["value"].(map[string]any)
+			return v
+		}
+		page := func(r any) int {
+			return slices.IndexFunc(js.Pages, func(p struct {
+				Object string `json:"object"`
+			}) bool {
+				return p.Object == r
+			}) + 1
+		}
+		var b strings.Builder
+		var walk func(r any, indent string)
+		walk = func(r any, indent string) {
+			e := get(r)
+			fmt.Fprintf(&b, "%s%v %v on page %d:", indent, e["/S"], e["/ID"], page(e["/Pg"]))
+			kids, ok := e["/K"].([]any)
+			if !ok {
+				kids = []any{e["/K"]}
+			}
+			var elems []any
+			for _, k := range kids {
+				switch k := k.(type) {
+				case float64:
+					fmt.Fprintf(&b, " %v", k)
+				case string:
+					elems = append(elems, k)
+				case map[string]any:
+					fmt.Fprintf(&b, " %v@%d", k["/Type"], page(k["/Pg"]))
+					if a, ok := k["/Obj"]; ok {
+						fmt.Fprintf(&b, "(%v)", get(a)["/Contents"])
+					}
+				}
+			}
+			b.WriteByte('\n')
+			for _, k := range elems {
+				walk(k, indent+"  ")
+			}
+		}
+		root := get(get(objs["trailer"]["value"].(map[string]any)["/Root"])["/StructTreeRoot"])
+		walk(root["/K"].([]any)[0], "")
+		names := get(root["/IDTree"])["/Names"].([]any)
+		for i := 0; i+1 < len(names); i += 2 {
+			fmt.Fprintf(&b, "ID %v: %v\n", names[i], get(names[i+1])["/ID"])
+		}
+		return b.String()
+	}
+	closed := write(true)
+	if want, got := tree(write(false)), tree(closed); got != want || len(want) == 0 {
+		t.Errorf("tree with elements closed early (-want +got):\n%s", lineDiff(want, got))
+	}
+	tool(t, closed, "qpdf", "--check", "FILE")
+
+	d, err := New(io.Discard, Config{Tagged: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := d.Elem(nil, "Document")
+	para := d.Elem(doc, "P")
+	d.CloseElem(para)
+	p := d.NewPage(300, 400)
+	p.BeginTag(para)
+	p.Text(serif, 12, Black, 50, 100, "Late", font.Typeset)
+	p.EndTag()
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Close(); err == nil || !strings.Contains(err.Error(), "closed") {
+		t.Errorf("content of a closed element: Close returned %v, want an error", err)
+	}
 }
