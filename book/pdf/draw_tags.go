@@ -35,7 +35,8 @@ type tagger struct {
 	// before first.
 	first *pdfdoc.Elem
 	front bool
-	// made are the tags whose elements attach made, for release.
+	// made are the tags at the top of the elements attach made, for
+	// release.
 	made []*Tag
 	// cur is the marked-content sequence open on the page, if any.
 	cur    mark
@@ -168,10 +169,15 @@ func (tg *tagger) topElem(typ string) *pdfdoc.Elem {
 }
 
 // release lets go of the tags below those whose elements attach made,
-// once their pages are drawn: their elements hold what the tree needs.
+// once their pages are drawn, and closes their elements (but a part's,
+// whose chapters are to come): the document writes them out, and the
+// tree need not be held whole until the end.
 func (tg *tagger) release() {
 	for _, t := range tg.made {
 		t.Kids = nil
+		if !t.open {
+			tg.doc.CloseElem(t.elem)
+		}
 	}
 	tg.made = tg.made[:0]
 }
