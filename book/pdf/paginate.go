@@ -30,7 +30,9 @@ type Page struct {
 	// chapter is the chapter the page belongs to, for the running head;
 	// nil on part pages and in the front matter.
 	chapter *book.Chapter
-	// num is the physical page number, 1-based; folio the printed one.
+	// num is the page's number in its run, the front matter's or the
+	// body's, from 1: its side, as the front matter of a two-sided book
+	// has an even number of pages. folio is the number printed.
 	num   int
 	folio string
 }
@@ -63,7 +65,7 @@ type paginator struct {
 	// noteOn maps a note to the page it is set on.
 	noteOn  map[*Note]*Page
 	chapter *book.Chapter
-	// startNum is the physical number of the first page.
+	// startNum is the number of the first page.
 	startNum int
 	// deferred are the figures waiting for the top of a page, in order.
 	deferred []figure
@@ -77,16 +79,15 @@ type paginator struct {
 // figure is the run of flow items [from, to) of one floating figure.
 type figure struct{ from, to int }
 
-// paginate breaks items into pages. The first page has physical number
-// start, which decides which pages are recto in a two-sided book.
+// paginate breaks items into pages. The first page has number start,
+// which decides which pages are recto in a two-sided book.
 func paginate(items []*Item, g Geometry, st Styles, start int) []*Page {
 	p := newPaginator(g, st, start)
 	pages := p.add(items)
 	return append(pages, p.finish()...)
 }
 
-// newPaginator starts a run of pages whose first has physical number
-// start.
+// newPaginator starts a run of pages whose first has number start.
 func newPaginator(g Geometry, st Styles, start int) *paginator {
 	p := &paginator{g: g, st: st, noteOn: map[*Note]*Page{}, startNum: start, carry: map[int]bool{}}
 	p.newPage()
