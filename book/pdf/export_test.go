@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/bindery-books/bindery/book"
+	"github.com/bindery-books/bindery/book/internal/par"
 	"github.com/bindery-books/bindery/book/markup"
 	"github.com/yuin/goldmark/ast"
 )
@@ -160,6 +161,15 @@ func keys(m map[string]bool) []string {
 	}
 	sort.Strings(ks)
 	return ks
+}
+
+// chapterFlows lays out every chapter, on all cores: the flows do not
+// depend on each other.
+func (w *writer) chapterFlows() []*Flow {
+	chs := w.b.Chapters
+	flows := make([]*Flow, len(chs))
+	par.Each(len(chs), func(i int) { flows[i] = w.flow(chs[i]) })
+	return flows
 }
 
 // paginateBook paginates the body from flows (by chapter number) and then

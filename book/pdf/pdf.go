@@ -183,15 +183,6 @@ func (w *writer) flow(ch *book.Chapter) *Flow {
 	return &Flow{Items: newConverter(w, ch).chapter()}
 }
 
-// chapterFlows lays out every chapter, on all cores: the flows do not
-// depend on each other.
-func (w *writer) chapterFlows() []*Flow {
-	chs := w.b.Chapters
-	flows := make([]*Flow, len(chs))
-	par.Each(len(chs), func(i int) { flows[i] = w.flow(chs[i]) })
-	return flows
-}
-
 // ahead is how many chapters per core the layout may run ahead of the
 // pagination: enough that a long chapter does not leave a core idle,
 // few enough that the chapters laid out and waiting hold little.
