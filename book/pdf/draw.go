@@ -15,7 +15,8 @@ import (
 // (kerning, ligatures), embeds subsets of the fonts with a map back to the
 // text, and writes each page as it is finished.
 
-// drawer draws the pages of one PDF.
+// drawer draws the pages of one PDF: the body's, a chunk at a time (a
+// chapter's pages, a part's), then the front matter's, which go first.
 type drawer struct {
 	w      *writer
 	doc    *pdfdoc.Document
@@ -23,21 +24,35 @@ type drawer struct {
 	images map[string]*pdfdoc.Image // by picture name
 	// tg builds the structure tree (draw_tags.go); nil in an untagged PDF.
 	tg *tagger
+	// outline holds the outline's entries until the document is closed:
+	// the body's, then, from frontAt on, the front matter's, which go
+	// first.
+	outline []pdfdoc.OutlineItem
+	frontAt int
 }
 
-// draw renders the pages into out.
-func (w *writer) draw(out io.Writer, pages []*Page, frontCount int) error {
-	doc, err := pdfdoc.New(out, w.docConfig(frontCount))
+// newDrawer starts the PDF written into out.
+func (w *writer) newDrawer(out io.Writer) (*drawer, error) {
+	doc, err := pdfdoc.New(out, w.docConfig())
 	if err != nil {
-		return fmt.Errorf("pdf: %w", err)
+		return nil, fmt.Errorf("pdf: %w", err)
 	}
 	d := &drawer{w: w, doc: doc, images: map[string]*pdfdoc.Image{}}
 	if !w.cfg.Untagged {
-		d.tg = newTagger(doc, w.tags().root, pages)
+		d.tg = newTagger(doc, w.tags().root)
 	}
-	g := w.g
+	return d, nil
+}
+
+// draw draws pages that hold all the content of their structure elements:
+// a chunk of the body, or the front matter.
+func (d *drawer) draw(pages []*Page) error {
+	if d.tg != nil {
+		d.tg.attach(pages)
+	}
+	g := d.w.g
 	for _, p := range pages {
-		d.page = doc.NewPage(g.PageW, g.PageH)
+		d.page = d.doc.NewPage(g.PageW, g.PageH)
 		if !p.blank {
 			left := g.Left(p.num)
 			d.artifact(artifactLayout)
@@ -55,6 +70,42 @@ func (w *writer) draw(out io.Writer, pages []*Page, frontCount int) error {
 			return fmt.Errorf("pdf: %w", err)
 		}
 	}
+	if d.tg != nil {
+		d.tg.release()
+	}
+	return nil
+}
+
+// startFront begins the front matter, drawn after the body: its pages,
+// its outline entries and its structure elements go before the body's.
+func (d *drawer) startFront() {
+	d.frontAt = len(d.outline)
+	if d.tg != nil {
+		d.tg.front = true
+	}
+}
+
+// close finishes the PDF of body pages and then front pages: the front
+// matter goes first, labelled in roman numerals, the body in arabic.
+func (d *drawer) close(body, front int) error {
+	doc := d.doc
+	for _, it := range append(d.outline[d.frontAt:], d.outline[:d.frontAt]...) {
+		// The outline's levels follow the book's nesting, so no entry
+		// is more than one level below the one before it.
+		_ = doc.AddOutline(it)
+	}
+	labels := []pdfdoc.LabelRange{{First: 0, Style: pdfdoc.RomanLower}}
+	if front > 0 {
+		labels = append(labels, pdfdoc.LabelRange{First: front, Style: pdfdoc.Decimal})
+	} else {
+		labels[0].Style = pdfdoc.Decimal
+	}
+	if err := doc.SetLabels(labels); err != nil {
+		return fmt.Errorf("pdf: %w", err)
+	}
+	if err := doc.MoveToFront(body); err != nil {
+		return fmt.Errorf("pdf: %w", err)
+	}
 	if err := doc.Close(); err != nil {
 		return fmt.Errorf("pdf: %w", err)
 	}
@@ -62,16 +113,15 @@ func (w *writer) draw(out io.Writer, pages []*Page, frontCount int) error {
 }
 
 // docConfig returns the document's metadata, dated by the book (never the
-// clock), and its page labels: roman for the front matter, arabic from the
-// first page of the body.
-func (w *writer) docConfig(frontCount int) pdfdoc.Config {
+// clock). The page labels are given when the document is closed.
+func (w *writer) docConfig() pdfdoc.Config {
 	m := w.b.Meta
 	creator := "Bindery"
 	if w.cfg.Version != "" {
 		creator += " " + w.cfg.Version
 	}
 	t := w.b.Modified.UTC()
-	cfg := pdfdoc.Config{
+	return pdfdoc.Config{
 		Info: pdfdoc.Info{
 			Title:    m.Title,
 			Author:   strings.Join(m.Authors, ", "),
@@ -83,15 +133,8 @@ func (w *writer) docConfig(frontCount int) pdfdoc.Config {
 			Created:  t,
 			Modified: t,
 		},
-		Labels: []pdfdoc.LabelRange{{First: 0, Style: pdfdoc.RomanLower}},
 		Tagged: !w.cfg.Untagged,
 	}
-	if frontCount > 0 {
-		cfg.Labels = append(cfg.Labels, pdfdoc.LabelRange{First: frontCount, Style: pdfdoc.Decimal})
-	} else {
-		cfg.Labels[0].Style = pdfdoc.Decimal
-	}
-	return cfg
 }
 
 func pdfColor(c rgb) pdfdoc.Color { return pdfdoc.Color{R: c.R, G: c.G, B: c.B} }
@@ -238,9 +281,7 @@ func (d *drawer) linkWith(o *linkOp, left, top float64, contents string, elem *p
 func (d *drawer) anchor(o *anchorOp, top float64) {
 	d.page.Dest(o.Key, top+o.Y)
 	if o.Title != "" {
-		// The outline's levels follow the book's nesting, so no entry is
-		// more than one level below the one before it.
-		_ = d.doc.AddOutline(pdfdoc.OutlineItem{Title: o.Title, Level: o.Level, Page: d.page.Index(), Y: top + o.Y})
+		d.outline = append(d.outline, pdfdoc.OutlineItem{Title: o.Title, Level: o.Level, Page: d.page.Index(), Y: top + o.Y})
 	}
 }
 

@@ -13,18 +13,31 @@ import (
 // marked content, either belonging to an element or marked as an
 // artifact.
 //
-// The elements of block tags are made before the first page is drawn, in
-// the order of the Tags (the book's order), so the tree reads in that
+// The pages are drawn a chunk at a time (a chapter's pages, a part's, the
+// front matter's), each holding all the content of its elements. The
+// elements of block tags are made before a chunk's first page is drawn,
+// in the order of the Tags (the book's order), so the tree reads in that
 // order whatever page a piece of content lands on: a paragraph split
 // across pages is one P, a footnote set at the foot of the page follows
-// the paragraph that cites it. Inline elements (links, formulas in a
-// line, spans in another language) are made as their content is drawn,
-// at that place among the content of the element around them.
+// the paragraph that cites it. The front matter, drawn after the body,
+// has its elements put before the body's. Inline elements (links,
+// formulas in a line, spans in another language) are made as their
+// content is drawn, at that place among the content of the element
+// around them.
 
 // tagger is the drawer's tagging state.
 type tagger struct {
-	doc *pdfdoc.Document
-	top *pdfdoc.Elem // the Document
+	doc  *pdfdoc.Document
+	root *Tag
+	top  *pdfdoc.Elem // the Document
+	// first is the first element made in the Document, front says the
+	// front matter is being drawn: its elements in the Document go
+	// before first.
+	first *pdfdoc.Elem
+	front bool
+	// made are the tags at the top of the elements attach made, for
+	// release.
+	made []*Tag
 	// cur is the marked-content sequence open on the page, if any.
 	cur    mark
 	isOpen bool
@@ -54,13 +67,26 @@ type linkArea struct {
 	text strings.Builder
 }
 
-// newTagger makes the structure elements of the block tags with content
-// on the pages, in the book's order.
-func newTagger(doc *pdfdoc.Document, root *Tag, pages []*Page) *tagger {
-	tg := &tagger{doc: doc}
-	// use marks t and its ancestors as used, and attaches the roots of
-	// chapters, parts and front matter pages in the order their content
-	// first appears.
+// newTagger starts the structure tree of the book whose tags are below
+// root.
+func newTagger(doc *pdfdoc.Document, root *Tag) *tagger {
+	tg := &tagger{doc: doc, root: root}
+	tg.top = doc.Elem(nil, "Document")
+	root.elem = tg.top
+	return tg
+}
+
+// attach makes the structure elements of the block tags with content on
+// pages, which hold all the content of those tags (a chunk's pages), in
+// the book's order. It marks the tags with content as used, attaches the
+// roots of chapters, parts and front matter pages, in the order their
+// content first appears, and makes the elements of the tags newly used.
+func (tg *tagger) attach(pages []*Page) {
+	root := tg.root
+	// tops are the tags newly used whose parents have elements, in the
+	// order their content first appears: the roots of the trees of
+	// elements to make.
+	var tops []*Tag
 	use := func(t *Tag) {
 		for ; t != nil && t != root && !t.used; t = t.Parent {
 			t.used = true
@@ -70,6 +96,9 @@ func newTagger(doc *pdfdoc.Document, root *Tag, pages []*Page) *tagger {
 				}
 				t.Parent.Kids = append(t.Parent.Kids, t)
 				t.attached = true
+			}
+			if t.Parent == root || t.Parent.elem != nil {
+				tops = append(tops, t)
 			}
 		}
 	}
@@ -93,22 +122,64 @@ func newTagger(doc *pdfdoc.Document, root *Tag, pages []*Page) *tagger {
 			}
 		}
 	}
-	var build func(t *Tag, parent *pdfdoc.Elem)
-	build = func(t *Tag, parent *pdfdoc.Elem) {
+	var build func(t *Tag)
+	build = func(t *Tag) {
 		for _, k := range t.Kids {
 			if k.Inline || !k.used && !(k.keep && t.used) {
 				continue
 			}
-			e := doc.Elem(parent, k.Type)
-			e.Alt, e.ActualText, e.Lang, e.Scope, e.ID, e.ListNumbering = k.Alt, k.ActualText, k.Lang, k.Scope, k.ID, k.Numbering
-			k.elem = e
-			build(k, e)
+			tg.make(k)
+			build(k)
 		}
 	}
-	tg.top = doc.Elem(nil, "Document")
-	root.elem = tg.top
-	build(root, tg.top)
-	return tg
+	for _, t := range tops {
+		tg.make(t)
+		build(t)
+		tg.made = append(tg.made, t)
+	}
+}
+
+// make makes the element of tag t, the last of its parent's, unless it
+// has one.
+func (tg *tagger) make(t *Tag) {
+	if t.elem != nil {
+		return
+	}
+	var e *pdfdoc.Elem
+	if t.Parent.elem == tg.top {
+		e = tg.topElem(t.Type)
+	} else {
+		e = tg.doc.Elem(t.Parent.elem, t.Type)
+	}
+	e.Alt, e.ActualText, e.Lang, e.Scope, e.ID, e.ListNumbering = t.Alt, t.ActualText, t.Lang, t.Scope, t.ID, t.Numbering
+	t.elem = e
+}
+
+// topElem makes an element of type typ in the Document: the last, or,
+// in the front matter, the last before the body's.
+func (tg *tagger) topElem(typ string) *pdfdoc.Elem {
+	if tg.front {
+		return tg.doc.ElemBefore(tg.top, tg.first, typ)
+	}
+	e := tg.doc.Elem(tg.top, typ)
+	if tg.first == nil {
+		tg.first = e
+	}
+	return e
+}
+
+// release lets go of the tags below those whose elements attach made,
+// once their pages are drawn, and closes their elements (but a part's,
+// whose chapters are to come): the document writes them out, and the
+// tree need not be held whole until the end.
+func (tg *tagger) release() {
+	for _, t := range tg.made {
+		t.Kids = nil
+		if !t.open {
+			tg.doc.CloseElem(t.elem)
+		}
+	}
+	tg.made = tg.made[:0]
 }
 
 // container returns the tag an op's content belongs to: its own block
@@ -242,8 +313,8 @@ func (tg *tagger) elemFor(it *Item, op Op, c *Tag) *pdfdoc.Elem {
 	e := c.elem
 	if e == nil {
 		// Content of a tag the pages did not show before: cannot happen
-		// when newTagger saw the same pages; keep it in the tree anyway.
-		e = tg.doc.Elem(tg.top, c.Type)
+		// when attach saw the same pages; keep it in the tree anyway.
+		e = tg.topElem(c.Type)
 		c.elem = e
 	}
 	if t, ok := op.(*textOp); ok {
@@ -333,7 +404,7 @@ func (d *drawer) taggedLink(it *Item, o *linkOp, left, top float64) {
 	}
 	if elem == nil {
 		// Every annotation has its place in the tree (PDF/UA).
-		elem = tg.doc.Elem(tg.top, "Link")
+		elem = tg.topElem("Link")
 	}
 	if text == "" {
 		text = o.URL

@@ -1,10 +1,12 @@
 package pdf
 
 import (
+	"io"
 	"sort"
 	"strings"
 
 	"github.com/bindery-books/bindery/book"
+	"github.com/bindery-books/bindery/book/internal/par"
 	"github.com/bindery-books/bindery/book/markup"
 	"github.com/yuin/goldmark/ast"
 )
@@ -159,4 +161,43 @@ func keys(m map[string]bool) []string {
 	}
 	sort.Strings(ks)
 	return ks
+}
+
+// chapterFlows lays out every chapter, on all cores: the flows do not
+// depend on each other.
+func (w *writer) chapterFlows() []*Flow {
+	chs := w.b.Chapters
+	flows := make([]*Flow, len(chs))
+	par.Each(len(chs), func(i int) { flows[i] = w.flow(chs[i]) })
+	return flows
+}
+
+// paginateBook paginates the body from flows (by chapter number) and then
+// the front matter, as Write does, and returns every page, the front
+// matter's first, and the number of front matter pages.
+func (w *writer) paginateBook(flows []*Flow) ([]*Page, int) {
+	var body []*Page
+	anchors, _ := w.body(func(ch *book.Chapter) *Flow { return flows[ch.Number-1] }, func(pages []*Page, _ *book.Chapter) error {
+		body = append(body, pages...)
+		return nil
+	})
+	front := w.frontMatter(anchors)
+	return append(front, body...), len(front)
+}
+
+// draw draws pages, of which the first front are the front matter's, as
+// Write does: the body, then the front matter.
+func (w *writer) draw(out io.Writer, pages []*Page, front int) error {
+	d, err := w.newDrawer(out)
+	if err != nil {
+		return err
+	}
+	if err := d.draw(pages[front:]); err != nil {
+		return err
+	}
+	d.startFront()
+	if err := d.draw(pages[:front]); err != nil {
+		return err
+	}
+	return d.close(len(pages)-front, front)
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // PageList returns where each page of the PDF's body begins, labelled as
-// the PDF labels it. It lays out and paginates the book as Write does with
+// the PDF labels it. It lays out and paginates the body as Write does with
 // the same b and cfg, without drawing, so the pages are the PDF's own: an
 // EPUB can carry them as its page list.
 func PageList(b *book.Book, cfg Config) ([]book.PageStart, error) {
@@ -17,38 +17,52 @@ func PageList(b *book.Book, cfg Config) ([]book.PageStart, error) {
 	if err != nil {
 		return nil, err
 	}
-	flows := w.chapterFlows()
-	pages, front := w.paginateBook(flows)
-	return pageStarts(b, flows, pages[front:]), nil
+	s := newPageStarter(b)
+	_, err = w.body(w.flow, func(pages []*Page, ch *book.Chapter) error {
+		s.add(pages, ch)
+		return nil
+	})
+	return s.out, err
 }
 
-// pageStarts finds where each body page begins: the first item of the
+// pageStarter finds where each body page begins: the first item of the
 // page's text, other than a repeated table header or a figure floated there
 // from an earlier page (which the EPUB shows where the text puts it), and
 // the chapter or part that item belongs to. A page of floated figures only
 // begins with its first.
-func pageStarts(b *book.Book, flows []*Flow, body []*Page) []book.PageStart {
-	chapterOf := map[*Item]*book.Chapter{}
-	for i, f := range flows {
-		for _, it := range f.Items {
-			chapterOf[it] = b.Chapters[i]
-		}
-	}
-	partOf := map[string]*book.Part{}
+//
+// It walks the body's items in order, a chunk of pages at a time,
+// counting for each block the lines and letters already set: a block's
+// items come in order, though a floated figure may come between them.
+type pageStarter struct {
+	partOf  map[string]*book.Part
+	part    *book.Part
+	chapter *book.Chapter // of the chunk added last
+	set     map[ast.Node]letters
+	last    ast.Node // the block of the last item
+	blank   []string // the labels of the blank pages waiting for the next start
+	out     []book.PageStart
+}
+
+// letters counts the lines and letters of a block already set.
+type letters struct{ lines, letters int }
+
+func newPageStarter(b *book.Book) *pageStarter {
+	s := &pageStarter{partOf: map[string]*book.Part{}, set: map[ast.Node]letters{}}
 	for _, p := range b.Parts {
-		partOf[partAnchor(p)] = p
+		s.partOf[partAnchor(p)] = p
 	}
-	// Walk the body's items in order, counting for each block the lines
-	// and letters already set: a block's items come in order, though a
-	// floated figure may come between them.
-	type count struct{ lines, letters int }
-	var (
-		out   []book.PageStart
-		part  *book.Part
-		set   = map[ast.Node]count{}
-		last  ast.Node // the block of the last item
-		blank []*Page  // blank pages waiting for the next start
-	)
+	return s
+}
+
+// add finds where the pages of a chunk of the body begin, the pages of
+// chapter ch or, when ch is nil, of a part.
+func (s *pageStarter) add(body []*Page, ch *book.Chapter) {
+	if ch != s.chapter {
+		// The blocks of the chapter before are done with.
+		clear(s.set)
+		s.chapter = ch
+	}
 	for _, pg := range body {
 		first := -1
 		for i, pl := range pg.items {
@@ -57,7 +71,7 @@ func pageStarts(b *book.Book, flows []*Flow, body []*Page) []book.PageStart {
 			}
 		}
 		if pg.blank || first < 0 {
-			blank = append(blank, pg)
+			s.blank = append(s.blank, pg.folio)
 			continue
 		}
 		var start book.PageStart
@@ -66,11 +80,10 @@ func pageStarts(b *book.Book, flows []*Flow, body []*Page) []book.PageStart {
 				continue
 			}
 			it := pl.it
-			ch := chapterOf[it]
 			if ch == nil {
 				for _, op := range it.Ops {
-					if a, ok := op.(*anchorOp); ok && partOf[a.Key] != nil {
-						part = partOf[a.Key]
+					if a, ok := op.(*anchorOp); ok && s.partOf[a.Key] != nil {
+						s.part = s.partOf[a.Key]
 					}
 				}
 			}
@@ -80,33 +93,32 @@ func pageStarts(b *book.Book, flows []*Flow, body []*Page) []book.PageStart {
 				// block before it.
 				node = it.Node
 				if node == nil {
-					node = last
+					node = s.last
 				}
 			}
-			last = node
-			c := set[node]
+			s.last = node
+			c := s.set[node]
 			if i == first {
 				start = book.PageStart{Chapter: ch, Node: node, Line: c.lines, Offset: c.letters}
 				if ch == nil {
-					start.Part = part
+					start.Part = s.part
 				}
 			}
 			if node != nil {
-				set[node] = count{c.lines + 1, c.letters + countLetters(it)}
+				s.set[node] = letters{c.lines + 1, c.letters + countLetters(it)}
 			}
 		}
 		// A blank page (a verso left empty before a recto opening) begins
 		// where the page after it does.
-		for _, bp := range blank {
-			s := start
-			s.Label = bp.folio
-			out = append(out, s)
+		for _, label := range s.blank {
+			bs := start
+			bs.Label = label
+			s.out = append(s.out, bs)
 		}
-		blank = nil
+		s.blank = s.blank[:0]
 		start.Label = pg.folio
-		out = append(out, start)
+		s.out = append(s.out, start)
 	}
-	return out
 }
 
 // countLetters counts the letters and digits an item sets in text faces:

@@ -30,7 +30,9 @@ type Page struct {
 	// chapter is the chapter the page belongs to, for the running head;
 	// nil on part pages and in the front matter.
 	chapter *book.Chapter
-	// num is the physical page number, 1-based; folio the printed one.
+	// num is the page's number in its run, the front matter's or the
+	// body's, from 1: its side, as the front matter of a two-sided book
+	// has an even number of pages. folio is the number printed.
 	num   int
 	folio string
 }
@@ -63,10 +65,12 @@ type paginator struct {
 	// noteOn maps a note to the page it is set on.
 	noteOn  map[*Note]*Page
 	chapter *book.Chapter
-	// startNum is the physical number of the first page.
+	// startNum is the number of the first page.
 	startNum int
 	// deferred are the figures waiting for the top of a page, in order.
 	deferred []figure
+	// added says a chunk was added (see add).
+	added bool
 	// carry marks the items that follow a deferred figure that was kept
 	// with the item before it: they are kept with that item instead.
 	carry map[int]bool
@@ -75,11 +79,68 @@ type paginator struct {
 // figure is the run of flow items [from, to) of one floating figure.
 type figure struct{ from, to int }
 
-// paginate breaks items into pages. The first page has physical number
-// start, which decides which pages are recto in a two-sided book.
+// paginate breaks items into pages. The first page has number start,
+// which decides which pages are recto in a two-sided book.
 func paginate(items []*Item, g Geometry, st Styles, start int) []*Page {
-	p := &paginator{g: g, st: st, items: items, noteOn: map[*Note]*Page{}, startNum: start, carry: map[int]bool{}}
+	p := newPaginator(g, st, start)
+	pages := p.add(items)
+	return append(pages, p.finish()...)
+}
+
+// newPaginator starts a run of pages whose first has number start.
+func newPaginator(g Geometry, st Styles, start int) *paginator {
+	p := &paginator{g: g, st: st, noteOn: map[*Note]*Page{}, startNum: start, carry: map[int]bool{}}
 	p.newPage()
+	return p
+}
+
+// add stacks the items of a chunk of the run (a chapter, a part page)
+// onto pages, and returns the pages of the chunks added before it, which
+// are finished: each chunk but the first begins with a break to a new
+// page, and the pages hold nothing of it. A chunk's pages are what paginate
+// would make of it with the chunks before it, as no decision looks past a
+// break: floating figures do not leave their chapter, and keeps are
+// broken by a new page.
+func (p *paginator) add(items []*Item) []*Page {
+	if len(items) == 0 {
+		return nil
+	}
+	var done []*Page
+	if p.added {
+		if items[0].Break == NoBreak {
+			panic("pdf: a chunk of pages that does not begin a page")
+		}
+		// What the loop does at a break, first: the figures still
+		// waiting are set, and a page begun.
+		p.flush()
+		if len(p.cur.items) > 0 {
+			p.newPage()
+		}
+		done = p.pages[:len(p.pages)-1]
+		p.pages = []*Page{p.cur}
+		clear(p.noteOn) // the notes of the chunks before are set
+	}
+	p.items = items
+	p.added = true
+	p.run()
+	return done
+}
+
+// finish ends the run: it sets the figures still waiting, and returns the
+// pages not yet returned.
+func (p *paginator) finish() []*Page {
+	p.flush()
+	if len(p.cur.items) == 0 && p.cur.num > p.startNum {
+		p.pages = p.pages[:len(p.pages)-1]
+	}
+	pages := p.pages
+	p.pages = nil
+	return pages
+}
+
+// run stacks p.items.
+func (p *paginator) run() {
+	items, g := p.items, p.g
 	i := 0
 	for i < len(items) {
 		it := items[i]
@@ -147,11 +208,6 @@ func paginate(items []*Item, g Geometry, st Styles, start int) []*Page {
 		p.newPage()
 		i = k
 	}
-	p.flush()
-	if len(p.cur.items) == 0 && len(p.pages) > 1 {
-		p.pages = p.pages[:len(p.pages)-1]
-	}
-	return p.pages
 }
 
 // looser returns where to break a page whose run of kept items from k to

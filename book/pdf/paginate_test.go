@@ -3,6 +3,8 @@ package pdf
 import (
 	"fmt"
 	"math/rand"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -590,4 +592,79 @@ func TestLooserKeeps(t *testing.T) {
 	if split == 0 {
 		t.Error("no fill parted the three-line paragraph: the test tries no case where keeping it whole leaves a hole")
 	}
+}
+
+// TestPaginateInChunks checks that the body paginated a chunk at a time
+// (a chapter, a part page), as Write streams it, gives the pages that
+// paginating all its items at once gives: no decision looks past the
+// break that begins a chunk.
+func TestPaginateInChunks(t *testing.T) {
+	books := map[string]*book.Book{"paged": pagedBook(t)}
+	dir := filepath.Join("..", "..", "..", "shared", "corpus", "content", filepath.FromSlash("en/learn/software-engineering/programming-languages/golang/in-the-field"))
+	if _, err := os.Stat(dir); err == nil {
+		b, err := book.Load(dir, book.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		books["golang"] = b
+	}
+	for name, b := range books {
+		for _, cfg := range []Config{{}, {TwoSide: true, PageSize: "a5"}} {
+			w, err := newWriter(b, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			flows := w.chapterFlows()
+			var all []*Item
+			tx := w.typesetter()
+			b.Walk(func(n book.Node, _ int) {
+				switch n := n.(type) {
+				case *book.Part:
+					all = append(all, w.partPage(tx, n)...)
+				case *book.Chapter:
+					all = append(all, flows[n.Number-1].Items...)
+				}
+			})
+			want := describePages(paginate(all, w.g, w.st, 1))
+			var pages []*Page
+			_, err = w.body(func(ch *book.Chapter) *Flow { return flows[ch.Number-1] }, func(ps []*Page, _ *book.Chapter) error {
+				pages = append(pages, ps...)
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := describePages(pages)
+			if len(want) < 10 {
+				t.Fatalf("%s: %d pages: too few to test", name, len(want))
+			}
+			if len(got) != len(want) {
+				t.Errorf("%s %+v: %d pages in chunks, %d at once", name, cfg, len(got), len(want))
+			}
+			for i := range min(len(got), len(want)) {
+				if got[i] != want[i] {
+					t.Errorf("%s %+v: page %d in chunks:\n%s\nat once:\n%s", name, cfg, i+1, got[i], want[i])
+					break
+				}
+			}
+		}
+	}
+}
+
+// describePages describes what pagination decided of each page.
+func describePages(pages []*Page) []string {
+	var ds []string
+	for _, p := range pages {
+		var s strings.Builder
+		title := ""
+		if p.chapter != nil {
+			title = p.chapter.Title
+		}
+		fmt.Fprintf(&s, "page %d blank=%v opening=%v chapter=%q notes=%d\n", p.num, p.blank, p.opening, title, len(p.notes))
+		for _, pl := range p.items {
+			fmt.Fprintf(&s, "  %s y=%.3f h=%.3f head=%v float=%v %q\n", pl.it.Kind, pl.y, pl.it.H, pl.head, pl.float, itemText(pl.it))
+		}
+		ds = append(ds, s.String())
+	}
+	return ds
 }

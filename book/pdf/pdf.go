@@ -22,6 +22,13 @@
 //     book's order and marks everything it draws as that element's content
 //     or as an artifact (draw_tags.go).
 //
+// The stages run as a pipeline, so that a book of any length takes a
+// window of its chapters in memory, never the whole: chapters are laid
+// out a few ahead of the pagination, which takes them in reading order,
+// and each chapter's pages are drawn, written out and let go as soon as
+// they are final. The front matter is laid out, paginated and drawn last,
+// with the body's page numbers in its contents, and goes first in the PDF.
+//
 // Everything the PDF shares with the EPUB (link targets, pictures,
 // diagrams, highlighted code, formulas, raw HTML) was decided when the book
 // was loaded; this package only sets it.
@@ -29,9 +36,10 @@ package pdf
 
 import (
 	"cmp"
-	"fmt"
 	"io"
-	"sync"
+	"runtime"
+	"strconv"
+	"sync/atomic"
 
 	"github.com/bindery-books/bindery/book"
 	"github.com/bindery-books/bindery/book/internal/par"
@@ -77,6 +85,8 @@ type writer struct {
 	tagState bookTags
 	// fonts is the book's typefaces (fonts.go); nil is the built-in DejaVu.
 	fonts *fontSet
+	// tx sets the part pages and the front matter (see typesetter).
+	tx *typesetter
 }
 
 // Settings returns the page size, two-sidedness and body size a book is
@@ -94,20 +104,47 @@ func Settings(b *book.Book, cfg Config) (size string, twoSide bool, body float64
 	return size, twoSide, body
 }
 
-// Write typesets b as a PDF into out: flows, then pages, then the PDF.
+// Write typesets b as a PDF into out. The body comes first: its chapters
+// are laid out on every core, a few ahead of the pagination, which stacks
+// them in reading order, and each chapter's pages are drawn and written
+// out as soon as they are final, so that what Write holds is a window of
+// chapters, never the whole book. Then the front matter, whose contents
+// carry the body's page numbers, is laid out, paginated and drawn; it
+// goes first in the PDF.
 func Write(out io.Writer, b *book.Book, cfg Config) (Stats, error) {
 	w, err := newWriter(b, cfg)
 	if err != nil {
 		return Stats{}, err
 	}
-	flows := w.chapterFlows()
-	pages, front := w.paginateBook(flows)
-	st := Stats{Pages: len(pages)}
-	if cfg.PageList {
-		st.PageList = pageStarts(b, flows, pages[front:])
-	}
-	if err := w.draw(out, pages, front); err != nil {
+	d, err := w.newDrawer(out)
+	if err != nil {
 		return Stats{}, err
+	}
+	var starts *pageStarter
+	if cfg.PageList {
+		starts = newPageStarter(b)
+	}
+	anchors, err := w.body(w.flow, func(pages []*Page, ch *book.Chapter) error {
+		if starts != nil {
+			starts.add(pages, ch)
+		}
+		return d.draw(pages)
+	})
+	if err != nil {
+		return Stats{}, err
+	}
+	body := d.doc.PageCount()
+	front := w.frontMatter(anchors)
+	d.startFront()
+	if err := d.draw(front); err != nil {
+		return Stats{}, err
+	}
+	if err := d.close(body, len(front)); err != nil {
+		return Stats{}, err
+	}
+	st := Stats{Pages: body + len(front)}
+	if starts != nil {
+		st.PageList = starts.out
 	}
 	return st, nil
 }
@@ -141,70 +178,122 @@ func (w *writer) chapterLevel(ch *book.Chapter) int {
 	return ch.Part.Depth + 1
 }
 
-// chapterFlows lays out every chapter (stage 1), on all cores: the flows
-// do not depend on each other.
-func (w *writer) chapterFlows() []*Flow {
-	chs := w.b.Chapters
-	flows := make([]*Flow, len(chs))
-	var done int
-	var mu sync.Mutex
-	par.Each(len(chs), func(i int) {
-		flows[i] = &Flow{Items: newConverter(w, chs[i]).chapter()}
-		mu.Lock()
-		done++
-		d := done
-		mu.Unlock()
-		if w.cfg.Progress != nil {
-			w.cfg.Progress(d, len(chs))
-		}
-	})
-	return flows
+// flow lays out a chapter (stage 1).
+func (w *writer) flow(ch *book.Chapter) *Flow {
+	return &Flow{Items: newConverter(w, ch).chapter()}
 }
 
-// paginateBook stacks the flows onto pages (stage 2): the body first, part
-// pages and chapters in reading order, numbered from 1 on a recto page so
-// its pagination does not depend on the length of the contents; then the
-// front matter, whose contents carry the body's page numbers. It returns
-// every page and the number of front matter pages.
-func (w *writer) paginateBook(flows []*Flow) ([]*Page, int) {
+// ahead is how many chapters per core the layout may run ahead of the
+// pagination: enough that a long chapter does not leave a core idle,
+// few enough that the chapters laid out and waiting hold little.
+const ahead = 4
+
+// body paginates the body (stage 2): part pages and chapters in reading
+// order, numbered from 1 on a recto page, so that its pagination does not
+// depend on the length of the contents. The chapters are laid out by
+// flow (stage 1) on every core, a few ahead of the pagination. The pages
+// of each chunk (a chapter, a part page) go to emit, with their folios,
+// in order, as soon as they are final, with the chapter they belong to
+// (nil for a part's). Nothing else of a chunk is kept once emit has
+// returned but the folios of its anchors, which body returns for the
+// contents.
+func (w *writer) body(flow func(*book.Chapter) *Flow, emit func([]*Page, *book.Chapter) error) (map[string]string, error) {
 	b := w.b
-	tx := &typesetter{fonts: w.fonts, warn: func(format string, args ...any) {
-		b.Diagnostics.Warnf(book.Pos{File: b.Index}, format, args...)
-	}}
-	var bodyItems []*Item
+	// chs are the chapters in reading order; opens[i] the parts that
+	// open before chs[i], opens[len(chs)] those after the last chapter.
+	var chs []*book.Chapter
+	opens := [][]*book.Part{nil}
 	b.Walk(func(n book.Node, depth int) {
 		switch n := n.(type) {
 		case *book.Part:
-			bodyItems = append(bodyItems, w.partPage(tx, n)...)
+			opens[len(chs)] = append(opens[len(chs)], n)
 		case *book.Chapter:
-			bodyItems = append(bodyItems, flows[n.Number-1].Items...)
+			chs = append(chs, n)
+			opens = append(opens, nil)
 		}
 	})
-	bodyPages := paginate(bodyItems, w.g, w.st, 1)
+	tx := w.typesetter()
+	p := newPaginator(w.g, w.st, 1)
 	anchors := map[string]string{}
-	for _, p := range bodyPages {
-		p.folio = fmt.Sprint(p.num)
-		for _, pl := range p.items {
-			for _, op := range pl.it.Ops {
-				if a, ok := op.(*anchorOp); ok {
-					if _, seen := anchors[a.Key]; !seen {
-						anchors[a.Key] = p.folio
+	var (
+		last *book.Chapter // the chapter of the chunk added last
+		err  error
+	)
+	emitted := func(pages []*Page) {
+		if err != nil || len(pages) == 0 {
+			return
+		}
+		for _, pg := range pages {
+			pg.folio = strconv.Itoa(pg.num)
+			for _, pl := range pg.items {
+				for _, op := range pl.it.Ops {
+					if a, ok := op.(*anchorOp); ok {
+						if _, seen := anchors[a.Key]; !seen {
+							anchors[a.Key] = pg.folio
+						}
 					}
 				}
 			}
 		}
+		err = emit(pages, last)
 	}
+	add := func(items []*Item, ch *book.Chapter) bool {
+		emitted(p.add(items))
+		last = ch
+		return err == nil
+	}
+	parts := func(ps []*book.Part) bool {
+		for _, pt := range ps {
+			if !add(w.partPage(tx, pt), nil) {
+				return false
+			}
+		}
+		return true
+	}
+	flows := make([]*Flow, len(chs))
+	var laid atomic.Int64
+	par.Ordered(len(chs), ahead*runtime.GOMAXPROCS(0), func(i int) {
+		flows[i] = flow(chs[i])
+		if n := laid.Add(1); w.cfg.Progress != nil {
+			w.cfg.Progress(int(n), len(chs))
+		}
+	}, func(i int) bool {
+		f := flows[i]
+		flows[i] = nil
+		return parts(opens[i]) && add(f.Items, chs[i])
+	})
+	if err == nil && parts(opens[len(chs)]) {
+		emitted(p.finish())
+	}
+	return anchors, err
+}
+
+// typesetter returns a typesetter for the part pages and the front
+// matter, which warns at the book's index.
+func (w *writer) typesetter() *typesetter {
+	if w.tx == nil {
+		b := w.b
+		w.tx = &typesetter{fonts: w.fonts, warn: func(format string, args ...any) {
+			b.Diagnostics.Warnf(book.Pos{File: b.Index}, format, args...)
+		}}
+	}
+	return w.tx
+}
+
+// frontMatter lays out and paginates the front matter: the title page,
+// the colophon and the contents, which give the body's folios from
+// anchors. Its pages are numbered in roman from 1, and made even in a
+// two-sided book, so that the body begins on a recto page.
+func (w *writer) frontMatter(anchors map[string]string) []*Page {
+	tx := w.typesetter()
 	front := append(w.titlePage(tx), w.colophon(tx)...)
 	front = append(front, w.contents(tx, func(a string) string { return anchors[a] })...)
-	frontPages := paginate(front, w.g, w.st, 1)
-	if len(frontPages)%2 == 1 && w.g.TwoSide {
-		frontPages = append(frontPages, &Page{num: len(frontPages) + 1, blank: true})
+	pages := paginate(front, w.g, w.st, 1)
+	if len(pages)%2 == 1 && w.g.TwoSide {
+		pages = append(pages, &Page{num: len(pages) + 1, blank: true})
 	}
-	for _, p := range frontPages {
+	for _, p := range pages {
 		p.folio = roman(p.num)
 	}
-	for _, p := range bodyPages {
-		p.num += len(frontPages)
-	}
-	return append(frontPages, bodyPages...), len(frontPages)
+	return pages
 }

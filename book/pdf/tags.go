@@ -46,6 +46,10 @@ type Tag struct {
 	// keep makes the element even when nothing is drawn in it (an
 	// empty table cell).
 	keep bool
+	// open says the element takes kids after its own content is drawn:
+	// a part's, whose chapters come after its page. Others are closed
+	// once the pages of their content are drawn.
+	open bool
 	// placed says a Note has its place in the tree: after the element
 	// that first cites it, or where a long note is set.
 	placed bool
@@ -169,6 +173,7 @@ func (w *writer) tags() *bookTags {
 				parent = stack[len(stack)-1]
 			}
 			pt := rootTag(parent, "Part")
+			pt.open = true
 			t.parts[p] = pt
 			stack = append(stack, pt)
 		})

@@ -3,10 +3,13 @@
 // metadata, with fonts embedded as subsets and a ToUnicode map built from
 // the shaping clusters, so copied text is the source text.
 //
-// Pages are written to the output as they are finished; what stays in
-// memory until Close is small per page (its object number, its links to
-// pages not yet written, its outline entries) plus the set of glyphs used
-// per font. Identical input gives identical bytes: objects are numbered
+// Pages are written to the output as they are finished, and structure
+// elements as they are closed; what stays in memory until Close is small
+// per page (its object number, its links to pages not yet written, its
+// outline entries, its entry in the structure's parent tree) plus the set
+// of glyphs used per font. The page tree need not list the pages in the
+// order they are drawn: a book can draw its front matter last, once its
+// contents know the body's page numbers, and move it to the front. Identical input gives identical bytes: objects are numbered
 // and written in the order of the calls, resources are named in order of
 // first use, streams are compressed at one fixed level, no clock is read,
 // and the file identifier is a hash of the content.
@@ -95,6 +98,10 @@ type Document struct {
 	pages ref   // the page tree root
 	kids  []ref // every page, in order; pages not yet begun have reserved numbers
 	sizes [][2]float64
+	// front is the index of the first page the page tree lists, the
+	// pages before it following the last (MoveToFront); 0 keeps the
+	// order the pages were begun.
+	front int
 	open  *Page
 	done  int // pages closed
 
@@ -123,16 +130,8 @@ type destination struct {
 // New starts a document written to w. Nothing is written until the first
 // page is closed. The caller must call Close.
 func New(w io.Writer, cfg Config) (*Document, error) {
-	for i, l := range cfg.Labels {
-		if i == 0 && l.First != 0 {
-			return nil, errors.New("pdfdoc: the first page label range must start at page 0")
-		}
-		if i > 0 && l.First <= cfg.Labels[i-1].First {
-			return nil, errors.New("pdfdoc: page label ranges out of order")
-		}
-		if l.Style < Decimal || l.Style > NoNumber {
-			return nil, fmt.Errorf("pdfdoc: unknown page label style %d", l.Style)
-		}
+	if err := checkLabels(cfg.Labels); err != nil {
+		return nil, err
 	}
 	d := &Document{
 		cfg:       cfg,
@@ -146,6 +145,48 @@ func New(w io.Writer, cfg Config) (*Document, error) {
 		d.tree = newStructTree(d)
 	}
 	return d, nil
+}
+
+// checkLabels checks that page label ranges can be written.
+func checkLabels(ls []LabelRange) error {
+	for i, l := range ls {
+		if i == 0 && l.First != 0 {
+			return errors.New("pdfdoc: the first page label range must start at page 0")
+		}
+		if i > 0 && l.First <= ls[i-1].First {
+			return errors.New("pdfdoc: page label ranges out of order")
+		}
+		if l.Style < Decimal || l.Style > NoNumber {
+			return fmt.Errorf("pdfdoc: unknown page label style %d", l.Style)
+		}
+	}
+	return nil
+}
+
+// SetLabels replaces the page label ranges of Config.Labels, for a
+// document that knows them only once its pages are drawn.
+func (d *Document) SetLabels(ls []LabelRange) error {
+	if err := checkLabels(ls); err != nil {
+		return err
+	}
+	d.cfg.Labels = slices.Clone(ls)
+	return nil
+}
+
+// MoveToFront puts the pages begun from index first on at the front of
+// the document, in the order they were begun, before the pages begun
+// earlier: a book draws its body first, so that its contents can give
+// the body's page numbers, then its front matter, which goes first.
+// Page indices (Page.Index, Target.Page, OutlineItem.Page) stay those of
+// the order the pages were begun, since what points to a page points to
+// the page object wherever the page tree lists it; the page label ranges
+// count pages in the document's order. The pages need not be begun yet.
+func (d *Document) MoveToFront(first int) error {
+	if first < 0 {
+		return fmt.Errorf("pdfdoc: MoveToFront(%d)", first)
+	}
+	d.front = first
+	return nil
 }
 
 // pageRef returns the object number of page index i, reserving it (and
@@ -226,6 +267,9 @@ func (d *Document) Close() error {
 	if len(d.kids) > d.done {
 		return fmt.Errorf("pdfdoc: a link points to page %d of %d", len(d.kids), d.done)
 	}
+	if d.front > d.done {
+		return fmt.Errorf("pdfdoc: the pages from %d moved to the front, of %d", d.front+1, d.done)
+	}
 	for _, it := range d.outline {
 		if it.Page >= d.done {
 			return fmt.Errorf("pdfdoc: outline entry %q points to page %d of %d", it.Title, it.Page+1, d.done)
@@ -247,7 +291,7 @@ func (d *Document) Close() error {
 	var b []byte
 	b = append(b, "<< /Type /Pages /Count "...)
 	b = fmt.Appendf(b, "%d /Kids [", d.done)
-	for i, k := range d.kids {
+	for i, k := range append(d.kids[d.front:len(d.kids):len(d.kids)], d.kids[:d.front]...) {
 		if i > 0 {
 			b = append(b, ' ')
 		}

@@ -76,8 +76,8 @@ type Page struct {
 	// marked holds the open marked-content sequences, innermost last:
 	// the element of each, nil for an artifact or a span.
 	marked       []*Elem
-	mcids        []*Elem // the structure element of each MCID on the page
-	structParent int     // the page's key in the parent tree; -1 if none
+	mcids        []ref // the structure element of each MCID on the page
+	structParent int   // the page's key in the parent tree; -1 if none
 	closed       bool
 }
 

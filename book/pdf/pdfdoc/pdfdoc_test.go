@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
+	"io"
 	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -384,4 +387,244 @@ func TestElemIDs(t *testing.T) {
 		t.Errorf("IDTree points fn:a to %v, want the first Note with that ID, %v", names[1], kids[2])
 	}
 	tool(t, out.Bytes(), "qpdf", "--check", "FILE")
+}
+
+// TestMoveToFront draws a body and then its front matter, moved to the
+// front: the page tree, the page labels and the structure tree list the
+// front matter first, and the outline's entries (in the order they were
+// added) still go to the pages drawn for them.
+func TestMoveToFront(t *testing.T) {
+	var out bytes.Buffer
+	d, err := New(&out, Config{Tagged: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := d.Elem(nil, "Document")
+	serif := font.Face{Family: font.Serif}.Font()
+	var first *Elem
+	page := func(text string, e *Elem) {
+		p := d.NewPage(300, 400)
+		p.BeginTag(e)
+		p.Text(serif, 12, Black, 50, 100, text, font.Typeset)
+		p.EndTag()
+		p.Dest(text, 100)
+		link := d.Elem(e, "Link")
+		p.AddLink(Link{X: 50, Y: 90, W: 100, H: 12, Target: Target{Name: "Body 1"}, Contents: "to the body", Elem: link})
+		if err := d.AddOutline(OutlineItem{Title: text, Page: p.Index(), Y: 100}); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 3 {
+		e := d.Elem(doc, "P")
+		if first == nil {
+			first = e
+		}
+		page(fmt.Sprintf("Body %d", i+1), e)
+	}
+	for i := range 2 {
+		page(fmt.Sprintf("Front %d", i+1), d.ElemBefore(doc, first, "P"))
+	}
+	if err := d.MoveToFront(3); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.SetLabels([]LabelRange{{First: 0, Style: RomanLower}, {First: 2, Style: Decimal}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"Front 1", "Front 2", "Body 1", "Body 2", "Body 3"}
+	for i, w := range want {
+		n := strconv.Itoa(i + 1)
+		if got := strings.TrimSpace(tool(t, out.Bytes(), "pdftotext", "-f", n, "-l", n, "FILE", "-")); got != w {
+			t.Errorf("page %d: %q, want %q", i+1, got, w)
+		}
+	}
+	var js struct {
+		Pages []struct {
+			Object string `json:"object"`
+			Label  *struct {
+				S  string `json:"/S"`
+				St int    `json:"/St"`
+			} `json:"label"`
+		} `json:"pages"`
+		Outlines []struct {
+			Title    string `json:"title"`
+			DestPage int    `json:"destpageposfrom1"`
+		} `json:"outlines"`
+		QPDF []json.RawMessage
+	}
+	if err := json.Unmarshal([]byte(tool(t, out.Bytes(), "qpdf", "--json=2", "FILE")), &js); err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range js.Pages {
+		style := "/D"
+		if i < 2 {
+			style = "/r"
+		}
+		if p.Label == nil || p.Label.S != style {
+			t.Errorf("page %d: label %+v, want style %s", i+1, p.Label, style)
+		}
+	}
+	added := append(want[2:], want[:2]...)
+	for i, o := range js.Outlines {
+		if o.Title != added[i] || want[o.DestPage-1] != o.Title {
+			t.Errorf("outline entry %d: %q to page %d, want %q to its page", i+1, o.Title, o.DestPage, added[i])
+		}
+	}
+	var objs map[string]map[string]any
+	if err := json.Unmarshal(js.QPDF[1], &objs); err != nil {
+		t.Fatal(err)
+	}
+	get := func(r any) map[string]any {
+		v, _ := objs["obj:"+r.(string)]["value"].(map[string]any)
+		return v
+	}
+	root := get(get(objs["trailer"]["value"].(map[string]any)["/Root"])["/StructTreeRoot"])
+	kids := get(root["/K"].([]any)[0])["/K"].([]any)
+	if len(kids) != len(want) {
+		t.Fatalf("the Document has %d kids, want %d", len(kids), len(want))
+	}
+	for i, k := range kids {
+		if pg := get(k)["/Pg"]; pg != js.Pages[i].Object {
+			t.Errorf("element %d of the Document on %v, want page %d, %s", i+1, pg, i+1, js.Pages[i].Object)
+		}
+	}
+	tool(t, out.Bytes(), "qpdf", "--check", "FILE")
+}
+
+// TestCloseElem checks that elements closed as soon as their pages are
+// drawn give the structure tree that closing the document writes, and
+// that content drawn into a closed element is an error.
+func TestCloseElem(t *testing.T) {
+	serif := font.Face{Family: font.Serif}.Font()
+	write := func(close bool) []byte {
+		var out bytes.Buffer
+		d, err := New(&out, Config{Tagged: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc := d.Elem(nil, "Document")
+		for i := range 3 {
+			sect := d.Elem(doc, "Sect")
+			note := d.Elem(sect, "Note")
+			note.ID = fmt.Sprintf("fn:%d", 2-i)
+			for j := range 2 {
+				p := d.NewPage(300, 400)
+				para := d.Elem(sect, "P")
+				p.BeginTag(para)
+				p.Text(serif, 12, Black, 50, 100, fmt.Sprintf("Page %d.%d", i+1, j+1), font.Typeset)
+				p.Dest(fmt.Sprintf("p%d.%d", i+1, j+1), 100) // the summary wants some
+				link := d.Elem(para, "Link")
+				p.BeginTag(link)
+				p.Text(serif, 12, Black, 50, 120, "a link", font.Typeset)
+				p.EndTag()
+				p.EndTag()
+				p.AddLink(Link{X: 50, Y: 110, W: 50, H: 12, Target: Target{URI: "https://example.com"}, Contents: "a link", Elem: link})
+				p.BeginTag(note)
+				p.Text(serif, 9, Black, 50, 380, "A note.", font.Typeset)
+				p.EndTag()
+				if err := p.Close(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if close {
+				d.CloseElem(sect)
+			}
+		}
+		if err := d.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return out.Bytes()
+	}
+	tree := func(pdf []byte) string {
+		var js struct {
+			Pages []struct {
+				Object string `json:"object"`
+			} `json:"pages"`
+			QPDF []json.RawMessage
+		}
+		if err := json.Unmarshal([]byte(tool(t, pdf, "qpdf", "--json=2", "FILE")), &js); err != nil {
+			t.Fatal(err)
+		}
+		var objs map[string]map[string]any
+		if err := json.Unmarshal(js.QPDF[1], &objs); err != nil {
+			t.Fatal(err)
+		}
+		get := func(r any) map[string]any {
+			if m, ok := r.(map[string]any); ok {
+				return m
+			}
+			v, _ := objs["obj:"+r.(string)]["value"].(map[string]any)
+			return v
+		}
+		page := func(r any) int {
+			return slices.IndexFunc(js.Pages, func(p struct {
+				Object string `json:"object"`
+			}) bool {
+				return p.Object == r
+			}) + 1
+		}
+		var b strings.Builder
+		var walk func(r any, indent string)
+		walk = func(r any, indent string) {
+			e := get(r)
+			fmt.Fprintf(&b, "%s%v %v on page %d:", indent, e["/S"], e["/ID"], page(e["/Pg"]))
+			kids, ok := e["/K"].([]any)
+			if !ok {
+				kids = []any{e["/K"]}
+			}
+			var elems []any
+			for _, k := range kids {
+				switch k := k.(type) {
+				case float64:
+					fmt.Fprintf(&b, " %v", k)
+				case string:
+					elems = append(elems, k)
+				case map[string]any:
+					fmt.Fprintf(&b, " %v@%d", k["/Type"], page(k["/Pg"]))
+					if a, ok := k["/Obj"]; ok {
+						fmt.Fprintf(&b, "(%v)", get(a)["/Contents"])
+					}
+				}
+			}
+			b.WriteByte('\n')
+			for _, k := range elems {
+				walk(k, indent+"  ")
+			}
+		}
+		root := get(get(objs["trailer"]["value"].(map[string]any)["/Root"])["/StructTreeRoot"])
+		walk(root["/K"].([]any)[0], "")
+		names := get(root["/IDTree"])["/Names"].([]any)
+		for i := 0; i+1 < len(names); i += 2 {
+			fmt.Fprintf(&b, "ID %v: %v\n", names[i], get(names[i+1])["/ID"])
+		}
+		return b.String()
+	}
+	closed := write(true)
+	if want, got := tree(write(false)), tree(closed); got != want || len(want) == 0 {
+		t.Errorf("tree with elements closed early (-want +got):\n%s", lineDiff(want, got))
+	}
+	tool(t, closed, "qpdf", "--check", "FILE")
+
+	d, err := New(io.Discard, Config{Tagged: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := d.Elem(nil, "Document")
+	para := d.Elem(doc, "P")
+	d.CloseElem(para)
+	p := d.NewPage(300, 400)
+	p.BeginTag(para)
+	p.Text(serif, 12, Black, 50, 100, "Late", font.Typeset)
+	p.EndTag()
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Close(); err == nil || !strings.Contains(err.Error(), "closed") {
+		t.Errorf("content of a closed element: Close returned %v, want an error", err)
+	}
 }
