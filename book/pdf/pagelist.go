@@ -22,14 +22,17 @@ func PageList(b *book.Book, cfg Config) ([]book.PageStart, error) {
 		s.add(pages, ch)
 		return nil
 	})
-	return s.out, err
+	return s.finish(), err
 }
 
 // pageStarter finds where each body page begins: the first item of the
 // page's text, other than a repeated table header or a figure floated there
 // from an earlier page (which the EPUB shows where the text puts it), and
 // the chapter or part that item belongs to. A page of floated figures only
-// begins with its first.
+// (the pieces of a diagram cut across pages) begins where the page after it
+// does, as a blank page does: the EPUB shows those figures where the text
+// puts them, before the text of the page before, and a page list must run
+// in reading order.
 //
 // It walks the body's items in order, a chunk of pages at a time,
 // counting for each block the lines and letters already set: a block's
@@ -74,6 +77,7 @@ func (s *pageStarter) add(body []*Page, ch *book.Chapter) {
 			s.blank = append(s.blank, pg.folio)
 			continue
 		}
+		floatsOnly := pg.items[first].float
 		var start book.PageStart
 		for i, pl := range pg.items {
 			if pl.head {
@@ -108,6 +112,10 @@ func (s *pageStarter) add(body []*Page, ch *book.Chapter) {
 				s.set[node] = letters{c.lines + 1, c.letters + countLetters(it)}
 			}
 		}
+		if floatsOnly {
+			s.blank = append(s.blank, pg.folio)
+			continue
+		}
 		// A blank page (a verso left empty before a recto opening) begins
 		// where the page after it does.
 		for _, label := range s.blank {
@@ -119,6 +127,20 @@ func (s *pageStarter) add(body []*Page, ch *book.Chapter) {
 		start.Label = pg.folio
 		s.out = append(s.out, start)
 	}
+}
+
+// finish gives the pages left waiting for a start, the book's last ones,
+// the start of the last page before them.
+func (s *pageStarter) finish() []book.PageStart {
+	if len(s.blank) > 0 && len(s.out) > 0 {
+		last := s.out[len(s.out)-1]
+		for _, label := range s.blank {
+			last.Label = label
+			s.out = append(s.out, last)
+		}
+		s.blank = s.blank[:0]
+	}
+	return s.out
 }
 
 // countLetters counts the letters and digits an item sets in text faces:

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -199,4 +200,41 @@ func before(order map[ast.Node]int, a, b book.PageStart) bool {
 		}
 	}
 	return false
+}
+
+// TestPageListFloatsOnly checks the start of a page that holds only
+// floated figures (the pieces of a diagram cut across pages) from a place
+// in the text before where the page before it begins: it begins where the
+// page after it does, so the list stays in reading order, and pages of
+// figures at the end of the book take the last start.
+func TestPageListFloatsOnly(t *testing.T) {
+	b := pagedBook(t)
+	ch := b.Chapters[0]
+	var paras []ast.Node
+	for n := ch.Doc.FirstChild(); n != nil; n = n.NextSibling() {
+		if _, ok := n.(*ast.Paragraph); ok {
+			paras = append(paras, n)
+		}
+	}
+	text := func(n ast.Node, folio string) *Page {
+		return &Page{items: []placed{{it: &Item{Node: n}}}, chapter: ch, folio: folio}
+	}
+	figure := func(n ast.Node, folio string) *Page {
+		return &Page{items: []placed{{it: &Item{Node: n, Kind: "diagram-part"}, float: true}}, chapter: ch, folio: folio}
+	}
+	s := newPageStarter(b)
+	s.add([]*Page{text(paras[0], "1"), text(paras[4], "2"), figure(paras[2], "3"), figure(paras[2], "4"), text(paras[6], "5"), figure(paras[2], "6")}, ch)
+	starts := s.finish()
+	want := []ast.Node{paras[0], paras[4], paras[6], paras[6], paras[6], paras[6]}
+	if len(starts) != len(want) {
+		t.Fatalf("%d starts, want %d", len(starts), len(want))
+	}
+	for i, st := range starts {
+		if label := strconv.Itoa(i + 1); st.Label != label {
+			t.Errorf("start %d: label %q, want %q", i, st.Label, label)
+		}
+		if st.Node != want[i] {
+			t.Errorf("page %s begins at paragraph %d, want paragraph %d", st.Label, slices.Index(paras, st.Node)+1, slices.Index(paras, want[i])+1)
+		}
+	}
 }

@@ -144,7 +144,7 @@ func Write(out io.Writer, b *book.Book, cfg Config) (Stats, error) {
 	}
 	st := Stats{Pages: body + len(front)}
 	if starts != nil {
-		st.PageList = starts.out
+		st.PageList = starts.finish()
 	}
 	return st, nil
 }
