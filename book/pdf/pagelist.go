@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"slices"
 	"unicode"
 
 	"github.com/bindery-books/bindery/book"
@@ -29,10 +30,10 @@ func PageList(b *book.Book, cfg Config) ([]book.PageStart, error) {
 // page's text, other than a repeated table header or a figure floated there
 // from an earlier page (which the EPUB shows where the text puts it), and
 // the chapter or part that item belongs to. A page of floated figures only
-// (the pieces of a diagram cut across pages) begins where the page after it
-// does, as a blank page does: the EPUB shows those figures where the text
-// puts them, before the text of the page before, and a page list must run
-// in reading order.
+// begins with its first, unless that comes before where the page before it
+// begins (the pieces of a diagram cut across pages, the text after it set
+// beside the first): then it begins where the page after it does, as a
+// blank page does, since a page list runs in reading order.
 //
 // It walks the body's items in order, a chunk of pages at a time,
 // counting for each block the lines and letters already set: a block's
@@ -45,6 +46,7 @@ type pageStarter struct {
 	last    ast.Node // the block of the last item
 	blank   []string // the labels of the blank pages waiting for the next start
 	out     []book.PageStart
+	order   map[ast.Node]int // the chapter's blocks in reading order, once needed
 }
 
 // letters counts the lines and letters of a block already set.
@@ -65,6 +67,7 @@ func (s *pageStarter) add(body []*Page, ch *book.Chapter) {
 		// The blocks of the chapter before are done with.
 		clear(s.set)
 		s.chapter = ch
+		s.order = nil
 	}
 	for _, pg := range body {
 		first := -1
@@ -112,7 +115,7 @@ func (s *pageStarter) add(body []*Page, ch *book.Chapter) {
 				s.set[node] = letters{c.lines + 1, c.letters + countLetters(it)}
 			}
 		}
-		if floatsOnly {
+		if floatsOnly && len(s.out) > 0 && s.before(start, s.out[len(s.out)-1]) {
 			s.blank = append(s.blank, pg.folio)
 			continue
 		}
@@ -127,6 +130,25 @@ func (s *pageStarter) add(body []*Page, ch *book.Chapter) {
 		start.Label = pg.folio
 		s.out = append(s.out, start)
 	}
+}
+
+// before reports whether a begins before b in reading order, both starts
+// in the chapter being added.
+func (s *pageStarter) before(a, b book.PageStart) bool {
+	if a.Chapter != s.chapter || b.Chapter != s.chapter || s.chapter == nil || a.Node == nil || b.Node == nil {
+		return false
+	}
+	if s.order == nil {
+		s.order = map[ast.Node]int{}
+		_ = ast.Walk(s.chapter.Doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+			if entering {
+				s.order[n] = len(s.order)
+			}
+			return ast.WalkContinue, nil
+		})
+	}
+	pa, pb := [3]int{s.order[a.Node], a.Line, a.Offset}, [3]int{s.order[b.Node], b.Line, b.Offset}
+	return slices.Compare(pa[:], pb[:]) < 0
 }
 
 // finish gives the pages left waiting for a start, the book's last ones,

@@ -203,9 +203,9 @@ func before(order map[ast.Node]int, a, b book.PageStart) bool {
 }
 
 // TestPageListFloatsOnly checks the start of a page that holds only
-// floated figures (the pieces of a diagram cut across pages) from a place
-// in the text before where the page before it begins: it begins where the
-// page after it does, so the list stays in reading order, and pages of
+// floated figures: its first, or, when that comes before where the page
+// before it begins (the pieces of a diagram cut across pages), where the
+// page after it begins, so the list stays in reading order; pages of
 // figures at the end of the book take the last start.
 func TestPageListFloatsOnly(t *testing.T) {
 	b := pagedBook(t)
@@ -223,9 +223,9 @@ func TestPageListFloatsOnly(t *testing.T) {
 		return &Page{items: []placed{{it: &Item{Node: n, Kind: "diagram-part"}, float: true}}, chapter: ch, folio: folio}
 	}
 	s := newPageStarter(b)
-	s.add([]*Page{text(paras[0], "1"), text(paras[4], "2"), figure(paras[2], "3"), figure(paras[2], "4"), text(paras[6], "5"), figure(paras[2], "6")}, ch)
+	s.add([]*Page{text(paras[0], "1"), figure(paras[1], "2"), text(paras[4], "3"), figure(paras[2], "4"), figure(paras[2], "5"), text(paras[6], "6"), figure(paras[2], "7")}, ch)
 	starts := s.finish()
-	want := []ast.Node{paras[0], paras[4], paras[6], paras[6], paras[6], paras[6]}
+	want := []ast.Node{paras[0], paras[1], paras[4], paras[6], paras[6], paras[6], paras[6]}
 	if len(starts) != len(want) {
 		t.Fatalf("%d starts, want %d", len(starts), len(want))
 	}
