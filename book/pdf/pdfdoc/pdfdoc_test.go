@@ -353,17 +353,7 @@ func TestElemIDs(t *testing.T) {
 	if err := json.Unmarshal([]byte(tool(t, out.Bytes(), "qpdf", "--json=2", "FILE")), &js); err != nil {
 		t.Fatal(err)
 	}
-	var objs map[string]map[string]any
-	if err := json.Unmarshal(js.QPDF[1], &objs); err != nil {
-		t.Fatal(err)
-	}
-	get := func(r any) map[string]any {
-		if m, ok := r.(map[string]any); ok {
-			return m
-		}
-		v, _ := objs["obj:"+r.(string)]["value"].(map[string]any)
-		return v
-	}
+	objs, get := qpdfObjects(t, js.QPDF)
 	cat := get(objs["trailer"]["value"].(map[string]any)["/Root"])
 	root := get(cat["/StructTreeRoot"])
 	names := get(root["/IDTree"])["/Names"].([]any)
@@ -550,17 +540,7 @@ func TestCloseElem(t *testing.T) {
 		if err := json.Unmarshal([]byte(tool(t, pdf, "qpdf", "--json=2", "FILE")), &js); err != nil {
 			t.Fatal(err)
 		}
-		var objs map[string]map[string]any
-		if err := json.Unmarshal(js.QPDF[1], &objs); err != nil {
-			t.Fatal(err)
-		}
-		get := func(r any) map[string]any {
-			if m, ok := r.(map[string]any); ok {
-				return m
-			}
-			v, _ := objs["obj:"+r.(string)]["value"].(map[string]any)
-			return v
-		}
+		objs, get := qpdfObjects(t, js.QPDF)
 		page := func(r any) int {
 			return slices.IndexFunc(js.Pages, func(p struct {
 				Object string `json:"object"`

@@ -160,23 +160,7 @@ func summary(t *testing.T, pdf []byte) string {
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatal(err)
 	}
-	var objs map[string]map[string]any
-	if err := json.Unmarshal(doc.QPDF[1], &objs); err != nil {
-		t.Fatal(err)
-	}
-	get := func(r any) map[string]any {
-		if m, ok := r.(map[string]any); ok {
-			return m
-		}
-		o := objs["obj:"+r.(string)]
-		if v, ok := o["value"].(map[string]any); ok {
-			return v
-		}
-		if s, ok := o["stream"].(map[string]any); ok {
-			return s["dict"].(map[string]any)
-		}
-		return nil
-	}
+	objs, get := qpdfObjects(t, doc.QPDF)
 	pageNo := map[string]int{}
 	for i, p := range doc.Pages {
 		pageNo[p.Object] = i + 1
@@ -370,5 +354,33 @@ func TestClipped(t *testing.T) {
 				t.Fatalf("pixel %d,%d: ink %v, want %v", x, y, ink, inside)
 			}
 		}
+	}
+}
+
+// qpdfObjects returns the objects of a PDF as the "qpdf" member of qpdf
+// --json=2 has them, by key ("trailer", "obj:3 0 R"), and a function that
+// gives the dictionary a reference names (a stream's own dictionary for a
+// stream), or a dictionary given directly.
+func qpdfObjects(t *testing.T, qpdf []json.RawMessage) (map[string]map[string]any, func(any) map[string]any) {
+	t.Helper()
+	var objs map[string]map[string]any
+	if len(qpdf) < 2 {
+		t.Fatal("qpdf --json=2 gave no objects")
+	}
+	if err := json.Unmarshal(qpdf[1], &objs); err != nil {
+		t.Fatal(err)
+	}
+	return objs, func(r any) map[string]any {
+		if m, ok := r.(map[string]any); ok {
+			return m
+		}
+		o := objs["obj:"+r.(string)]
+		if v, ok := o["value"].(map[string]any); ok {
+			return v
+		}
+		if s, ok := o["stream"].(map[string]any); ok {
+			return s["dict"].(map[string]any)
+		}
+		return nil
 	}
 }
