@@ -1,12 +1,11 @@
 package book
 
 import (
-	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 
 	"github.com/bindery-books/bindery/book/diagram"
+	"github.com/bindery-books/bindery/book/internal/corpus"
 	"github.com/bindery-books/bindery/book/markup"
 	"github.com/yuin/goldmark/ast"
 )
@@ -20,10 +19,7 @@ import (
 // uncached, one block after another: the printers spread it over the
 // cores with the chapters).
 func BenchmarkStages(b *testing.B) {
-	dir := filepath.Join("..", "..", "shared", "corpus", "content", filepath.FromSlash("en/learn/software-engineering/programming-languages/golang/in-the-field"))
-	if _, err := os.Stat(dir); err != nil {
-		b.Skip("corpus not found at ../shared/corpus")
-	}
+	dir := corpus.Section(b, corpus.Golang)
 	bk, err := Load(dir, Options{})
 	if err != nil {
 		b.Fatal(err)

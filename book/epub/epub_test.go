@@ -7,13 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/bindery-books/bindery/book"
+	"github.com/bindery-books/bindery/book/internal/corpus"
 	"github.com/bindery-books/bindery/book/internal/golden"
 )
 
@@ -241,10 +240,7 @@ func TestUndated(t *testing.T) {
 }
 
 func BenchmarkGolangSection(b *testing.B) {
-	dir := filepath.Join("..", "..", "..", "shared", "corpus", "content", "en", "learn", "software-engineering", "programming-languages", "golang", "in-the-field")
-	if _, err := os.Stat(dir); err != nil {
-		b.Skip("corpus not found at ../shared/corpus")
-	}
+	dir := corpus.Section(b, corpus.Golang)
 	for b.Loop() {
 		bk, err := book.Load(dir, book.Options{})
 		if err != nil {

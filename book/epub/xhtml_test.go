@@ -5,30 +5,25 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/bindery-books/bindery/book"
+	"github.com/bindery-books/bindery/book/internal/corpus"
 )
 
 // realBooks are the content book and the corpus sections, as found from
 // this package; a missing corpus leaves the content book alone.
 func realBooks(t testing.TB) []string {
 	dirs := []string{filepath.Join("..", "..", "content")}
-	corpus := filepath.Join("..", "..", "..", "shared", "corpus", "content", "en", "learn", "software-engineering")
-	if _, err := os.Stat(corpus); err != nil {
+	content, ok := corpus.Content()
+	if !ok {
 		t.Logf("corpus not found at ../shared/corpus: the content book alone")
 		return dirs
 	}
-	for _, s := range []string{
-		"programming-languages/golang/in-the-field",
-		"algorithm-and-data-structures/by-example",
-		"architecture/c4-architecture-model/by-example",
-		"data/databases/postgresql/by-example",
-	} {
-		dirs = append(dirs, filepath.Join(corpus, filepath.FromSlash(s)))
+	for _, s := range corpus.Sections {
+		dirs = append(dirs, filepath.Join(content, filepath.FromSlash(s)))
 	}
 	return dirs
 }

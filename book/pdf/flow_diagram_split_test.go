@@ -3,7 +3,6 @@ package pdf
 import (
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/bindery-books/bindery/book"
 	"github.com/bindery-books/bindery/book/diagram"
+	"github.com/bindery-books/bindery/book/internal/corpus"
 	"github.com/bindery-books/bindery/book/internal/golden"
 	"github.com/yuin/goldmark/ast"
 )
@@ -311,29 +311,21 @@ func TestSplitDiagram(t *testing.T) {
 	}
 }
 
-// corpusSections are the books of the shared corpus, from book/pdf.
-var corpusSections = []string{
-	"en/learn/software-engineering/programming-languages/golang/in-the-field",
-	"en/learn/software-engineering/algorithm-and-data-structures/by-example",
-	"en/learn/software-engineering/architecture/c4-architecture-model/by-example",
-	"en/learn/software-engineering/data/databases/postgresql/by-example",
-}
-
 // TestCorpusDiagramText lays out the corpus's books on A4 and A5 pages
 // and fails for any diagram text drawn under minDiagramText, or drawn
 // outside its item or its piece's clip. It reports how many diagrams were
 // cut, into how many pieces.
 func TestCorpusDiagramText(t *testing.T) {
-	dir := filepath.Join("..", "..", "..", "shared", "corpus", "content")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("no corpus at %s: %v", dir, err)
+	dir, ok := corpus.Content()
+	if !ok {
+		t.Skip("corpus not found at ../shared/corpus")
 	}
 	if testing.Short() {
 		t.Skip("-short")
 	}
 	for _, size := range []string{"a4", "a5"} {
 		diagrams, split, pieces, turned, small, lost, smallest := 0, 0, 0, 0, 0, 0, math.Inf(1)
-		for _, sec := range corpusSections {
+		for _, sec := range corpus.Sections {
 			b, err := book.Load(filepath.Join(dir, filepath.FromSlash(sec)), book.Options{})
 			if err != nil {
 				t.Fatalf("%s: %v", sec, err)

@@ -3,12 +3,12 @@ package pdf
 import (
 	"fmt"
 	"math/rand"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/bindery-books/bindery/book"
+	"github.com/bindery-books/bindery/book/internal/corpus"
 )
 
 // flowBuilder makes synthetic flows for the paginator's tests: paragraphs,
@@ -600,9 +600,8 @@ func TestLooserKeeps(t *testing.T) {
 // break that begins a chunk.
 func TestPaginateInChunks(t *testing.T) {
 	books := map[string]*book.Book{"paged": pagedBook(t)}
-	dir := filepath.Join("..", "..", "..", "shared", "corpus", "content", filepath.FromSlash("en/learn/software-engineering/programming-languages/golang/in-the-field"))
-	if _, err := os.Stat(dir); err == nil {
-		b, err := book.Load(dir, book.Options{})
+	if content, ok := corpus.Content(); ok {
+		b, err := book.Load(filepath.Join(content, filepath.FromSlash(corpus.Golang)), book.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

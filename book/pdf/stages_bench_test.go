@@ -2,11 +2,10 @@ package pdf
 
 import (
 	"io"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/bindery-books/bindery/book"
+	"github.com/bindery-books/bindery/book/internal/corpus"
 )
 
 // BenchmarkStages times the PDF's stages on the golang corpus section,
@@ -14,11 +13,7 @@ import (
 // pages) and draw (the pages into PDF objects, fonts subset, written).
 // Code is highlighted on the first iteration and cached after it.
 func BenchmarkStages(b *testing.B) {
-	dir := filepath.Join("..", "..", "..", "shared", "corpus", "content", filepath.FromSlash("en/learn/software-engineering/programming-languages/golang/in-the-field"))
-	if _, err := os.Stat(dir); err != nil {
-		b.Skip("corpus not found at ../shared/corpus")
-	}
-	bk, err := book.Load(dir, book.Options{})
+	bk, err := book.Load(corpus.Section(b, corpus.Golang), book.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
