@@ -52,6 +52,20 @@ func pdfTool(t *testing.T, pdf []byte, name string, args ...string) string {
 	return string(out)
 }
 
+// taggedTree writes the PDF of b, checks its marked content and its parent
+// tree, and returns it and its structure tree, with the text under each
+// element.
+func taggedTree(t *testing.T, b *book.Book) ([]byte, []*sElem) {
+	t.Helper()
+	pdf := writePDF(t, b)
+	checkMarked(t, pdf)
+	q := readQPDF(t, pdf)
+	top := q.tree(t)
+	structText(t, pdf, top)
+	checkParentTree(t, q, top)
+	return pdf, top
+}
+
 // writePDF typesets a book.
 func writePDF(t *testing.T, b *book.Book) []byte {
 	t.Helper()
@@ -309,12 +323,7 @@ func TestTagsGolden(t *testing.T) {
 			if b == nil {
 				t.Fatal("the book does not load")
 			}
-			pdf := writePDF(t, b)
-			checkMarked(t, pdf)
-			q := readQPDF(t, pdf)
-			top := q.tree(t)
-			structText(t, pdf, top)
-			checkParentTree(t, q, top)
+			_, top := taggedTree(t, b)
 			got := dumpTree(top)
 			path := filepath.Join("testdata", "tags", name+".tree")
 			if *golden.Update {
@@ -562,12 +571,7 @@ func TestTagsAcrossPages(t *testing.T) {
 	b := golden.MustLoad(t, map[string]string{
 		"input.md": "---\ntitle: Long\n---\n" + para.String() + "\n\n" + code.String() + "\n" + table.String(),
 	})
-	pdf := writePDF(t, b)
-	checkMarked(t, pdf)
-	q := readQPDF(t, pdf)
-	top := q.tree(t)
-	structText(t, pdf, top)
-	checkParentTree(t, q, top)
+	pdf, top := taggedTree(t, b)
 	count := map[string][]*sElem{}
 	for _, e := range top {
 		e.walk(func(e *sElem, _ []*sElem) { count[e.Type] = append(count[e.Type], e) }, nil)
@@ -630,12 +634,7 @@ func TestTagsHyphens(t *testing.T) {
 	if !b.Meta.Hyphenate {
 		t.Fatal("the book does not hyphenate")
 	}
-	pdf := writePDF(t, b)
-	checkMarked(t, pdf)
-	q := readQPDF(t, pdf)
-	top := q.tree(t)
-	structText(t, pdf, top)
-	checkParentTree(t, q, top)
+	pdf, top := taggedTree(t, b)
 	spans := 0
 	for _, e := range top {
 		e.walk(func(e *sElem, path []*sElem) {
