@@ -284,29 +284,39 @@ func parseFrontMatter(data []byte, fm *FrontMatter) (body []byte, bodyLine int, 
 		return nil, 0, p.Line, errors.New("front matter: " + yamlMsg(err))
 	}
 	consumed := len(data) - len(rest)
+	if consumed >= 0 && bytes.Equal(data[consumed:], rest) {
+		// The body as a part of data: rest is a copy, in a buffer
+		// of up to twice its size, that the book would hold.
+		rest = data[consumed:]
+	}
 	return rest, 1 + bytes.Count(data[:consumed], []byte{'\n'}), 0, nil
 }
 
 // openingDelimiter returns the line and text of a front matter opening
 // delimiter (--- or +++) on the first non-blank line, or "".
 func openingDelimiter(data []byte) (int, string) {
-	for i, l := range strings.SplitN(string(data), "\n", 64) {
-		t := strings.TrimSpace(l)
+	i := 0
+	for l := range bytes.Lines(data) {
+		if i++; i > 63 {
+			break
+		}
+		t := string(bytes.TrimSpace(l))
 		if t == "" {
 			continue
 		}
 		if t == "---" || t == "+++" {
-			return i + 1, t
+			return i, t
 		}
 		return 0, ""
 	}
 	return 0, ""
 }
 
+// closed reports whether a line after line open of data is delim.
 func closed(data []byte, open int, delim string) bool {
-	lines := strings.Split(string(data), "\n")
-	for _, l := range lines[open:] {
-		if strings.TrimSpace(l) == delim {
+	i := 0
+	for l := range bytes.Lines(data) {
+		if i++; i > open && string(bytes.TrimSpace(l)) == delim {
 			return true
 		}
 	}

@@ -217,6 +217,15 @@ func (r *resolver) figure(n *ast.Image) *Figure {
 func (r *resolver) code(n ast.Node, lang string) ast.Node {
 	var b strings.Builder
 	lines := n.Lines()
+	size := 0
+	for i := 0; i < lines.Len(); i++ {
+		s := lines.At(i)
+		size += s.Stop - s.Start + s.Padding
+		if s.ForceNewline {
+			size++
+		}
+	}
+	b.Grow(size) // the book holds every block's code: no room to spare
 	for i := 0; i < lines.Len(); i++ {
 		s := lines.At(i)
 		b.Write(s.Value(r.src))

@@ -83,9 +83,25 @@ func readFile(fsys fs.FS, name string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
+	// Read into a buffer of the file's size (and a byte more, to see the
+	// end): the book holds its sources, and io.ReadAll's doubling would
+	// leave up to half of each unused.
+	data := make([]byte, 0, min(fi.Size(), limit)+1)
+	for {
+		n, err := f.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(data) == cap(data) {
+			if int64(len(data)) > limit {
+				break
+			}
+			data = append(data, 0)[:len(data)] // the file grew since its size was read
+		}
 	}
 	if int64(len(data)) > limit {
 		return nil, fmt.Errorf("larger than the %s Bindery reads", size(limit))
