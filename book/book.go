@@ -151,6 +151,18 @@ type Chapter struct {
 	headingByID  map[string]*Heading
 }
 
+// Release lets go of the chapter's syntax tree (Doc, and the nodes of its
+// headings) once every printer is done with it: the trees are most of
+// what a loaded book holds, and a book printed once need not keep each to
+// the end, where the collector would trace them again and again, more
+// often the larger the book. A released chapter cannot be printed again.
+func (c *Chapter) Release() {
+	c.Doc = nil
+	for _, h := range c.Headings {
+		h.Node = nil
+	}
+}
+
 // Lang returns the language the chapter is written in: its front matter's,
 // else the book's.
 func (c *Chapter) Lang(b *Book) string { return cmp.Or(c.FrontMatter.Lang, b.Meta.Language) }

@@ -33,6 +33,9 @@ type Config struct {
 	// such as "PDF, A4, one-sided, 10.5 pt"; the EPUB's dc:source is an
 	// identifier made from it and the book's.
 	PageSource string
+	// Release lets Write release each chapter once its page is made
+	// (Chapter.Release): for the last printer of a book.
+	Release bool
 }
 
 // file is an entry of the package, below OEBPS/.
@@ -93,6 +96,9 @@ func (p *packager) renderChapters() ([]*entry, error) {
 	par.Each(len(p.b.Chapters), func(i int) {
 		var data []byte
 		data, errs[i] = p.chapterPage(p.b.Chapters[i])
+		if p.cfg.Release {
+			p.b.Chapters[i].Release()
+		}
 		e := packEntry(&file{data: data, mediaType: "application/xhtml+xml"})
 		out[i] = &e
 		if p.cfg.Progress != nil {

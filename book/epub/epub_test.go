@@ -203,6 +203,32 @@ func TestSourceDateEpoch(t *testing.T) {
 	}
 }
 
+// TestRelease: an EPUB written by the book's last printer, which releases
+// each chapter, is the EPUB written without releasing, and leaves no
+// chapter's tree behind.
+func TestRelease(t *testing.T) {
+	t.Setenv("SOURCE_DATE_EPOCH", "1700000000")
+	want := build(t, sampleBook(t))
+	b := sampleBook(t)
+	var got bytes.Buffer
+	if err := Write(&got, b, Config{Release: true}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want) {
+		t.Error("the EPUB written releasing its chapters differs")
+	}
+	for _, ch := range b.Chapters {
+		if ch.Doc != nil {
+			t.Errorf("%s: not released", ch.Path)
+		}
+		for _, h := range ch.Headings {
+			if h.Node != nil {
+				t.Errorf("%s: heading %q keeps its node", ch.Path, h.Text)
+			}
+		}
+	}
+}
+
 // TestUndated: a book with no date in its sources and no SOURCE_DATE_EPOCH
 // claims no publication date; dcterms:modified, which EPUB requires, is the
 // epoch.

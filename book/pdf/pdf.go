@@ -63,6 +63,9 @@ type Config struct {
 	// PageList asks Write for the page list of the PDF it writes (see
 	// Stats), so an EPUB built beside it need not paginate it again.
 	PageList bool
+	// Release lets Write release each chapter once its pages are drawn
+	// (Chapter.Release): for the last printer of a book.
+	Release bool
 }
 
 // Stats tells what a build did.
@@ -128,7 +131,11 @@ func Write(out io.Writer, b *book.Book, cfg Config) (Stats, error) {
 		if starts != nil {
 			starts.add(pages, ch)
 		}
-		return d.draw(pages)
+		err := d.draw(pages)
+		if cfg.Release && ch != nil {
+			ch.Release()
+		}
+		return err
 	})
 	if err != nil {
 		return Stats{}, err

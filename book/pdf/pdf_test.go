@@ -276,6 +276,38 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
+// TestRelease: a PDF written by the book's last printer, which releases
+// each chapter once its pages are drawn, is the PDF written without
+// releasing, and leaves no chapter's tree behind.
+func TestRelease(t *testing.T) {
+	files := map[string]string{
+		"_index.md": "---\ntitle: Released\n---\n- [One](one.md)\n- Part\n  - [Two](two.md)\n",
+		"one.md":    "---\ntitle: One\n---\n## Section\n\nText with a note[^1].\n\n[^1]: The note.\n\n| a | b |\n|---|--:|\n| 1 | 2 |\n",
+		"two.md":    "---\ntitle: Two\n---\n```go\nfunc main() {}\n```\n\n## Again\n\nSee [one](one.md#section).\n",
+	}
+	var want, got bytes.Buffer
+	if _, err := Write(&want, golden.MustLoad(t, files), Config{}); err != nil {
+		t.Fatal(err)
+	}
+	b := golden.MustLoad(t, files)
+	if _, err := Write(&got, b, Config{Release: true}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want.Bytes()) {
+		t.Error("the PDF written releasing its chapters differs")
+	}
+	for _, ch := range b.Chapters {
+		if ch.Doc != nil {
+			t.Errorf("%s: not released", ch.Path)
+		}
+		for _, h := range ch.Headings {
+			if h.Node != nil {
+				t.Errorf("%s: heading %q keeps its node", ch.Path, h.Text)
+			}
+		}
+	}
+}
+
 // TestPretolerance checks that a paragraph that sets well without
 // hyphenation is not hyphenated at all (TeX's \pretolerance): its words
 // are not even cut at their hyphenation points, which costs a measure of

@@ -21,6 +21,7 @@ func renderPDF(b *book.Book, o options, r *reporter, w io.Writer) error {
 	cfg := pdfConfig(o)
 	cfg.Progress = r.progress("pdf")
 	cfg.PageList = o.pages != nil && (o.pageList || b.Meta.PageList)
+	cfg.Release = o.release
 	st, err := pdf.Write(w, b, cfg)
 	if err == nil && cfg.PageList {
 		o.pages.starts, o.pages.ok = st.PageList, true
@@ -33,7 +34,7 @@ func renderPDF(b *book.Book, o options, r *reporter, w io.Writer) error {
 // the PDF's page list: pdf.PageList paginates as pdf.Write does, so its
 // pages are the PDF's.
 func epubConfig(b *book.Book, o options, r *reporter) (epub.Config, error) {
-	cfg := epub.Config{Progress: r.progress("epub")}
+	cfg := epub.Config{Progress: r.progress("epub"), Release: o.release}
 	if !o.pageList && !b.Meta.PageList {
 		return cfg, nil
 	}

@@ -167,6 +167,9 @@ type options struct {
 	// pages holds the page list of the PDF written in this run, for the
 	// EPUB written after it (see renderOrder); nil when none is shared.
 	pages *pageShare
+	// release lets the format rendered last release each chapter once
+	// printed (book.Chapter.Release): the book is not printed again.
+	release bool
 }
 
 // pageShare carries the page list from the PDF to the EPUB of one run.
@@ -306,8 +309,10 @@ func slug(title string) string {
 // an SVG the PDF cannot draw) is met here too.
 func check(b *book.Book, o options, r *reporter) int {
 	o.pages = &pageShare{}
-	for _, i := range renderOrder(formats) {
+	order := renderOrder(formats)
+	for k, i := range order {
 		format := formats[i]
+		o.release = k == len(order)-1
 		err := render(b, o, r, format, io.Discard)
 		r.notes(b)
 		r.diagnostics(b)

@@ -49,8 +49,10 @@ func writeAll(b *book.Book, o options, r *reporter, formats, outs []string) int 
 		}
 	}()
 	o.pages = &pageShare{}
-	for _, i := range renderOrder(formats) {
+	order := renderOrder(formats)
+	for k, i := range order {
 		format := formats[i]
+		o.release = k == len(order)-1
 		tmp, err := renderTemp(b, o, r, format, outs[i])
 		tmps[i] = tmp
 		r.endProgress()
