@@ -43,11 +43,14 @@ type embeddedFace struct {
 func (p *packager) addFonts() ([]byte, error) {
 	fs := p.b.Fonts
 	var css bytes.Buffer
-	chars := bookChars(p.b)
 	roles := [...]*book.FontFamily{font.Serif: fs.Serif, font.Sans: fs.Sans, font.Mono: fs.Mono}
 	var role [len(roles)]*embeddedFamily
 	var fallback []*embeddedFamily
 	used := map[string]bool{} // package names taken
+	var chars map[rune]bool
+	if fs.Serif != nil || fs.Sans != nil || fs.Mono != nil || len(fs.Fallback) > 0 {
+		chars = bookChars(p.b) // a book without fonts of its own need not read every character
+	}
 	for r, fam := range roles {
 		if fam == nil {
 			continue
