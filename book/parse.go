@@ -12,6 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/bindery-books/bindery/book/diagram"
 	"github.com/bindery-books/bindery/book/markup"
 	"github.com/yuin/goldmark/ast"
 	extast "github.com/yuin/goldmark/extension/ast"
@@ -42,7 +43,7 @@ func (b *Book) parseChapter(ch *Chapter) []Diagnostic {
 	var hps []Diagnostic
 	ch.Headings, hps = ch.collectHeadings(b.Diagnostics)
 	problems = append(problems, hps...)
-	ch.notes = countNotes(ch.Doc)
+	ch.notes = scanBlocks(ch.Doc, ch.Source)
 	if ch.Title == "" {
 		ch.Title = cmp.Or(firstHeadingText(ch.Doc, ch.Source), chapterStem(ch.File))
 	}
@@ -61,16 +62,29 @@ func (ch *Chapter) takeTitleHeading() {
 	ch.Doc.RemoveChild(ch.Doc, h)
 }
 
-// countNotes returns the number of footnotes of a chapter.
-func countNotes(doc ast.Node) int {
-	n := 0
+// scanBlocks returns the number of footnotes of a chapter, and starts
+// drawing its diagrams in the background (diagram.Prefetch): resolving
+// then finds them drawn, on a core that parsing left free, or under way.
+// It does not look inside paragraphs and headings, which hold no blocks.
+func scanBlocks(doc ast.Node, src []byte) (notes int) {
 	_ = ast.Walk(doc, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
-		if _, ok := c.(*extast.Footnote); ok && entering {
-			n++
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch c := c.(type) {
+		case *extast.Footnote:
+			notes++
+		case *ast.FencedCodeBlock:
+			if c.Info != nil && CodeLanguage(string(c.Info.Segment.Value(src))) == "mermaid" {
+				diagram.Prefetch(codeText(c, src))
+			}
+			return ast.WalkSkipChildren, nil
+		case *ast.Paragraph, *ast.Heading, *ast.TextBlock, *ast.CodeBlock, *ast.HTMLBlock:
+			return ast.WalkSkipChildren, nil
 		}
 		return ast.WalkContinue, nil
 	})
-	return n
+	return notes
 }
 
 // TextValue returns the text of a goldmark text node as a reader sees it:

@@ -215,22 +215,8 @@ func (r *resolver) figure(n *ast.Image) *Figure {
 // code turns a code block into a CodeBlock, or a Diagram when its
 // language is mermaid.
 func (r *resolver) code(n ast.Node, lang string) ast.Node {
-	var b strings.Builder
 	lines := n.Lines()
-	size := 0
-	for i := 0; i < lines.Len(); i++ {
-		s := lines.At(i)
-		size += s.Stop - s.Start + s.Padding
-		if s.ForceNewline {
-			size++
-		}
-	}
-	b.Grow(size) // the book holds every block's code: no room to spare
-	for i := 0; i < lines.Len(); i++ {
-		s := lines.At(i)
-		b.Write(s.Value(r.src))
-	}
-	cb := &CodeBlock{Lang: lang, Code: b.String()}
+	cb := &CodeBlock{Lang: lang, Code: codeText(n, r.src)}
 	if lines.Len() > 0 {
 		cb.Line = r.ch.Line(lines.At(0).Start)
 	}
@@ -269,6 +255,26 @@ func (r *resolver) code(n ast.Node, lang string) ast.Node {
 		r.diags = append(r.diags, r.b.Diagnostics.warning(at, "mermaid: "+w.Msg))
 	}
 	return d
+}
+
+// codeText returns the code of a code block, each line ending in a newline.
+func codeText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	lines := n.Lines()
+	size := 0
+	for i := 0; i < lines.Len(); i++ {
+		s := lines.At(i)
+		size += s.Stop - s.Start + s.Padding
+		if s.ForceNewline {
+			size++
+		}
+	}
+	b.Grow(size) // the book holds every block's code: no room to spare
+	for i := 0; i < lines.Len(); i++ {
+		s := lines.At(i)
+		b.Write(s.Value(src))
+	}
+	return b.String()
 }
 
 // diagramProblem reports a diagram shown as code, and returns the note a

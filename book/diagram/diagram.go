@@ -32,6 +32,7 @@ package diagram
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -242,7 +243,14 @@ var unsupportedKinds = map[string]string{
 // EPUB and again for the PDF lays it out once; the returned Drawing is
 // shared and must not be modified.
 func Render(src string) (*Drawing, error) {
+	e, _ := entry(src)
+	return e.render(src)
+}
+
+// entry returns the cache entry of src, made if new.
+func entry(src string) (e *cacheEntry, made bool) {
 	cacheMu.Lock()
+	defer cacheMu.Unlock()
 	e, ok := cache[src]
 	if !ok {
 		if len(cache) >= maxCache {
@@ -251,7 +259,54 @@ func Render(src string) (*Drawing, error) {
 		e = &cacheEntry{}
 		cache[src] = e
 	}
-	cacheMu.Unlock()
+	return e, !ok
+}
+
+// Prefetch starts drawing src in the background, so that Render finds it
+// drawn or under way: a book prefetches each diagram as it parses the
+// chapter, and draws it while other work keeps the other cores busy.
+// Prefetched diagrams are drawn in the order given, as many at a time as
+// there are cores.
+func Prefetch(src string) {
+	e, made := entry(src)
+	if !made {
+		return
+	}
+	prefetch.Lock()
+	defer prefetch.Unlock()
+	prefetch.queue = append(prefetch.queue, func() { e.render(src) })
+	if prefetch.workers < runtime.GOMAXPROCS(0) {
+		prefetch.workers++
+		go drawPrefetched()
+	}
+}
+
+// prefetch is the queue of diagrams to draw in the background.
+var prefetch struct {
+	sync.Mutex
+	queue   []func()
+	workers int // goroutines drawing from the queue
+}
+
+// drawPrefetched draws queued diagrams until none is left.
+func drawPrefetched() {
+	for {
+		prefetch.Lock()
+		if len(prefetch.queue) == 0 {
+			prefetch.workers--
+			prefetch.queue = nil
+			prefetch.Unlock()
+			return
+		}
+		draw := prefetch.queue[0]
+		prefetch.queue = prefetch.queue[1:]
+		prefetch.Unlock()
+		draw()
+	}
+}
+
+// render draws the entry's source once; later calls return the drawing.
+func (e *cacheEntry) render(src string) (*Drawing, error) {
 	e.once.Do(func() {
 		defer func() {
 			if r := recover(); r != nil {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -186,6 +187,43 @@ func TestLineContrast(t *testing.T) {
 				t.Errorf("%s: stroke %s has contrast %.2f:1 against white", f, op.Paint.Stroke.hex(), c)
 				break
 			}
+		}
+	}
+}
+
+// TestPrefetch: prefetched diagrams are drawn in the background, once,
+// and Render returns what the background drew, a drawing or an error.
+func TestPrefetch(t *testing.T) {
+	var srcs []string
+	for i := range 6 {
+		srcs = append(srcs, fmt.Sprintf("flowchart LR\n  A%d[Start] --> B{Check %d}\n  B -->|yes| C[Done]\n  B -->|no| A%d\n", i, i, i))
+	}
+	srcs = append(srcs, "flowchart LR\n  A --> \n") // a parse error
+	for _, src := range srcs {
+		Prefetch(src)
+		Prefetch(src) // queued once
+	}
+	for {
+		prefetch.Lock()
+		idle := prefetch.workers == 0
+		prefetch.Unlock()
+		if idle {
+			break
+		}
+		runtime.Gosched()
+	}
+	for i, src := range srcs {
+		e, made := entry(src)
+		if made {
+			t.Fatalf("diagram %d: not in the cache", i)
+		}
+		e.once.Do(func() { t.Errorf("diagram %d: not drawn in the background", i) })
+		d, err := Render(src)
+		if d != e.d || err != e.err {
+			t.Errorf("diagram %d: Render returns another drawing than the prefetched one", i)
+		}
+		if last := i == len(srcs)-1; last != (err != nil) {
+			t.Errorf("diagram %d: error %v", i, err)
 		}
 	}
 }

@@ -115,8 +115,11 @@ func drawCover(title, subtitle, authors string) ([]byte, error) {
 		}
 		drawLines(img, mask, au, authors, 1700, 84, coverH-60, inkOnPaper)
 	}
+	// At PNG's fastest level: it takes half the time of the default
+	// (11 ms against 19 for a 1600×2400 cover) for a file a sixth larger
+	// (47 KB against 40).
 	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
+	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, img); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
