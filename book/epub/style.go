@@ -7,9 +7,9 @@ import (
 	"strings"
 
 	"github.com/alecthomas/chroma/v2"
-	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/bindery-books/bindery/assets"
 	"github.com/bindery-books/bindery/book"
+	"github.com/bindery-books/bindery/book/internal/codestyle"
 )
 
 // The code's colours are chroma's styles, book.CodeStyle on the light
@@ -48,7 +48,7 @@ func stylesheet() []byte {
 	for n := 0; n <= maxHang; n++ {
 		fmt.Fprintf(&b, "pre .h%d { padding-left: %dch; text-indent: -%dch; } pre .h%d::before { left: %dch; }\n", n, n+2, n+2, n, n)
 	}
-	light, dark := styles.Get(book.CodeStyle), styles.Get(darkCodeStyle)
+	light, dark := codestyle.Get(book.CodeStyle), codestyle.Get(darkCodeStyle)
 	var types []chroma.TokenType
 	lt, dt := codeTypes(light), codeTypes(dark)
 	for t := range chroma.StandardTypes {

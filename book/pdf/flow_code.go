@@ -8,9 +8,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/alecthomas/chroma/v2"
-	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/bindery-books/bindery/book"
 	"github.com/bindery-books/bindery/book/font"
+	"github.com/bindery-books/bindery/book/internal/codestyle"
 )
 
 // tokenStyles caches the chroma style's colour and weight of each token type.
@@ -26,7 +26,7 @@ func tokenStyle(t chroma.TokenType) codeRun {
 	if v, ok := tokenStyles.Load(t); ok {
 		return v.(codeRun)
 	}
-	e := styles.Get(book.CodeStyle).Get(t)
+	e := codestyle.Get(book.CodeStyle).Get(t)
 	r := codeRun{face: mono, color: rgb{0x24, 0x29, 0x2e}}
 	if e.Colour.IsSet() {
 		r.color = rgb{e.Colour.Red(), e.Colour.Green(), e.Colour.Blue()}
