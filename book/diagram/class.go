@@ -2,7 +2,6 @@ package diagram
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 )
 
@@ -72,15 +71,15 @@ type cdNote struct {
 
 var (
 	cdNameRE    = `(?:` + "`[^`]+`" + `|[\p{L}\p{N}_.$\-]+(?:~[^~]*~)?)`
-	cdClassRE   = regexp.MustCompile(`^class\s+(` + cdNameRE + `)\s*(?:\["([^"]*)"\])?\s*(?::::\s*([\w-]+))?\s*(\{.*)?$`)
-	cdAnnotRE   = regexp.MustCompile(`^<<\s*([^<>]+?)\s*>>\s*(` + cdNameRE + `)$`)
-	cdMemberRE  = regexp.MustCompile(`^(` + cdNameRE + `)\s*:\s*(.*)$`)
-	cdNoteForRE = regexp.MustCompile(`^note\s+for\s+(` + cdNameRE + `)\s+"(.*)"$`)
-	cdNoteRE    = regexp.MustCompile(`^note\s+"(.*)"$`)
-	cdNSRE      = regexp.MustCompile(`^namespace\s+([\p{L}\p{N}_.\-]+)\s*\{$`)
-	cdCssRE     = regexp.MustCompile(`^cssClass\s+"([^"]*)"\s+([\w-]+)$`)
-	cdNameOnly  = regexp.MustCompile(`^` + cdNameRE + `$`)
-	cdShortRE   = regexp.MustCompile(`^(` + cdNameRE + `):::([\w-]+)$`)
+	cdClassRE   = lazyRegexp(`^class\s+(` + cdNameRE + `)\s*(?:\["([^"]*)"\])?\s*(?::::\s*([\w-]+))?\s*(\{.*)?$`)
+	cdAnnotRE   = lazyRegexp(`^<<\s*([^<>]+?)\s*>>\s*(` + cdNameRE + `)$`)
+	cdMemberRE  = lazyRegexp(`^(` + cdNameRE + `)\s*:\s*(.*)$`)
+	cdNoteForRE = lazyRegexp(`^note\s+for\s+(` + cdNameRE + `)\s+"(.*)"$`)
+	cdNoteRE    = lazyRegexp(`^note\s+"(.*)"$`)
+	cdNSRE      = lazyRegexp(`^namespace\s+([\p{L}\p{N}_.\-]+)\s*\{$`)
+	cdCssRE     = lazyRegexp(`^cssClass\s+"([^"]*)"\s+([\w-]+)$`)
+	cdNameOnly  = lazyRegexp(`^` + cdNameRE + `$`)
+	cdShortRE   = lazyRegexp(`^(` + cdNameRE + `):::([\w-]+)$`)
 )
 
 func parseClass(doc *document) (*classDiagram, error) {
@@ -107,7 +106,7 @@ func parseClass(doc *document) (*classDiagram, error) {
 			nsStack = nsStack[:len(nsStack)-1]
 			continue
 		}
-		if m := cdNSRE.FindStringSubmatch(s); m != nil {
+		if m := cdNSRE().FindStringSubmatch(s); m != nil {
 			if len(nsStack) >= 16 {
 				return nil, &ParseError{Line: ln.num, Msg: "namespaces nested too deeply"}
 			}
@@ -169,7 +168,7 @@ func (cd *classDiagram) statement(s string, line int, ns *cdNamespace) error {
 		}
 		return nil
 	}
-	if m := cdCssRE.FindStringSubmatch(s); m != nil {
+	if m := cdCssRE().FindStringSubmatch(s); m != nil {
 		for _, id := range strings.Split(m[1], ",") {
 			if id = strings.TrimSpace(id); id != "" {
 				c := cd.class(id, line, ns)
@@ -178,16 +177,16 @@ func (cd *classDiagram) statement(s string, line int, ns *cdNamespace) error {
 		}
 		return nil
 	}
-	if m := cdNoteForRE.FindStringSubmatch(s); m != nil {
+	if m := cdNoteForRE().FindStringSubmatch(s); m != nil {
 		cd.class(m[1], line, ns)
 		cd.notes = append(cd.notes, &cdNote{class: cdID(m[1]), text: m[2], line: line})
 		return nil
 	}
-	if m := cdNoteRE.FindStringSubmatch(s); m != nil {
+	if m := cdNoteRE().FindStringSubmatch(s); m != nil {
 		cd.notes = append(cd.notes, &cdNote{text: m[1], line: line})
 		return nil
 	}
-	if m := cdAnnotRE.FindStringSubmatch(s); m != nil {
+	if m := cdAnnotRE().FindStringSubmatch(s); m != nil {
 		c := cd.class(m[2], line, ns)
 		c.annotations = append(c.annotations, m[1])
 		return nil
@@ -202,17 +201,17 @@ func (cd *classDiagram) statement(s string, line int, ns *cdNamespace) error {
 		cd.relations = append(cd.relations, r)
 		return nil
 	}
-	if m := cdShortRE.FindStringSubmatch(s); m != nil {
+	if m := cdShortRE().FindStringSubmatch(s); m != nil {
 		c := cd.class(m[1], line, ns)
 		c.classes = append(c.classes, m[2])
 		return nil
 	}
-	if m := cdMemberRE.FindStringSubmatch(s); m != nil {
+	if m := cdMemberRE().FindStringSubmatch(s); m != nil {
 		c := cd.class(m[1], line, ns)
 		c.addMember(m[2])
 		return nil
 	}
-	if cdNameOnly.MatchString(s) {
+	if cdNameOnly().MatchString(s) {
 		cd.class(s, line, ns)
 		return nil
 	}
@@ -222,7 +221,7 @@ func (cd *classDiagram) statement(s string, line int, ns *cdNamespace) error {
 // classStatement reads "class Name ...", with a body in braces that may go
 // on over the next lines. It returns the index of the last line it read.
 func (cd *classDiagram) classStatement(s string, line int, ns *cdNamespace, lines []srcLine, i int) (int, error) {
-	m := cdClassRE.FindStringSubmatch(s)
+	m := cdClassRE().FindStringSubmatch(s)
 	if m == nil {
 		return i, &ParseError{Line: line, Msg: fmt.Sprintf("bad class statement %q", snippet(s))}
 	}
@@ -306,7 +305,7 @@ func generics(s string) string {
 	return b.String()
 }
 
-var cdMethodRE = regexp.MustCompile(`^([#+~-])?(.+)\((.*)\)([\s$*])?(.*?)([$*])?$`)
+var cdMethodRE = lazyRegexp(`^([#+~-])?(.+)\((.*)\)([\s$*])?(.*?)([$*])?$`)
 
 // addMember adds an attribute or method written as in a class body.
 func (c *cdClass) addMember(s string) {
@@ -319,7 +318,7 @@ func (c *cdClass) addMember(s string) {
 		return
 	}
 	if strings.Contains(s, ")") {
-		if m := cdMethodRE.FindStringSubmatch(s); m != nil {
+		if m := cdMethodRE().FindStringSubmatch(s); m != nil {
 			var mb cdMember
 			mb.text = m[1] + generics(strings.TrimSpace(m[2])) + "(" + generics(strings.TrimSpace(m[3])) + ")"
 			cls := strings.TrimSpace(m[4]) + m[6]
@@ -381,7 +380,7 @@ func parseRelation(s string, line int) (r *cdRelation, ok bool, err error) {
 	right, r.toEnd = cutEnd(right, true)
 	left, r.fromCard = cutCard(left, false)
 	right, r.toCard = cutCard(right, true)
-	if !cdNameOnly.MatchString(left) || !cdNameOnly.MatchString(right) {
+	if !cdNameOnly().MatchString(left) || !cdNameOnly().MatchString(right) {
 		return nil, false, nil
 	}
 	r.from, r.to = left, right

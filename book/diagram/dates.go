@@ -198,12 +198,12 @@ func parseLooseDate(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-var durationRE = regexp.MustCompile(`^(\d+(?:\.\d+)?)(ms|[Mdhmswy])$`)
+var durationRE = lazyRegexp(`^(\d+(?:\.\d+)?)(ms|[Mdhmswy])$`)
 
 // addDuration adds a mermaid duration ("3d", "2w", "1.5h") to t, as dayjs
 // does: days and weeks rounded to whole days, months and years whole.
 func addDuration(t time.Time, s string) (time.Time, bool) {
-	m := durationRE.FindStringSubmatch(strings.TrimSpace(s))
+	m := durationRE().FindStringSubmatch(strings.TrimSpace(s))
 	if m == nil {
 		return t, false
 	}
@@ -338,11 +338,11 @@ func (s tickStep) approx() time.Duration {
 	return time.Duration(s.n) * d
 }
 
-var tickIntervalRE = regexp.MustCompile(`^([1-9][0-9]*)(millisecond|second|minute|hour|day|week|month)$`)
+var tickIntervalRE = lazyRegexp(`^([1-9][0-9]*)(millisecond|second|minute|hour|day|week|month)$`)
 
 // parseTickInterval reads mermaid's tickInterval: 1day, 2week, 1month.
 func parseTickInterval(s string) (tickStep, bool) {
-	m := tickIntervalRE.FindStringSubmatch(strings.TrimSpace(s))
+	m := tickIntervalRE().FindStringSubmatch(strings.TrimSpace(s))
 	if m == nil {
 		return tickStep{}, false
 	}

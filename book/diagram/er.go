@@ -2,7 +2,6 @@ package diagram
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 )
 
@@ -56,8 +55,8 @@ var (
 		{"one", erOne}, {"1+", erOneOrMore}, {"0+", erZeroOrMore}, {"1", erOne},
 	}
 	erNameRE   = `(?:"[^"]+"|[\p{L}\p{N}_\-*.]+)`
-	erEntityRE = regexp.MustCompile(`^(` + erNameRE + `)\s*(?:\[\s*(` + erNameRE + `)\s*\])?\s*(?::::\s*([\w,-]+))?\s*(\{.*)?$`)
-	erAttrRE   = regexp.MustCompile(`^(\S+)\s+(\S+)\s*((?:(?:PK|FK|UK)\s*,?\s*)*)\s*(?:"([^"]*)")?$`)
+	erEntityRE = lazyRegexp(`^(` + erNameRE + `)\s*(?:\[\s*(` + erNameRE + `)\s*\])?\s*(?::::\s*([\w,-]+))?\s*(\{.*)?$`)
+	erAttrRE   = lazyRegexp(`^(\S+)\s+(\S+)\s*((?:(?:PK|FK|UK)\s*,?\s*)*)\s*(?:"([^"]*)")?$`)
 )
 
 func parseER(doc *document) (*erDiagram, error) {
@@ -137,7 +136,7 @@ func (er *erDiagram) statement(s string, line int, lines []srcLine, i int) (int,
 		er.rels = append(er.rels, r)
 		return i, nil
 	}
-	m := erEntityRE.FindStringSubmatch(s)
+	m := erEntityRE().FindStringSubmatch(s)
 	if m == nil {
 		return i, perr("unexpected %q", snippet(s))
 	}
@@ -163,7 +162,7 @@ func (er *erDiagram) block(e *erEntity, body string, line int, lines []srcLine, 
 			t = body[:end]
 		}
 		if t = strings.TrimSpace(t); t != "" {
-			m := erAttrRE.FindStringSubmatch(t)
+			m := erAttrRE().FindStringSubmatch(t)
 			if m == nil {
 				return i, &ParseError{Line: lines[i].num, Msg: fmt.Sprintf("bad attribute %q: want type name [PK|FK|UK] [\"comment\"]", snippet(t))}
 			}

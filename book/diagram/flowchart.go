@@ -2,7 +2,6 @@ package diagram
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -239,7 +238,7 @@ func (fc *flowchart) statement(st statement, stack *[]*fcSub) error {
 	case keywordIs(s, "click"), keywordIs(s, "callback"), keywordIs(s, "href"):
 		return nil
 	}
-	if m := edgeIDRE.FindStringSubmatch(s); m != nil && fc.edgeIDs[m[1]] && strings.HasPrefix(s[len(m[0]):], "{") {
+	if m := edgeIDRE().FindStringSubmatch(s); m != nil && fc.edgeIDs[m[1]] && strings.HasPrefix(s[len(m[0]):], "{") {
 		return nil // an edge's properties (animation): nothing to draw
 	}
 	p := &fcParser{s: s, line: st.num, fc: fc, sub: cur()}
@@ -698,12 +697,12 @@ func isIDByte(c byte) bool {
 }
 
 // edgeIDRE matches the id mermaid lets an edge have: A e1@--> B.
-var edgeIDRE = regexp.MustCompile(`^([A-Za-z0-9_]+)@`)
+var edgeIDRE = lazyRegexp(`^([A-Za-z0-9_]+)@`)
 
 // edgeID skips an edge's id before a link and remembers it: a later
 // "e1@{ animate: true }" is about the edge, not a node.
 func (p *fcParser) edgeID() {
-	m := edgeIDRE.FindStringSubmatch(p.s[p.i:])
+	m := edgeIDRE().FindStringSubmatch(p.s[p.i:])
 	if m == nil || !p.linkAt(p.i+len(m[0])) {
 		return
 	}

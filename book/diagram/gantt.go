@@ -2,7 +2,6 @@ package diagram
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -43,7 +42,7 @@ type ganttTask struct {
 	line          int
 }
 
-var ganttTaskRE = regexp.MustCompile(`^([^:]+?)\s*:(.*)$`)
+var ganttTaskRE = lazyRegexp(`^([^:]+?)\s*:(.*)$`)
 
 func parseGantt(doc *document) (*gantt, error) {
 	gt := &gantt{doc: doc, dateFormat: "YYYY-MM-DD", byID: map[string]*ganttTask{}, weekend: time.Saturday, weekStart: time.Sunday}
@@ -57,7 +56,7 @@ func parseGantt(doc *document) (*gantt, error) {
 		if gt.setting(s, &section) {
 			continue
 		}
-		m := ganttTaskRE.FindStringSubmatch(s)
+		m := ganttTaskRE().FindStringSubmatch(s)
 		if m == nil {
 			return nil, &ParseError{Line: ln.num, Msg: fmt.Sprintf("unexpected %q: want a task, name : data", snippet(s))}
 		}
@@ -297,7 +296,7 @@ func (gt *gantt) finish(t *ganttTask, start time.Time) error {
 		}
 		t.end = earliest.start
 	default:
-		if end, ok := gt.parseDate(spec); ok && spec != "" && !durationRE.MatchString(spec) {
+		if end, ok := gt.parseDate(spec); ok && spec != "" && !durationRE().MatchString(spec) {
 			if gt.inclusiveEnd {
 				end = end.AddDate(0, 0, 1)
 			}

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"math"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -51,16 +50,16 @@ type gitCommit struct {
 }
 
 var (
-	gitHeaderRE = regexp.MustCompile(`^(?:(LR|TB|BT)\s*)?:?$`)
-	gitOptRE    = regexp.MustCompile(`^(id|msg|tag|type|parent|order)\s*:\s*("(?:[^"]*)"|\S+)\s*`)
-	gitMainRE   = regexp.MustCompile(`mainBranchName['"]?\s*:\s*['"]([^'"]+)['"]`)
-	gitOrderRE  = regexp.MustCompile(`mainBranchOrder['"]?\s*:\s*([0-9]+)`)
+	gitHeaderRE = lazyRegexp(`^(?:(LR|TB|BT)\s*)?:?$`)
+	gitOptRE    = lazyRegexp(`^(id|msg|tag|type|parent|order)\s*:\s*("(?:[^"]*)"|\S+)\s*`)
+	gitMainRE   = lazyRegexp(`mainBranchName['"]?\s*:\s*['"]([^'"]+)['"]`)
+	gitOrderRE  = lazyRegexp(`mainBranchOrder['"]?\s*:\s*([0-9]+)`)
 )
 
 func parseGitGraph(doc *document) (*gitGraph, error) {
 	gg := &gitGraph{doc: doc, dir: "LR", byName: map[string]*gitBranch{}, byID: map[string]*gitCommit{}}
 	rest := strings.TrimSpace(doc.headerRest())
-	m := gitHeaderRE.FindStringSubmatch(rest)
+	m := gitHeaderRE().FindStringSubmatch(rest)
 	if m == nil {
 		return nil, &ParseError{Line: doc.lines[doc.header].num, Msg: fmt.Sprintf("unexpected %q after gitGraph", snippet(rest))}
 	}
@@ -68,11 +67,11 @@ func parseGitGraph(doc *document) (*gitGraph, error) {
 		gg.dir = m[1]
 	}
 	main := "main"
-	if mm := gitMainRE.FindStringSubmatch(doc.config); mm != nil {
+	if mm := gitMainRE().FindStringSubmatch(doc.config); mm != nil {
 		main = mm[1]
 	}
 	order := 0.0
-	if mo := gitOrderRE.FindStringSubmatch(doc.config); mo != nil {
+	if mo := gitOrderRE().FindStringSubmatch(doc.config); mo != nil {
 		order, _ = strconv.ParseFloat(mo[1], 64)
 	}
 	cur := gg.addBranch(main, order)
@@ -114,7 +113,7 @@ func parseGitGraph(doc *document) (*gitGraph, error) {
 func options(s string, line int) (map[string][]string, error) {
 	opts := map[string][]string{}
 	for s = strings.TrimSpace(s); s != ""; s = strings.TrimSpace(s) {
-		if m := gitOptRE.FindStringSubmatch(s); m != nil {
+		if m := gitOptRE().FindStringSubmatch(s); m != nil {
 			opts[m[1]] = append(opts[m[1]], strings.Trim(m[2], `"`))
 			s = s[len(m[0]):]
 			continue

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"math"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,7 +23,7 @@ type pieSlice struct {
 	value float64
 }
 
-var pieSliceRE = regexp.MustCompile(`^"([^"]*)"\s*:\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)$`)
+var pieSliceRE = lazyRegexp(`^"([^"]*)"\s*:\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)$`)
 
 func parsePie(doc *document) (*pie, error) {
 	p := &pie{doc: doc}
@@ -49,7 +48,7 @@ func parsePie(doc *document) (*pie, error) {
 			}
 			continue
 		}
-		m := pieSliceRE.FindStringSubmatch(s)
+		m := pieSliceRE().FindStringSubmatch(s)
 		if m == nil {
 			return nil, &ParseError{Line: ln.num, Msg: fmt.Sprintf("unexpected %q: want \"label\" : value", snippet(s))}
 		}

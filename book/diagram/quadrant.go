@@ -2,7 +2,6 @@ package diagram
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -54,8 +53,8 @@ func (s qStyle) merge(o qStyle) qStyle {
 }
 
 var (
-	qPointRE = regexp.MustCompile(`^(.+?)(?::::([\w-]+))?\s*:\s*\[\s*([-+]?[\d.]+)\s*,\s*([-+]?[\d.]+)\s*\]\s*(.*)$`)
-	qAxisRE  = regexp.MustCompile(`^([xy])-axis\s+(.*?)(?:\s*-->\s*(.*))?$`)
+	qPointRE = lazyRegexp(`^(.+?)(?::::([\w-]+))?\s*:\s*\[\s*([-+]?[\d.]+)\s*,\s*([-+]?[\d.]+)\s*\]\s*(.*)$`)
+	qAxisRE  = lazyRegexp(`^([xy])-axis\s+(.*?)(?:\s*-->\s*(.*))?$`)
 )
 
 func parseQuadrant(doc *document) (*quadrant, error) {
@@ -86,7 +85,7 @@ func parseQuadrant(doc *document) (*quadrant, error) {
 			q.classDefs[f[1]] = q.classDefs[f[1]].merge(st)
 			continue
 		}
-		if m := qAxisRE.FindStringSubmatch(s); m != nil {
+		if m := qAxisRE().FindStringSubmatch(s); m != nil {
 			low, high := unquote(strings.TrimSpace(m[2])), unquote(strings.TrimSpace(m[3]))
 			if m[1] == "x" {
 				q.xLow, q.xHigh = low, high
@@ -99,7 +98,7 @@ func parseQuadrant(doc *document) (*quadrant, error) {
 			q.quadrants[k[0]-'1'] = unquote(strings.TrimSpace(k[1:]))
 			continue
 		}
-		m := qPointRE.FindStringSubmatch(s)
+		m := qPointRE().FindStringSubmatch(s)
 		if m == nil {
 			return nil, perr("unexpected %q", snippet(s))
 		}

@@ -2,7 +2,6 @@ package diagram
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -74,10 +73,10 @@ type seqEvent struct {
 }
 
 var (
-	seqMsgRE         = regexp.MustCompile(`^(.+?)\s*(<<-->>|<<->>|-->>|->>|--x|-x|--\)|-\)|-->|->)\s*([+-]?)\s*([^:]+?)\s*(?::(.*))?$`)
-	seqParticipantRE = regexp.MustCompile(`^(?:create\s+)?(participant|actor)\s+(.+?)(?:\s+as\s+(.+))?$`)
-	seqNoteRE        = regexp.MustCompile(`(?i)^note\s+(left of|right of|over)\s+([^:]+?)\s*:(.*)$`)
-	seqBlockRE       = regexp.MustCompile(`^(loop|alt|opt|par|par_over|critical|break|rect|else|and|option|box)\b\s*(.*)$`)
+	seqMsgRE         = lazyRegexp(`^(.+?)\s*(<<-->>|<<->>|-->>|->>|--x|-x|--\)|-\)|-->|->)\s*([+-]?)\s*([^:]+?)\s*(?::(.*))?$`)
+	seqParticipantRE = lazyRegexp(`^(?:create\s+)?(participant|actor)\s+(.+?)(?:\s+as\s+(.+))?$`)
+	seqNoteRE        = lazyRegexp(`(?i)^note\s+(left of|right of|over)\s+([^:]+?)\s*:(.*)$`)
+	seqBlockRE       = lazyRegexp(`^(loop|alt|opt|par|par_over|critical|break|rect|else|and|option|box)\b\s*(.*)$`)
 )
 
 // seqParser reads a sequence diagram line by line.
@@ -164,17 +163,17 @@ func (p *seqParser) statement(s string) error {
 		}
 		return nil
 	}
-	if m := seqParticipantRE.FindStringSubmatch(s); m != nil {
+	if m := seqParticipantRE().FindStringSubmatch(s); m != nil {
 		p.participant(m)
 		return nil
 	}
-	if m := seqNoteRE.FindStringSubmatch(s); m != nil {
+	if m := seqNoteRE().FindStringSubmatch(s); m != nil {
 		return p.note(m)
 	}
-	if m := seqBlockRE.FindStringSubmatch(s); m != nil {
+	if m := seqBlockRE().FindStringSubmatch(s); m != nil {
 		return p.block(m[1], strings.TrimSpace(m[2]))
 	}
-	if m := seqMsgRE.FindStringSubmatch(s); m != nil {
+	if m := seqMsgRE().FindStringSubmatch(s); m != nil {
 		return p.message(s, m)
 	}
 	return p.errf("unexpected %q", snippet(s))

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // srcLine is one meaningful line of a diagram's source: trimmed, with its
@@ -73,8 +74,8 @@ func (d *document) body() []srcLine {
 }
 
 var (
-	themeVarRE = regexp.MustCompile(`['"]?([A-Za-z][A-Za-z0-9]*)['"]?\s*:\s*['"]([^'"]*)['"]`)
-	accLineRE  = regexp.MustCompile(`^(accTitle|accDescr)\s*:\s*(.*)$`)
+	themeVarRE = lazyRegexp(`['"]?([A-Za-z][A-Za-z0-9]*)['"]?\s*:\s*['"]([^'"]*)['"]`)
+	accLineRE  = lazyRegexp(`^(accTitle|accDescr)\s*:\s*(.*)$`)
 )
 
 // preprocess splits src into meaningful lines. It never fails on content:
@@ -139,7 +140,7 @@ func preprocess(src string) (*document, error) {
 		if t == "" {
 			continue
 		}
-		if m := accLineRE.FindStringSubmatch(t); m != nil {
+		if m := accLineRE().FindStringSubmatch(t); m != nil {
 			if m[1] == "accTitle" {
 				d.accTitle = strings.TrimSpace(m[2])
 			} else {
@@ -185,7 +186,7 @@ func (d *document) directive(t string) {
 }
 
 func (d *document) themeVars(s string) {
-	for _, m := range themeVarRE.FindAllStringSubmatch(s, -1) {
+	for _, m := range themeVarRE().FindAllStringSubmatch(s, -1) {
 		if d.theme == nil {
 			d.theme = map[string]string{}
 		}
@@ -223,12 +224,12 @@ func (d *document) frontMatter(lines []string) {
 
 // endEntityRE matches an entity code at the end of a line: mermaid's #41;
 // or #quot;, or HTML's &quot; and &#41;.
-var endEntityRE = regexp.MustCompile(`(?:#|&#?)[A-Za-z0-9]{1,31};$`)
+var endEntityRE = lazyRegexp(`(?:#|&#?)[A-Za-z0-9]{1,31};$`)
 
 // trimSemicolon removes the semicolon that may end a statement, unless it
 // ends an entity code.
 func trimSemicolon(s string) string {
-	if !strings.HasSuffix(s, ";") || endEntityRE.MatchString(s) {
+	if !strings.HasSuffix(s, ";") || endEntityRE().MatchString(s) {
 		return s
 	}
 	return s[:len(s)-1]
@@ -239,4 +240,11 @@ func unquote(s string) string {
 		return s[1 : len(s)-1]
 	}
 	return s
+}
+
+// lazyRegexp returns a regular expression compiled on first use: compiled
+// when the package is loaded, this package's forty would cost every run
+// of bindery a millisecond and a half before main, diagrams or none.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
 }

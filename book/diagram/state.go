@@ -2,7 +2,6 @@ package diagram
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 )
 
@@ -60,14 +59,14 @@ type stNote struct {
 }
 
 var (
-	stTransRE     = regexp.MustCompile(`^(.+?)\s*-->\s*(.+?)\s*(?::\s*(.*))?$`)
-	stStateAsRE   = regexp.MustCompile(`^state\s+"([^"]*)"\s+as\s+(\S+?)\s*(\{)?$`)
-	stStateRE     = regexp.MustCompile(`^state\s+([^\s{"<]+)\s*(<<\s*(\w+)\s*>>)?\s*(\{)?$`)
-	stStateAs2    = regexp.MustCompile(`^state\s+(\S+)\s+as\s+"([^"]*)"\s*(\{)?$`)
-	stFloatNoteRE = regexp.MustCompile(`^note\s+"([^"]*)"\s+as\s+\S+$`)
-	stNoteRE      = regexp.MustCompile(`^note\s+(left|right)\s+of\s+([^\s:]+)\s*(?::\s*(.*))?$`)
-	stDescRE      = regexp.MustCompile(`^([^\s:]+)\s*:\s*(.*)$`)
-	stClassRE     = regexp.MustCompile(`^(\S+?):::(\S+)$`)
+	stTransRE     = lazyRegexp(`^(.+?)\s*-->\s*(.+?)\s*(?::\s*(.*))?$`)
+	stStateAsRE   = lazyRegexp(`^state\s+"([^"]*)"\s+as\s+(\S+?)\s*(\{)?$`)
+	stStateRE     = lazyRegexp(`^state\s+([^\s{"<]+)\s*(<<\s*(\w+)\s*>>)?\s*(\{)?$`)
+	stStateAs2    = lazyRegexp(`^state\s+(\S+)\s+as\s+"([^"]*)"\s*(\{)?$`)
+	stFloatNoteRE = lazyRegexp(`^note\s+"([^"]*)"\s+as\s+\S+$`)
+	stNoteRE      = lazyRegexp(`^note\s+(left|right)\s+of\s+([^\s:]+)\s*(?::\s*(.*))?$`)
+	stDescRE      = lazyRegexp(`^([^\s:]+)\s*:\s*(.*)$`)
+	stClassRE     = lazyRegexp(`^(\S+?):::(\S+)$`)
 )
 
 // stParser reads a state diagram line by line.
@@ -152,7 +151,7 @@ func (p *stParser) statement(s string) error {
 	case keywordIs(s, "state"):
 		return p.state(s)
 	}
-	if m := stTransRE.FindStringSubmatch(s); m != nil {
+	if m := stTransRE().FindStringSubmatch(s); m != nil {
 		from, err := sd.end(m[1], line, p.cur(), true)
 		if err != nil {
 			return err
@@ -164,12 +163,12 @@ func (p *stParser) statement(s string) error {
 		sd.trans = append(sd.trans, &stTrans{from: from, to: to, label: strings.TrimSpace(m[3]), line: line})
 		return nil
 	}
-	if m := stClassRE.FindStringSubmatch(s); m != nil && isStateID(m[1]) {
+	if m := stClassRE().FindStringSubmatch(s); m != nil && isStateID(m[1]) {
 		st := sd.state(m[1], line, p.cur())
 		st.classes = append(st.classes, m[2])
 		return nil
 	}
-	if m := stDescRE.FindStringSubmatch(s); m != nil {
+	if m := stDescRE().FindStringSubmatch(s); m != nil {
 		st := sd.state(m[1], line, p.cur())
 		st.descs = append(st.descs, strings.TrimSpace(m[2]))
 		return nil
@@ -217,11 +216,11 @@ func (p *stParser) styling(s string) error {
 // note reads a note: floating, on one line, or up to "end note".
 func (p *stParser) note(s string) error {
 	sd, line := p.sd, p.lines[p.i].num
-	if m := stFloatNoteRE.FindStringSubmatch(s); m != nil {
+	if m := stFloatNoteRE().FindStringSubmatch(s); m != nil {
 		sd.notes = append(sd.notes, &stNote{text: m[1], line: line, floating: p.cur()})
 		return nil
 	}
-	m := stNoteRE.FindStringSubmatch(s)
+	m := stNoteRE().FindStringSubmatch(s)
 	if m == nil {
 		return p.errf("bad note: want note left of|right of STATE")
 	}
@@ -251,18 +250,18 @@ func (p *stParser) state(s string) error {
 	sd, line := p.sd, p.lines[p.i].num
 	var st *stState
 	open := false
-	if m := stStateAsRE.FindStringSubmatch(s); m != nil {
+	if m := stStateAsRE().FindStringSubmatch(s); m != nil {
 		st = sd.state(m[2], line, p.cur())
 		st.name = m[1]
 		open = m[3] != ""
-	} else if m := stStateAs2.FindStringSubmatch(s); m != nil {
+	} else if m := stStateAs2().FindStringSubmatch(s); m != nil {
 		st = sd.state(m[1], line, p.cur())
 		st.name = m[2]
 		open = m[3] != ""
-	} else if m := stStateRE.FindStringSubmatch(s); m != nil {
+	} else if m := stStateRE().FindStringSubmatch(s); m != nil {
 		id := m[1]
 		var cls string
-		if cm := stClassRE.FindStringSubmatch(id); cm != nil {
+		if cm := stClassRE().FindStringSubmatch(id); cm != nil {
 			id, cls = cm[1], cm[2]
 		}
 		st = sd.state(id, line, p.cur())
@@ -326,7 +325,7 @@ func isStateID(s string) bool {
 func (sd *stateDiagram) end(s string, line int, parent *stState, source bool) (string, error) {
 	s = strings.TrimSpace(s)
 	var cls string
-	if m := stClassRE.FindStringSubmatch(s); m != nil {
+	if m := stClassRE().FindStringSubmatch(s); m != nil {
 		s, cls = m[1], m[2]
 	}
 	if s == "[*]" {

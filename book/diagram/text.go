@@ -2,7 +2,6 @@ package diagram
 
 import (
 	"html"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -148,10 +147,10 @@ func lineWidth(ln textLine, size float64) float64 {
 }
 
 var (
-	brRE        = regexp.MustCompile(`(?i)<br\s*/?>`)
-	mermaidEnt  = regexp.MustCompile(`#([A-Za-z][A-Za-z0-9]{1,31}|[0-9]{1,7});`)
-	faIconRE    = regexp.MustCompile(`\bfa[bklrs]?:fa-[a-z0-9-]+\s*`)
-	htmlTagRE   = regexp.MustCompile(`</?([A-Za-z][A-Za-z0-9]*)(\s[^<>]*)?/?>`)
+	brRE        = lazyRegexp(`(?i)<br\s*/?>`)
+	mermaidEnt  = lazyRegexp(`#([A-Za-z][A-Za-z0-9]{1,31}|[0-9]{1,7});`)
+	faIconRE    = lazyRegexp(`\bfa[bklrs]?:fa-[a-z0-9-]+\s*`)
+	htmlTagRE   = lazyRegexp(`</?([A-Za-z][A-Za-z0-9]*)(\s[^<>]*)?/?>`)
 	strippedTag = map[string]bool{
 		"b": true, "strong": true, "i": true, "em": true, "u": true, "s": true, "del": true, "ins": true,
 		"sub": true, "sup": true, "span": true, "code": true, "small": true, "big": true, "font": true,
@@ -163,7 +162,7 @@ var (
 // a label quoted over several lines.
 func splitBreaks(s string) []string {
 	if strings.IndexByte(s, '<') >= 0 {
-		s = brRE.ReplaceAllString(s, "\n")
+		s = brRE().ReplaceAllString(s, "\n")
 	}
 	lines := strings.Split(s, "\n")
 	for i := range lines {
@@ -184,13 +183,13 @@ func splitBreaks(s string) []string {
 func cleanText(s string) string {
 	// Most labels hold none of what is cleaned: skip the expressions then.
 	if strings.Contains(s, ":fa-") {
-		s = faIconRE.ReplaceAllString(s, "")
+		s = faIconRE().ReplaceAllString(s, "")
 	}
 	if strings.IndexByte(s, '<') >= 0 {
 		s = cleanTags(s)
 	}
 	if strings.IndexByte(s, '#') >= 0 {
-		s = mermaidEnt.ReplaceAllStringFunc(s, func(e string) string {
+		s = mermaidEnt().ReplaceAllStringFunc(s, func(e string) string {
 			name := e[1 : len(e)-1]
 			if name[0] >= '0' && name[0] <= '9' {
 				return "&#" + name + ";"
@@ -211,8 +210,8 @@ func cleanText(s string) string {
 // cleanTags turns the emphasis tags into markers and drops the other
 // known tags.
 func cleanTags(s string) string {
-	return htmlTagRE.ReplaceAllStringFunc(s, func(tag string) string {
-		m := htmlTagRE.FindStringSubmatch(tag)
+	return htmlTagRE().ReplaceAllStringFunc(s, func(tag string) string {
+		m := htmlTagRE().FindStringSubmatch(tag)
 		name := strings.ToLower(m[1])
 		if !strippedTag[name] {
 			return tag
