@@ -33,9 +33,12 @@ const (
 // codeLine is one line of a code block: its tokens, without the newline.
 type codeLine []chroma.Token
 
-// splitLines cuts tokens into lines at their newlines.
+// splitLines cuts tokens into lines at their newlines. The lines share
+// one array: a block is split once per output, and a slice for each line
+// was most of what writing code allocated.
 func splitLines(toks []chroma.Token) []codeLine {
-	lines := []codeLine{nil}
+	flat := make([]chroma.Token, 0, len(toks)+len(toks)/4)
+	ends := make([]int, 0, len(toks)/4+1) // where each line ends in flat
 	for _, t := range toks {
 		for {
 			i := strings.IndexByte(t.Value, '\n')
@@ -43,17 +46,23 @@ func splitLines(toks []chroma.Token) []codeLine {
 				break
 			}
 			if i > 0 {
-				lines[len(lines)-1] = append(lines[len(lines)-1], chroma.Token{Type: t.Type, Value: t.Value[:i]})
+				flat = append(flat, chroma.Token{Type: t.Type, Value: t.Value[:i]})
 			}
-			lines = append(lines, nil)
+			ends = append(ends, len(flat))
 			t.Value = t.Value[i+1:]
 		}
 		if t.Value != "" {
-			lines[len(lines)-1] = append(lines[len(lines)-1], t)
+			flat = append(flat, t)
 		}
 	}
-	if len(lines) > 1 && len(lines[len(lines)-1]) == 0 {
-		lines = lines[:len(lines)-1] // the final newline
+	if len(ends) == 0 || ends[len(ends)-1] < len(flat) {
+		ends = append(ends, len(flat)) // a last line without its newline
+	}
+	lines := make([]codeLine, len(ends))
+	start := 0
+	for i, end := range ends {
+		lines[i] = codeLine(flat[start:end:end])
+		start = end
 	}
 	return lines
 }

@@ -129,18 +129,18 @@ func (p *packager) chapterPage(ch *book.Chapter) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	clean := string(body)
 	if r.raw || !plainXML(body) {
-		if clean, err = wellFormed(clean); err != nil {
+		clean, err := wellFormed(string(body))
+		if err != nil {
 			return nil, fmt.Errorf("%s: %w", ch.Path, err)
 		}
+		body = []byte(clean)
 	}
-	if strings.Contains(clean, "<math") {
+	if bytes.Contains(body, []byte("<math")) {
 		p.mu.Lock()
 		p.math[ch.ID+".xhtml"] = true
 		p.mu.Unlock()
 	}
-	var s strings.Builder
 	label := ch.Label()
 	if ch.Part != nil {
 		label = ch.Part.Title + " · " + label
@@ -149,11 +149,17 @@ func (p *packager) chapterPage(ch *book.Chapter) ([]byte, error) {
 	if h := ch.TitleHeading; h != nil {
 		anchor = `<span id="` + esc(h.ID) + `"></span>`
 	}
+	// The page is made in one buffer: a chapter's is the largest of the
+	// book, and each copy of it was garbage for the collector.
+	page := make([]byte, 0, len(body)+1024)
+	page = appendPageHead(page, ch.Lang(p.b), ch.Title, "bodymatter")
 	// The label is inside the heading, so that no converter sets it on a
 	// page of its own.
-	fmt.Fprintf(&s, "<section epub:type=\"chapter\" role=\"doc-chapter\" aria-labelledby=\"_top\">\n%s<h1 id=\"_top\"%s><span class=\"chapter-number\">%s</span> %s%s</h1>\n%s</section>\n",
-		markers(opening), dirAttr(ch.Title, r.pageDir()), esc(label), anchor, esc(ch.Title), clean)
-	return p.pageIn(ch.Lang(p.b), ch.Title, "bodymatter", s.String()), nil
+	page = fmt.Appendf(page, "<section epub:type=\"chapter\" role=\"doc-chapter\" aria-labelledby=\"_top\">\n%s<h1 id=\"_top\"%s><span class=\"chapter-number\">%s</span> %s%s</h1>\n",
+		markers(opening), dirAttr(ch.Title, r.pageDir()), esc(label), anchor, esc(ch.Title))
+	page = append(page, body...)
+	page = append(page, "</section>\n"...)
+	return append(page, pageTail...), nil
 }
 
 // chapterStarts returns the page starts inside a chapter's blocks.
@@ -188,26 +194,33 @@ func (p *packager) page(title, bodyType, body string) []byte {
 // in another language than the book's (its front matter's lang) says so,
 // and takes that language's direction.
 func (p *packager) pageIn(lang, title, bodyType, body string) []byte {
-	var s strings.Builder
-	s.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n<!DOCTYPE html>\n")
+	page := appendPageHead(make([]byte, 0, len(body)+512), lang, title, bodyType)
+	page = append(page, body...)
+	return append(page, pageTail...)
+}
+
+// appendPageHead appends the start of an XHTML document, to its <body>
+// tag, to page (see pageIn).
+func appendPageHead(page []byte, lang, title, bodyType string) []byte {
+	page = append(page, `<?xml version="1.0" encoding="UTF-8"?>`+"\n<!DOCTYPE html>\n"...)
 	dir := ""
 	if rtlLanguage(lang) {
 		dir = ` dir="rtl"`
 	}
 	lang = esc(lang)
-	fmt.Fprintf(&s, `<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" lang="%s" xml:lang="%s"%s>`+"\n", lang, lang, dir)
-	fmt.Fprintf(&s, "<head>\n<meta charset=\"UTF-8\" />\n<title>%s</title>\n<link rel=\"stylesheet\" type=\"text/css\" href=\"style.css\" />\n</head>\n", esc(title))
-	if bodyType == "cover" {
-		s.WriteString("<body epub:type=\"cover\" class=\"cover\">\n")
-	} else if bodyType != "" {
-		fmt.Fprintf(&s, "<body epub:type=\"%s\">\n", bodyType)
-	} else {
-		s.WriteString("<body>\n")
+	page = fmt.Appendf(page, `<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" lang="%s" xml:lang="%s"%s>`+"\n", lang, lang, dir)
+	page = fmt.Appendf(page, "<head>\n<meta charset=\"UTF-8\" />\n<title>%s</title>\n<link rel=\"stylesheet\" type=\"text/css\" href=\"style.css\" />\n</head>\n", esc(title))
+	switch bodyType {
+	case "cover":
+		return append(page, "<body epub:type=\"cover\" class=\"cover\">\n"...)
+	case "":
+		return append(page, "<body>\n"...)
 	}
-	s.WriteString(body)
-	s.WriteString("</body>\n</html>\n")
-	return []byte(s.String())
+	return fmt.Appendf(page, "<body epub:type=\"%s\">\n", bodyType)
 }
+
+// pageTail ends an XHTML document begun by appendPageHead.
+const pageTail = "</body>\n</html>\n"
 
 // missingAlt records a picture without a text alternative.
 func (p *packager) missingAlt() {
@@ -320,6 +333,7 @@ func packEntry(f *file) entry {
 		return e
 	}
 	var buf bytes.Buffer
+	buf.Grow(len(f.data)/4 + 512) // XHTML deflates to a sixth or so
 	zw := deflaters.Get().(*flate.Writer)
 	zw.Reset(&buf)
 	zw.Write(f.data) // a bytes.Buffer takes all
