@@ -89,7 +89,7 @@ func (r *chapterRenderer) render() ([]byte, error) {
 		util.Prioritized(r, 100),
 	}}, 0)))
 	var buf bytes.Buffer
-	buf.Grow(2*len(r.ch.Source) + 4096) // XHTML is about twice its markdown: grown once at most
+	buf.Grow(3*len(r.ch.Source) + 4096) // XHTML is two to three times its markdown
 	if err := rd.Render(&buf, r.ch.Source, r.ch.Doc); err != nil {
 		return nil, fmt.Errorf("%s: render: %w", r.ch.Path, err)
 	}

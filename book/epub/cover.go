@@ -82,7 +82,6 @@ func drawCover(title, subtitle, authors string) ([]byte, error) {
 	fill(img, image.Rect(0, 1480, coverW, 1500), bandIndex)
 	fill(img, image.Rect(160, 300, 400, 316), bandIndex)
 
-	mask := image.NewAlpha(img.Bounds())
 	// The title and subtitle must stay on the ink, above the band: a long
 	// title is set smaller until both fit.
 	sub, err := face(font.Face{Family: font.Sans, Style: font.Regular}, 64)
@@ -104,16 +103,16 @@ func drawCover(title, subtitle, authors string) ([]byte, error) {
 			break
 		}
 	}
-	y := drawLines(img, mask, titleFace, title, 520, leading, coverTextEnd, paperOnInk)
+	y := drawLines(img, titleFace, title, 520, leading, coverTextEnd, paperOnInk)
 	if subtitle != "" {
-		drawLines(img, mask, sub, subtitle, y+20, 84, coverTextEnd, bandOnInk)
+		drawLines(img, sub, subtitle, y+20, 84, coverTextEnd, bandOnInk)
 	}
 	if authors != "" {
 		au, err := face(font.Face{Family: font.Sans, Style: font.Bold}, 64)
 		if err != nil {
 			return nil, err
 		}
-		drawLines(img, mask, au, authors, 1700, 84, coverH-60, inkOnPaper)
+		drawLines(img, au, authors, 1700, 84, coverH-60, inkOnPaper)
 	}
 	// At PNG's fastest level: it takes half the time of the default
 	// (11 ms against 19 for a 1600×2400 cover) for a file a sixth larger
@@ -168,24 +167,25 @@ func wrapText(f xfont.Face, s string, width int) []string {
 
 // drawLines sets s wrapped to the cover's text width, with its first
 // baseline at y and none below limit, in the text colour of pair on its ground, and returns
-// the baseline after the last line. The glyphs are drawn as coverage into
-// mask (cleared where they fall), then painted as blends of the pair.
-func drawLines(img *image.Paletted, mask *image.Alpha, f xfont.Face, s string, y, leading, limit int, pair coverPair) int {
+// the baseline after the last line. The glyphs of each line are drawn as
+// coverage into a mask of the line's bounds, then painted as blends of
+// the pair.
+func drawLines(img *image.Paletted, f xfont.Face, s string, y, leading, limit int, pair coverPair) int {
 	for _, line := range wrapText(f, s, coverTextW) {
 		if y > limit {
 			break // what does not fit on its ground is left off
 		}
-		d := &xfont.Drawer{Dst: mask, Src: image.Opaque, Face: f, Dot: fixed.P(160, y)}
+		d := &xfont.Drawer{Src: image.Opaque, Face: f, Dot: fixed.P(160, y)}
 		bounds, _ := d.BoundString(line)
-		d.DrawString(line)
 		r := image.Rect(bounds.Min.X.Floor(), bounds.Min.Y.Floor(), bounds.Max.X.Ceil(), bounds.Max.Y.Ceil()).Intersect(img.Bounds())
+		mask := image.NewAlpha(r)
+		d.Dst = mask
+		d.DrawString(line)
 		base := uint8(coverSteps * pair)
 		for py := r.Min.Y; py < r.Max.Y; py++ {
 			for px := r.Min.X; px < r.Max.X; px++ {
-				i := mask.PixOffset(px, py)
-				if a := mask.Pix[i]; a != 0 {
+				if a := mask.Pix[mask.PixOffset(px, py)]; a != 0 {
 					img.Pix[img.PixOffset(px, py)] = base + uint8((int(a)*(coverSteps-1)+127)/255)
-					mask.Pix[i] = 0
 				}
 			}
 		}

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -334,21 +335,27 @@ func packEntry(f *file) entry {
 	}
 	var buf bytes.Buffer
 	buf.Grow(len(f.data)/4 + 512) // XHTML deflates to a sixth or so
-	zw := deflaters.Get().(*flate.Writer)
-	zw.Reset(&buf)
+	var zw *flate.Writer
+	select {
+	case zw = <-deflaters:
+		zw.Reset(&buf)
+	default:
+		zw, _ = flate.NewWriter(&buf, zipLevel) // the level is valid
+	}
 	zw.Write(f.data) // a bytes.Buffer takes all
 	zw.Close()
-	deflaters.Put(zw)
+	select {
+	case deflaters <- zw:
+	default:
+	}
 	e.method, e.data = zip.Deflate, buf.Bytes()
 	return e
 }
 
-// deflaters keeps compressors for reuse: making one takes as long as
-// compressing a chapter.
-var deflaters = sync.Pool{New: func() any {
-	zw, _ := flate.NewWriter(nil, zipLevel) // the level is valid
-	return zw
-}}
+// deflaters keeps compressors for reuse, one for each core: making one
+// takes as long as compressing a chapter, and allocates a megabyte (a
+// sync.Pool would let each collection take them).
+var deflaters = make(chan *flate.Writer, runtime.GOMAXPROCS(0))
 
 // sortedResources returns the images and diagrams by name.
 func (p *packager) sortedResources() []*file {
