@@ -30,7 +30,7 @@ import (
 
 // Family is a typeface family: Serif for body text, Sans for headings and
 // diagrams, Mono for code, Math for mathematical symbols.
-type Family int
+type Family uint16
 
 const (
 	Serif Family = iota
@@ -40,7 +40,7 @@ const (
 )
 
 // Style is the weight and slant of a face.
-type Style int
+type Style uint8
 
 const (
 	Regular Style = iota

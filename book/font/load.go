@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
+	"math"
 	"fmt"
 	"sync"
 
@@ -279,6 +280,9 @@ func register(mono bool, fonts []*Font) (Family, error) {
 		if same {
 			return firstUser + Family(i), nil
 		}
+	}
+	if int(firstUser)+len(families) >= math.MaxUint16 {
+		return 0, errors.New("font: too many families registered")
 	}
 	families = append(families, registered{faces: set, mono: mono})
 	return firstUser + Family(len(families)-1), nil

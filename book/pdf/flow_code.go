@@ -45,10 +45,10 @@ func tokenStyle(t chroma.TokenType) codeRun {
 
 // codeCell is one character of code, measured, in its face and colour.
 type codeCell struct {
+	w     float64
 	r     rune
 	face  font.Face
 	color rgb
-	w     float64
 }
 
 // codePad is the room between a code box's edge and its text.
