@@ -344,28 +344,28 @@ var dotKinds = map[string]bool{
 	"erDiagram": true,
 }
 
-// preloading is set once Preload has started loading Graphviz.
+// UsesGraphviz reports whether src, the body of a ```mermaid block, is of a
+// kind that Graphviz lays out: flowcharts, state, class and entity
+// relationship diagrams.
+func UsesGraphviz(src string) bool {
+	doc, err := preprocess(src)
+	return err == nil && dotKinds[doc.keyword()]
+}
+
+// preloading is set once Preload has been called.
 var preloading atomic.Bool
 
 // Preload starts loading Graphviz (compiling its WASM module, or reading
-// it compiled from the cache) in the background when src, the body of a
-// ```mermaid block, is of a kind that dot lays out, so that the first
-// layout does not wait for it. Once loading has started it returns at
-// once; Preloading tells.
-func Preload(src string) {
-	if preloading.Load() {
-		return
-	}
-	doc, err := preprocess(src)
-	if err != nil || !dotKinds[doc.keyword()] {
-		return
-	}
-	if preloading.CompareAndSwap(false, true) {
+// it compiled from the cache) in the background, so that the first layout
+// does not wait for it: a caller that meets a diagram that UsesGraphviz
+// before it renders it calls Preload. Calls after the first do nothing.
+func Preload() {
+	if !preloading.Swap(true) {
 		dot.Preload()
 	}
 }
 
-// Preloading reports whether Preload has started loading Graphviz.
+// Preloading reports whether Preload has been called.
 func Preloading() bool { return preloading.Load() }
 
 func render(src string) (*Drawing, error) {
