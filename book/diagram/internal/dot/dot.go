@@ -17,7 +17,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-
+	"os"
 	"strings"
 	"sync"
 
@@ -70,7 +70,9 @@ func Preload() {
 
 // Layout parses src, a graph in the DOT language, lays it out with the dot
 // engine and returns the graph with its positions, as `dot -Tdot` writes
-// it. It is safe for concurrent use; layouts run one at a time.
+// it. It is safe for concurrent use; layouts run one at a time. ctx is
+// passed to the module's calls but does not interrupt them: callers bound
+// the work by the size of the graphs they give.
 func Layout(ctx context.Context, src []byte) ([]byte, error) {
 	return eng.run(func(in *instance) ([]byte, error) { return in.layout(ctx, src) })
 }
@@ -121,16 +123,23 @@ func (e *engine) load() {
 	e.ctx = context.Background()
 	e.loadErr = func() error {
 		var err error
-		cfg := wazero.NewRuntimeConfig()
-		if dir := CacheDir(); dir != "" {
-			if cache, err := wazero.NewCompilationCacheWithDir(dir); err == nil {
-				cfg = cfg.WithCompilationCache(cache)
+		dir := CacheDir()
+		if dir != "" {
+			e.rt, e.compiled, err = compile(e.ctx, dir)
+			if err != nil {
+				// A damaged cache (its checksum fails), or one that
+				// cannot be written: cache afresh, or not at all.
+				if os.RemoveAll(dir) != nil {
+					dir = ""
+				} else if dir = CacheDir(); dir != "" {
+					e.rt, e.compiled, err = compile(e.ctx, dir)
+				}
 			}
 		}
-		e.rt = wazero.NewRuntimeWithConfig(e.ctx, cfg)
-		e.compiled, err = e.rt.CompileModule(e.ctx, wasm)
-		if err != nil {
-			return err
+		if dir == "" || err != nil {
+			if e.rt, e.compiled, err = compile(e.ctx, ""); err != nil {
+				return err
+			}
 		}
 		if _, err := wasi_snapshot_preview1.Instantiate(e.ctx, e.rt); err != nil {
 			return err
@@ -140,6 +149,26 @@ func (e *engine) load() {
 	if e.loadErr != nil {
 		e.loadErr = fmt.Errorf("graphviz: %w", e.loadErr)
 	}
+}
+
+// compile makes a runtime and compiles the module in it, through the
+// compilation cache in dir if it is not "".
+func compile(ctx context.Context, dir string) (wazero.Runtime, wazero.CompiledModule, error) {
+	cfg := wazero.NewRuntimeConfig()
+	if dir != "" {
+		cache, err := wazero.NewCompilationCacheWithDir(dir)
+		if err != nil {
+			return nil, nil, err
+		}
+		cfg = cfg.WithCompilationCache(cache)
+	}
+	rt := wazero.NewRuntimeWithConfig(ctx, cfg)
+	compiled, err := rt.CompileModule(ctx, wasm)
+	if err != nil {
+		_ = rt.Close(ctx)
+		return nil, nil, err
+	}
+	return rt, compiled, nil
 }
 
 // hostStubs provides the functions the module imports from "env": the

@@ -357,12 +357,7 @@ func TestLayoutFiles(t *testing.T) {
 			if cache == "dir" {
 				cache = dirs["dir"]
 			}
-			cmd := exec.Command(os.Args[0], "-test.run=^TestHelperLayout$", "-test.count=1")
-			cmd.Dir = dirs["wd"]
-			cmd.Env = append(os.Environ(), "BINDERY_TEST_LAYOUT=1", "HOME="+dirs["home"], "XDG_CACHE_HOME="+dirs["xdg"], "TMPDIR="+dirs["tmp"], CacheEnv+"="+cache)
-			if out, err := cmd.CombinedOutput(); err != nil || !bytes.Contains(out, []byte("laid out")) {
-				t.Fatalf("%v:\n%s", err, out)
-			}
+			layoutProcess(t, dirs["wd"], "HOME="+dirs["home"], "XDG_CACHE_HOME="+dirs["xdg"], "TMPDIR="+dirs["tmp"], CacheEnv+"="+cache)
 			for d, path := range dirs {
 				var files []string
 				_ = filepath.WalkDir(path, func(p string, e fs.DirEntry, err error) error {
@@ -385,6 +380,61 @@ func TestLayoutFiles(t *testing.T) {
 			}
 		})
 	}
+}
+
+// layoutProcess lays out a graph in a new process, in dir, with env.
+func layoutProcess(t *testing.T, dir string, env ...string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperLayout$", "-test.count=1")
+	cmd.Dir = dir
+	cmd.Env = append(append(os.Environ(), "BINDERY_TEST_LAYOUT=1"), env...)
+	if out, err := cmd.CombinedOutput(); err != nil || !bytes.Contains(out, []byte("laid out")) {
+		t.Fatalf("%v:\n%s", err, out)
+	}
+}
+
+// TestLayoutDamagedCache damages the compiled module in the cache: the
+// next run compiles it again and caches it afresh.
+func TestLayoutDamagedCache(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles the module")
+	}
+	dir := t.TempDir()
+	env := CacheEnv + "=" + dir
+	layoutProcess(t, dir, env)
+	cached := func() []string {
+		var files []string
+		_ = filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+			if err == nil && !e.IsDir() {
+				files = append(files, p)
+			}
+			return nil
+		})
+		return files
+	}
+	files := cached()
+	if len(files) != 1 {
+		t.Fatalf("cache holds %q, want one file", files)
+	}
+	b, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := len(b) / 2; i < len(b)/2+64; i++ {
+		b[i] ^= 0xff
+	}
+	if err := os.WriteFile(files[0], b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	layoutProcess(t, dir, env)
+	again := cached()
+	if len(again) != 1 {
+		t.Fatalf("cache holds %q after the damaged run, want one file", again)
+	}
+	if c, err := os.ReadFile(again[0]); err != nil || bytes.Equal(c, b) {
+		t.Errorf("damaged compiled module kept (%v)", err)
+	}
+	layoutProcess(t, dir, env)
 }
 
 // TestHelperLayout is the process TestLayoutFiles starts.
