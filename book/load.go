@@ -217,6 +217,7 @@ func (ld *loader) page(file string) (*page, error) {
 	ld.b.sources.add("", file)
 	// A byte order mark is not text: editors on Windows write one.
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	preloadDiagrams(data)
 	if err := checkText(data); err != nil {
 		return nil, Diagnostic{Pos: Pos{disp, err.line}, Msg: err.msg}
 	}

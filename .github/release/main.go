@@ -54,11 +54,13 @@ var validVersion = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z._+-]*$`)
 
 // docs are the repository files every archive carries beside the binary,
 // with their names in the archive: the README, and the notices of the
-// hyphenation patterns the binary embeds (some licences ask binaries to
-// reproduce them).
+// hyphenation patterns and of Graphviz's WebAssembly build the binary
+// embeds (some licences ask binaries to reproduce them).
 var docs = []struct{ src, name string }{
 	{"README.md", "README.md"},
 	{"book/hyphen/patterns/LICENSES.md", "LICENSES-hyphenation.md"},
+	{"book/diagram/internal/dot/README.md", "NOTICE-graphviz.md"},
+	{"book/diagram/internal/dot/LICENSE.go-graphviz", "LICENSE-go-graphviz"},
 }
 
 func main() {

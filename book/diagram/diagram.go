@@ -4,7 +4,7 @@
 // on an abstract Canvas that the PDF writer implements (Drawing.Draw).
 //
 // Flowcharts, state, class and entity relationship diagrams are laid out by
-// Graphviz dot (the WASM build of github.com/goccy/go-graphviz) with every
+// Graphviz dot (compiled to WebAssembly, package internal/dot) with every
 // label measured in the book's own fonts (book/font), so boxes fit their
 // text in both outputs: nodes are given to dot at fixed sizes, edge labels
 // become nodes half way along their edges (as dagre, mermaid's own layout,
@@ -27,7 +27,7 @@
 // returns a *ParseError with the line; problems that do not stop a drawing
 // (text a style makes hard to read) are in Drawing.Warnings. Render caches
 // its results by source, and graphviz runs in one WASM instance, created on
-// first use and shared behind a mutex.
+// first use (or in the background from Preload) and shared behind a mutex.
 package diagram
 
 import (
@@ -35,7 +35,9 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
+	"github.com/bindery-books/bindery/book/diagram/internal/dot"
 	"github.com/bindery-books/bindery/book/font"
 )
 
@@ -388,6 +390,38 @@ var kinds = map[string]func(*document) (*Drawing, error){
 	"gitGraph:":       kind(parseGitGraph),
 	"quadrantChart":   kind(parseQuadrant),
 }
+
+// dotKinds are the keywords of the kinds laid out by Graphviz dot.
+var dotKinds = map[string]bool{
+	"graph": true, "flowchart": true, "flowchart-v2": true, "flowchart-elk": true,
+	"stateDiagram": true, "stateDiagram-v2": true,
+	"classDiagram": true, "classDiagram-v2": true,
+	"erDiagram": true,
+}
+
+// UsesGraphviz reports whether src, the body of a ```mermaid block, is of a
+// kind that Graphviz lays out: flowcharts, state, class and entity
+// relationship diagrams.
+func UsesGraphviz(src string) bool {
+	doc, err := preprocess(src)
+	return err == nil && dotKinds[doc.keyword()]
+}
+
+// preloading is set once Preload has been called.
+var preloading atomic.Bool
+
+// Preload starts loading Graphviz (compiling its WASM module, or reading
+// it compiled from the cache) in the background, so that the first layout
+// does not wait for it: a caller that meets a diagram that UsesGraphviz
+// before it renders it calls Preload. Calls after the first do nothing.
+func Preload() {
+	if !preloading.Swap(true) {
+		dot.Preload()
+	}
+}
+
+// Preloading reports whether Preload has been called.
+func Preloading() bool { return preloading.Load() }
 
 func render(src string) (*Drawing, error) {
 	doc, err := preprocess(src)

@@ -437,3 +437,30 @@ func TestContrastWarnings(t *testing.T) {
 		t.Errorf("dark fill with default text: warnings = %v, want one on line 3", d.Warnings)
 	}
 }
+
+func TestUsesGraphviz(t *testing.T) {
+	for kw := range dotKinds {
+		if _, ok := kinds[kw]; !ok {
+			t.Errorf("dotKinds has %q, which is not a kind drawn", kw)
+		}
+	}
+	for _, c := range []struct {
+		src  string
+		want bool
+	}{
+		{"flowchart TD\n  A --> B\n", true},
+		{"---\ntitle: T\n---\n%%{init: {}}%%\ngraph LR\n  A --> B\n", true},
+		{"stateDiagram-v2\n  [*] --> A\n", true},
+		{"classDiagram\n  A <|-- B\n", true},
+		{"erDiagram\n  A ||--o{ B : has\n", true},
+		{"sequenceDiagram\n  A->>B: hi\n", false},
+		{"mindmap\n  root\n", false},
+		{"pie\n  \"a\" : 1\n", false},
+		{"C4Context\n", false},
+		{"", false},
+	} {
+		if got := UsesGraphviz(c.src); got != c.want {
+			t.Errorf("%q: %v, want %v", c.src, got, c.want)
+		}
+	}
+}

@@ -9,9 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
-	"github.com/goccy/go-graphviz"
+	"github.com/bindery-books/bindery/book/diagram/internal/dot"
 )
 
 // graph is a graph to lay out with dot: fixed-size nodes, edges with
@@ -217,13 +216,6 @@ type gCluster struct {
 
 // arrowLen is the length of an arrowhead, points.
 const arrowLen = 6.0
-
-var (
-	gvOnce sync.Once
-	gvMu   sync.Mutex // graphviz runs in one WASM instance: one layout at a time
-	gv     *graphviz.Graphviz
-	gvErr  error
-)
 
 // labelCharW and labelLineH are the size of one character and one line of
 // the stand-in text that reserves room for labels in dot: graphviz measures
@@ -519,29 +511,16 @@ func (g *graph) layout() (err error) {
 	}
 	g.resolveClusterEnds()
 	src := g.dot()
-	gvOnce.Do(func() {
-		gv, gvErr = graphviz.New(context.Background())
-	})
-	if gvErr != nil {
-		return fmt.Errorf("graphviz: %w", gvErr)
-	}
-	gvMu.Lock()
-	defer gvMu.Unlock()
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%w: %v", errLayout, r)
 		}
 	}()
-	parsed, err := graphviz.ParseBytes(src)
+	out, err := dot.Layout(context.Background(), src)
 	if err != nil {
 		return fmt.Errorf("%w: %v", errLayout, err)
 	}
-	defer parsed.Close()
-	var out bytes.Buffer
-	if err := gv.Render(context.Background(), parsed, graphviz.XDOT, &out); err != nil {
-		return fmt.Errorf("%w: %v", errLayout, err)
-	}
-	return g.read(out.Bytes())
+	return g.read(out)
 }
 
 // dotResult is what dot's output says, in the drawing's coordinates.
