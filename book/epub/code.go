@@ -30,6 +30,15 @@ const (
 	noBreakBefore = ",;)]}>.:"
 )
 
+// codeChar marks the ASCII characters writeCodeText does more with than
+// write them: those it escapes and those a line may wrap after.
+var codeChar = func() (t [utf8.RuneSelf]bool) {
+	for _, c := range "<>&'\"" + breakAfter {
+		t[c] = true
+	}
+	return t
+}()
+
 // codeLine is one line of a code block: its tokens, without the newline.
 type codeLine []chroma.Token
 
@@ -122,7 +131,20 @@ func writeLines(w util.BufWriter, toks []chroma.Token) {
 // separator that a character other than a space follows; next is the text
 // of the token after it on the line.
 func writeCodeText(w util.BufWriter, s, next string) {
-	for i, r := range s {
+	for len(s) > 0 {
+		// A run of characters written as they are goes out whole:
+		// most of a block's text.
+		n := 0
+		for n < len(s) && s[n] < utf8.RuneSelf && !codeChar[s[n]] {
+			n++
+		}
+		if n > 0 {
+			w.WriteString(s[:n])
+			s = s[n:]
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s)
+		s = s[size:]
 		switch r {
 		case '<':
 			w.WriteString("&lt;")
@@ -141,8 +163,8 @@ func writeCodeText(w util.BufWriter, s, next string) {
 			continue
 		}
 		var after rune
-		if _, n := utf8.DecodeRuneInString(s[i:]); i+n < len(s) {
-			after, _ = utf8.DecodeRuneInString(s[i+n:])
+		if s != "" {
+			after, _ = utf8.DecodeRuneInString(s)
 		} else if next != "" {
 			after, _ = utf8.DecodeRuneInString(next)
 		}

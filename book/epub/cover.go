@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"image/png"
 	"strings"
+	"sync"
 
 	"github.com/bindery-books/bindery/book/font"
 	xfont "golang.org/x/image/font"
@@ -72,6 +73,35 @@ var (
 	paperIndex = uint8(coverSteps * inkOnPaper)
 	bandIndex  = uint8(coverSteps*bandOnInk + coverSteps - 1)
 )
+
+// coverOf returns the cover drawCover draws, drawn once for the last
+// title, subtitle and authors asked for: a book rebuilt as it is edited
+// (bindery serve) keeps its cover.
+func coverOf(title, subtitle, authors string) ([]byte, error) {
+	key := [3]string{title, subtitle, authors}
+	lastCover.Lock()
+	c := lastCover.c
+	if c == nil || c.key != key {
+		c = &drawnCover{key: key}
+		lastCover.c = c
+	}
+	lastCover.Unlock()
+	c.once.Do(func() { c.data, c.err = drawCover(title, subtitle, authors) })
+	return c.data, c.err
+}
+
+// drawnCover is a cover drawn, or being drawn, for its key.
+type drawnCover struct {
+	key  [3]string
+	once sync.Once
+	data []byte
+	err  error
+}
+
+var lastCover struct {
+	sync.Mutex
+	c *drawnCover
+}
 
 // drawCover draws a typographic cover: title, subtitle and authors set in
 // DejaVu on a two-tone ground. The same inputs always give the same bytes.

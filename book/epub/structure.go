@@ -78,7 +78,7 @@ func (p *packager) cover() (*file, error) {
 	if c := p.b.Cover; c != nil {
 		return &file{name: "images/" + c.Name, mediaType: c.MediaType, id: "cover-image", properties: "cover-image", data: c.Data}, nil
 	}
-	data, err := drawCover(m.Title, m.Subtitle, strings.Join(m.Authors, ", "))
+	data, err := coverOf(m.Title, m.Subtitle, strings.Join(m.Authors, ", "))
 	if err != nil {
 		return nil, fmt.Errorf("epub: cover: %w", err)
 	}
