@@ -322,8 +322,12 @@ type entry struct {
 	size   uint64 // uncompressed
 }
 
-// zipLevel is archive/zip's own deflate level.
-const zipLevel = 5
+// zipLevel is the deflate level of the package's text files: 3, which
+// takes two thirds of the time of archive/zip's 5 for files a tenth
+// larger (the golang corpus section: 27 ms of CPU against 18, 385 KB
+// against 422 KB; pandoc's EPUB of it is 442 KB). Compression was a fifth
+// of an EPUB build's CPU.
+const zipLevel = 3
 
 // packEntry compresses f, unless it is a picture format that is
 // compressed already and would only take time to gain nothing.

@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -36,7 +37,7 @@ var wasm []byte
 // the cache folder.
 const wasmSHA256 = "7cc5b0a5f176aeaa69760ed5dc3282ceda2b1b04229b22de77bb0a5eab45578e"
 
-// engine holds the compiled module and its one instance. The zero value is
+// engine holds the compiled module and its instances. The zero value is
 // ready: the module is compiled on first use.
 type engine struct {
 	loadOnce sync.Once
@@ -47,10 +48,15 @@ type engine struct {
 
 	preloadOnce sync.Once
 
-	// mu guards inst: the module is single-threaded, so one layout runs at
-	// a time. inst is nil until the first use and after a trap.
+	// mu guards the instances: an instance is single-threaded, so a
+	// layout has one to itself. There are as many as layouts have run at
+	// once, and at most one for each core (an instance takes half a
+	// millisecond to make, and a few megabytes); one that traps is
+	// dropped, and the next layout makes another.
 	mu   sync.Mutex
-	inst *instance
+	free *sync.Cond  // signalled when an instance is given back or dropped
+	idle []*instance // made and free
+	made int         // instances made and not dropped
 }
 
 var eng engine
@@ -61,29 +67,27 @@ var eng engine
 func Preload() {
 	eng.preloadOnce.Do(func() {
 		go func() {
-			eng.mu.Lock()
-			defer eng.mu.Unlock()
-			_, _ = eng.instance()
+			if in, err := eng.take(); err == nil {
+				eng.give(in)
+			}
 		}()
 	})
 }
 
 // Layout parses src, a graph in the DOT language, lays it out with the dot
 // engine and returns the graph with its positions, as `dot -Tdot` writes
-// it. It is safe for concurrent use; layouts run one at a time. ctx is
-// passed to the module's calls but does not interrupt them: callers bound
-// the work by the size of the graphs they give.
+// it. It is safe for concurrent use: as many layouts run at once as there
+// are cores. ctx is passed to the module's calls but does not interrupt
+// them: callers bound the work by the size of the graphs they give.
 func Layout(ctx context.Context, src []byte) ([]byte, error) {
 	return eng.run(func(in *instance) ([]byte, error) { return in.layout(ctx, src) })
 }
 
-// run runs f on the instance, alone. A call of f that traps or exits the
-// module leaves graphviz's memory in an unknown state: the instance is
-// dropped, and the next run starts again from the compiled module.
+// run runs f on an instance of its own. A call of f that traps or exits
+// the module leaves graphviz's memory in an unknown state: the instance is
+// dropped, and a new one is made from the compiled module when needed.
 func (e *engine) run(f func(*instance) ([]byte, error)) (out []byte, err error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	in, err := e.instance()
+	in, err := e.take()
 	if err != nil {
 		return nil, err
 	}
@@ -92,29 +96,55 @@ func (e *engine) run(f func(*instance) ([]byte, error)) (out []byte, err error) 
 			in.broken = true
 			out, err = nil, fmt.Errorf("graphviz: %v", r)
 		}
-		if in.broken {
-			_ = in.mod.Close(e.ctx)
-			e.inst = nil
-		}
+		e.give(in)
 	}()
 	return f(in)
 }
 
-// instance returns the module's instance, compiling and instantiating it
-// first if need be. The caller holds e.mu.
-func (e *engine) instance() (*instance, error) {
+// take returns an instance for the caller alone, compiling the module
+// first if need be, and waits while every instance there may be is busy.
+func (e *engine) take() (*instance, error) {
 	e.loadOnce.Do(e.load)
 	if e.loadErr != nil {
 		return nil, e.loadErr
 	}
-	if e.inst == nil {
-		in, err := e.instantiate()
-		if err != nil {
-			return nil, fmt.Errorf("graphviz: %w", err)
-		}
-		e.inst = in
+	e.mu.Lock()
+	if e.free == nil {
+		e.free = sync.NewCond(&e.mu)
 	}
-	return e.inst, nil
+	for len(e.idle) == 0 && e.made >= runtime.GOMAXPROCS(0) {
+		e.free.Wait()
+	}
+	if n := len(e.idle); n > 0 {
+		in := e.idle[n-1]
+		e.idle = e.idle[:n-1]
+		e.mu.Unlock()
+		return in, nil
+	}
+	e.made++
+	e.mu.Unlock()
+	in, err := e.instantiate()
+	if err != nil {
+		e.give(nil)
+		return nil, fmt.Errorf("graphviz: %w", err)
+	}
+	return in, nil
+}
+
+// give gives back an instance take returned, or drops it if it is broken
+// (nil: one take failed to make).
+func (e *engine) give(in *instance) {
+	if in != nil && in.broken {
+		_ = in.mod.Close(e.ctx)
+	}
+	e.mu.Lock()
+	if in == nil || in.broken {
+		e.made--
+	} else {
+		e.idle = append(e.idle, in)
+	}
+	e.free.Signal()
+	e.mu.Unlock()
 }
 
 // load compiles the module, through the compilation cache when there is

@@ -176,7 +176,9 @@ func TestLayoutAfterTrap(t *testing.T) {
 		{"IDAllocator_Open", []uint64{0, 0}, "graphviz called wasm_bridge_IDAllocator_Open, which bindery does not provide"},
 		{"exit", []uint64{3}, "exit_code(3)"},
 	} {
+		var used *instance
 		_, err := eng.run(func(in *instance) ([]byte, error) {
+			used = in
 			f := in.mod.ExportedFunction(c.fn)
 			if f == nil {
 				t.Fatalf("module has no %s", c.fn)
@@ -188,7 +190,7 @@ func TestLayoutAfterTrap(t *testing.T) {
 			t.Errorf("%s: error %v, want one with %q", c.fn, err, c.msg)
 		}
 		eng.mu.Lock()
-		dropped := eng.inst == nil
+		dropped := !slices.Contains(eng.idle, used)
 		eng.mu.Unlock()
 		if !dropped {
 			t.Errorf("%s: the instance is kept", c.fn)

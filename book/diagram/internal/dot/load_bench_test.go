@@ -11,7 +11,7 @@ import (
 func BenchmarkLoad(b *testing.B) {
 	for b.Loop() {
 		e := &engine{}
-		if _, err := e.instance(); err != nil {
+		if _, err := e.take(); err != nil {
 			b.Fatal(err)
 		}
 		_ = e.rt.Close(context.Background())
