@@ -2,6 +2,7 @@ package book
 
 import (
 	"bytes"
+	"math"
 	"cmp"
 	"io/fs"
 	"slices"
@@ -206,22 +207,23 @@ func (c *Chapter) Line(offset int) int {
 // It is safe for concurrent use, and indexes the text on first use.
 type lineIndex struct {
 	once     sync.Once
-	newlines []int // offsets of the newlines, in order
+	newlines []int32 // offsets of the newlines, in order (a page is at most maxPageSize)
 }
 
 // count returns the number of newlines in text before offset.
 func (x *lineIndex) count(text []byte, offset int) int {
 	x.once.Do(func() {
+		x.newlines = make([]int32, 0, bytes.Count(text, []byte{'\n'}))
 		for i := 0; ; {
 			j := bytes.IndexByte(text[i:], '\n')
 			if j < 0 {
 				break
 			}
-			x.newlines = append(x.newlines, i+j)
+			x.newlines = append(x.newlines, int32(i+j))
 			i += j + 1
 		}
 	})
-	n, _ := slices.BinarySearch(x.newlines, offset)
+	n, _ := slices.BinarySearch(x.newlines, int32(min(offset, math.MaxInt32)))
 	return n
 }
 

@@ -100,7 +100,7 @@ func compact(code string, toks []chroma.Token) *runs {
 
 // highlightCache is how much code the cache of highlighted blocks holds
 // before it starts again: a large book is not kept twice.
-const highlightCache = 16 << 20
+const highlightCache = 4 << 20
 
 var (
 	cacheMu     sync.Mutex

@@ -316,18 +316,16 @@ func (e *cacheEntry) render(src string) (*Drawing, error) {
 			}
 		}()
 		e.d, e.err = render(src)
-		if e.d != nil {
-			e.svg = e.d.SVG()
-		}
 	})
 	return e.d, e.err
 }
 
 type cacheEntry struct {
-	once sync.Once
-	d    *Drawing
-	svg  []byte
-	err  error
+	once    sync.Once
+	d       *Drawing
+	err     error
+	svgOnce sync.Once // the SVG is made on first use: a PDF needs none
+	svg     []byte
 }
 
 // maxCache bounds the number of cached diagrams.
@@ -347,10 +345,11 @@ func RenderSVG(src string) ([]byte, string, error) {
 	cacheMu.Lock()
 	e := cache[src]
 	cacheMu.Unlock()
-	if e != nil && e.d == d && e.svg != nil {
-		return e.svg, d.Alt, nil
+	if e == nil || e.d != d {
+		return d.SVG(), d.Alt, nil // the cache started again since
 	}
-	return d.SVG(), d.Alt, nil
+	e.svgOnce.Do(func() { e.svg = d.SVG() })
+	return e.svg, d.Alt, nil
 }
 
 // drawer is a diagram parsed, ready to lay out and draw.

@@ -146,7 +146,14 @@ func codeLines(toks []chroma.Token, size float64, tx *typesetter) [][]codeCell {
 	for _, t := range toks {
 		n += utf8.RuneCountInString(t.Value)
 	}
-	cells := make([]codeCell, 0, n+n/8) // tabs add cells
+	// The cells go in the typesetter's array, kept from block to block:
+	// a block's cells are garbage once its lines are set, and were a
+	// tenth of what a PDF allocated.
+	if cap(tx.cells) < n+n/8 {
+		tx.cells = make([]codeCell, 0, n+n/8) // tabs add cells
+	}
+	cells := tx.cells[:0]
+	defer func() { tx.cells = cells[:0] }()
 	type asciiWidths struct {
 		face font.Face
 		w    [128]float64 // 0: not measured yet

@@ -193,6 +193,9 @@ func substitute(r rune) (rune, bool) {
 // book's fonts. It reports characters no font has through warnAt, at the
 // source line the spans give, else through warn.
 type typesetter struct {
+	// cells is codeLines' array, reused from one code block to the next.
+	cells []codeCell
+
 	warn   func(format string, args ...any)
 	warnAt func(line int, format string, args ...any)
 	// fonts is the book's typefaces; nil is the built-in DejaVu.

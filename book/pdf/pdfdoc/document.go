@@ -104,6 +104,10 @@ type Document struct {
 	front int
 	open  *Page
 	done  int // pages closed
+	// spare is the content buffer of the page closed last, for the next:
+	// a page's content is copied when it is closed, and growing a buffer
+	// for each page was a tenth of what a book's PDF allocated.
+	spare []byte
 
 	fonts     []*docFont
 	fontIndex map[*font.Font]*docFont
@@ -208,7 +212,8 @@ func (d *Document) NewPage(w, h float64) *Page {
 	i := d.done
 	d.pageRef(i)
 	d.sizes[i] = [2]float64{w, h}
-	p := &Page{d: d, index: i, w: w, h: h, structParent: -1}
+	p := &Page{d: d, index: i, w: w, h: h, structParent: -1, c: d.spare}
+	d.spare = nil
 	p.resetState()
 	d.open = p
 	return p

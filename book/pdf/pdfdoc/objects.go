@@ -220,6 +220,7 @@ func (o *objects) compressed(r ref, dict []byte, data []byte, level int) {
 func streamObject(r ref, dict, data []byte, level int) []byte {
 	if level != noCompression {
 		var buf bytes.Buffer
+		buf.Grow(len(data)/3 + 64) // a page's content deflates to a fifth or so
 		zw := zlibWriter(level)
 		zw.Reset(&buf)
 		zw.Write(data) // a bytes.Buffer takes all
@@ -228,7 +229,8 @@ func streamObject(r ref, dict, data []byte, level int) []byte {
 		data = buf.Bytes()
 		dict = append(dict, " /Filter /FlateDecode"...)
 	}
-	b := strconv.AppendInt(nil, int64(r), 10)
+	b := make([]byte, 0, len(dict)+len(data)+64)
+	b = strconv.AppendInt(b, int64(r), 10)
 	b = append(b, " 0 obj\n<<"...)
 	b = append(b, dict...)
 	b = append(b, " /Length "...)

@@ -712,8 +712,8 @@ func (p *Page) Close() error {
 	d.open = nil
 	d.done++
 	content := d.o.reserve()
-	d.o.stream(content, nil, p.c, true)
-	p.c = nil
+	d.o.stream(content, nil, p.c, true) // copies p.c
+	d.spare, p.c = p.c[:0], nil
 	var b []byte
 	b = append(b, "<< /Type /Page /Parent "...)
 	b = appendRef(b, d.pages)
