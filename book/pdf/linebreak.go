@@ -95,8 +95,12 @@ func breakJustified(ws []word, width float64, h *hyphen.Hyphenator) ([]word, []l
 // long words with punctuation into pieces at the punctuation, without
 // spaces between them, so the line breaker may break there.
 func cutLongWords(ws []word, width float64) []word {
-	var out []word
-	for _, w := range ws {
+	first := slices.IndexFunc(ws, func(w word) bool { return w.w > width || longWord(w, width) })
+	if first < 0 {
+		return ws // most paragraphs: nothing to cut, nothing to copy
+	}
+	out := append(make([]word, 0, len(ws)+len(ws)/8), ws[:first]...)
+	for _, w := range ws[first:] {
 		for w.w > width {
 			head, tail, ok := splitWord(w, width, false)
 			if !ok {
@@ -297,7 +301,11 @@ func (p *paragraph) breakAt(active []*kpNode, b int, width, tol float64, forced 
 		}
 		if a.hyphens > 0 && (hyph || last) {
 			// Hyphens on two lines in a row, or on the last line but one.
-			d += map[bool]float64{true: doubleHyphenDemerits, false: finalHyphenDemerits}[hyph]
+			if hyph {
+				d += doubleHyphenDemerits
+			} else {
+				d += finalHyphenDemerits
+			}
 		}
 		d += a.demerits
 		h := 0

@@ -11,7 +11,6 @@ import (
 	"math"
 	"runtime"
 	"strconv"
-	"sync"
 	"time"
 	"unicode/utf16"
 )
@@ -225,7 +224,10 @@ func streamObject(r ref, dict, data []byte, level int) []byte {
 		zw.Reset(&buf)
 		zw.Write(data) // a bytes.Buffer takes all
 		zw.Close()
-		zlibWriters[level].Put(zw)
+		select {
+		case zlibWriters[level] <- zw:
+		default:
+		}
 		data = buf.Bytes()
 		dict = append(dict, " /Filter /FlateDecode"...)
 	}
@@ -240,12 +242,19 @@ func streamObject(r ref, dict, data []byte, level int) []byte {
 	return append(b, "\nendstream\nendobj\n"...)
 }
 
-// zlibWriters keeps a pool of compressors for each level used.
-var zlibWriters = map[int]*sync.Pool{zlibLevel: {}, zlib.BestSpeed: {}}
+// zlibWriters keeps compressors for reuse for each level used, as many as
+// compress at once: making one allocates a megabyte, and a sync.Pool
+// would let each collection take them.
+var zlibWriters = map[int]chan *zlib.Writer{
+	zlibLevel:      make(chan *zlib.Writer, runtime.GOMAXPROCS(0)+1),
+	zlib.BestSpeed: make(chan *zlib.Writer, runtime.GOMAXPROCS(0)+1),
+}
 
 func zlibWriter(level int) *zlib.Writer {
-	if zw, ok := zlibWriters[level].Get().(*zlib.Writer); ok {
+	select {
+	case zw := <-zlibWriters[level]:
 		return zw
+	default:
 	}
 	zw, _ := zlib.NewWriterLevel(nil, level) // the levels are valid
 	return zw
