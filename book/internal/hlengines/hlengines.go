@@ -28,7 +28,7 @@
 // of one of them has no engine, as after bumping chroma.
 package hlengines
 
-//go:generate go run ./internal/gen -o engines.go
+//go:generate go run ./internal/gen -o engines.go -a analyses.go
 
 import (
 	"errors"
@@ -65,6 +65,16 @@ var Lexers = []string{
 	"Python",
 	"SQL",
 	"YAML",
+}
+
+// Analysed are the chroma lexers, by name, besides the Lexers, whose
+// patterns analyses.go holds analyses of (precomputed.go) but not engines:
+// the languages of a block or two of the content book and the corpus.
+var Analysed = []string{
+	"GraphQL",
+	"Makefile",
+	"Protocol Buffer",
+	"Rust",
 }
 
 // engines are the patterns that have a registered engine (register).

@@ -297,8 +297,18 @@ func (x *lexer) build(s *stateRules) {
 }
 
 // analyse works out what r's matches start with, and its program if its
-// pattern is of the simplest kind, from regexp2's parse of its pattern.
+// pattern is of the simplest kind: analyses.go holds those of the patterns
+// of the Lexers and Analysed, and analyseTree works out others'.
 func (r *rule) analyse() {
+	if a := precomputed(r.re.String()); a != nil {
+		r.apply(a)
+		return
+	}
+	r.analyseTree()
+}
+
+// analyseTree is analyse, from regexp2's parse of r's pattern.
+func (r *rule) analyseTree() {
 	r.any = true
 	tree, err := syntax.Parse(r.re.String(), syntax.ParseOptions{})
 	if err != nil {
