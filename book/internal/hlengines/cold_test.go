@@ -77,3 +77,32 @@ func BenchmarkWarm(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkBuild prepares the rules of the lexers of the golang section of
+// the corpus, and works out the candidates of their every state: what a
+// program does the first time it lexes with them (more: it builds only
+// the states its texts meet).
+func BenchmarkBuild(b *testing.B) {
+	ls, _ := sectionBlocks(b)
+	var xs []*lexer
+	seen := map[chroma.Lexer]bool{}
+	for _, l := range ls {
+		if seen[l] {
+			continue
+		}
+		seen[l] = true
+		x, err := fastLexer(l)
+		if err != nil || x == nil {
+			b.Fatalf("%s: no lexer: %v", l.Config().Name, err)
+		}
+		xs = append(xs, x)
+	}
+	for b.Loop() {
+		for _, x := range xs {
+			y := newLexer(x.rl, x.rules, x.registry)
+			for _, s := range y.states {
+				y.build(s)
+			}
+		}
+	}
+}
