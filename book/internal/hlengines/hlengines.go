@@ -10,7 +10,8 @@
 // the code there does (prefixes.go), matches the rules of the simplest
 // patterns, most matches, with programs of its own (simple.go), and the
 // others with regexp2 without those allocations; everything is worked out
-// from regexp2's own parse of each pattern.
+// from regexp2's own parse of each pattern, the first time a text is in a
+// state of the rule's (or at go generate: analyses.go).
 //
 // The others match with compiled code instead of regexp2's interpreter,
 // for the languages books are written about (Lexers). regexp2cg turns
@@ -24,8 +25,12 @@
 // has compiled stand-ins (wrap).
 //
 // engines.go holds the engines: `go generate` writes it (internal/gen) from
-// the rules of the Lexers of the chroma in go.mod. A test fails when a rule
-// of one of them has no engine, as after bumping chroma.
+// the rules of the Lexers of the chroma in go.mod, and analyses.go, what
+// Tokenise works out of the patterns of those and of Analysed
+// (precomputed.go), so that a program parses none of them again. Tests
+// fail when a rule of one of them has no engine or analysis, or its
+// analysis is not what the parse of its pattern gives now, as after
+// bumping chroma or regexp2.
 package hlengines
 
 //go:generate go run ./internal/gen -o engines.go -a analyses.go
