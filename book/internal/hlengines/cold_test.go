@@ -52,7 +52,8 @@ func resetLexers() {
 
 // BenchmarkCold highlights the code blocks of the golang section of the
 // corpus once, with lexers Tokenise has not used: the cost of a build's
-// first use of its lexers' states.
+// first use of its lexers' states (and of compiling the rules of the
+// Lexers; not of the others, whose rules chroma compiled once).
 func BenchmarkCold(b *testing.B) {
 	ls, codes := sectionBlocks(b)
 	b.Logf("%d blocks", len(codes))

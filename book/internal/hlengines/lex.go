@@ -107,6 +107,13 @@ func fastLexer(l chroma.Lexer) (*lexer, error) {
 		return nil, nil
 	}
 	w.once.Do(func() {
+		if w.own != nil {
+			var rules chroma.CompiledRules
+			if rules, w.err = compileRules(w.own); w.err == nil {
+				w.lex = newLexer(rl, rules, lexers.GlobalLexerRegistry)
+			}
+			return
+		}
 		if _, w.err = rl.Rules(); w.err == nil {
 			w.lex = newLexer(rl, w.compiled.rules, lexers.GlobalLexerRegistry)
 		}
