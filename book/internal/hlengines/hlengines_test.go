@@ -1,6 +1,7 @@
 package hlengines
 
 import (
+	"reflect"
 	"slices"
 	"testing"
 
@@ -124,4 +125,107 @@ func TestRawRules(t *testing.T) {
 			t.Errorf("state %s: rules differ from chroma's Rules", state)
 		}
 	}
+}
+
+// TestCompileRules checks that compileRules compiles the rules of each of
+// the Lexers as its wrapper's are once chroma and its compileHook have
+// compiled them: the same states, and in each the same rules, with the
+// same patterns, engines, emitters and mutators.
+func TestCompileRules(t *testing.T) {
+	for _, name := range Lexers {
+		l := lexers.Get(name).(*chroma.RegexLexer)
+		if _, err := l.Rules(); err != nil {
+			t.Fatal(err)
+		}
+		want := wrappers[l].compiled.rules
+		got, err := compileRules(Original(l))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(got) != len(want) {
+			t.Errorf("%s: %d states, the wrapper's %d", name, len(got), len(want))
+		}
+		for state, ws := range want {
+			gs, ok := got[state]
+			if !ok || len(gs) != len(ws) {
+				t.Errorf("%s: state %s: %d rules, the wrapper's %d", name, state, len(gs), len(ws))
+				continue
+			}
+			for i, w := range ws {
+				g := gs[i]
+				switch {
+				case g.Pattern != w.Pattern || g.Regexp.String() != w.Regexp.String():
+					t.Errorf("%s: %s.%d: pattern %q (%q), the wrapper's %q (%q)", name, state, i, g.Pattern, g.Regexp.String(), w.Pattern, w.Regexp.String())
+				case g.Regexp.MatchTimeout != w.Regexp.MatchTimeout:
+					t.Errorf("%s: %s.%d: timeout %v, the wrapper's %v", name, state, i, g.Regexp.MatchTimeout, w.Regexp.MatchTimeout)
+				case !same(reflect.ValueOf(g.Type), reflect.ValueOf(w.Type)) || !same(reflect.ValueOf(g.Mutator), reflect.ValueOf(w.Mutator)):
+					t.Errorf("%s: %s.%d: emitter %#v and mutator %#v, the wrapper's %#v and %#v", name, state, i, g.Type, g.Mutator, w.Type, w.Mutator)
+				case !engines[g.Regexp.String()]:
+					t.Errorf("%s: %s.%d: %q has no engine", name, state, i, g.Regexp.String())
+				}
+			}
+		}
+	}
+}
+
+// same reports whether a and b are deeply equal, as reflect.DeepEqual, but
+// with functions equal when their code is (reflect.DeepEqual takes no two
+// functions but nil ones as equal).
+func same(a, b reflect.Value) bool {
+	if a.IsValid() != b.IsValid() {
+		return false
+	}
+	if !a.IsValid() {
+		return true
+	}
+	if a.Type() != b.Type() {
+		return false
+	}
+	switch a.Kind() {
+	case reflect.Func:
+		return a.Pointer() == b.Pointer()
+	case reflect.Pointer, reflect.Interface:
+		if a.IsNil() || b.IsNil() {
+			return a.IsNil() == b.IsNil()
+		}
+		return same(a.Elem(), b.Elem())
+	case reflect.Struct:
+		for i := range a.NumField() {
+			if !same(a.Field(i), b.Field(i)) {
+				return false
+			}
+		}
+		return true
+	case reflect.Slice, reflect.Array:
+		if a.Len() != b.Len() {
+			return false
+		}
+		for i := range a.Len() {
+			if !same(a.Index(i), b.Index(i)) {
+				return false
+			}
+		}
+		return true
+	case reflect.Map:
+		if a.Len() != b.Len() {
+			return false
+		}
+		for _, k := range a.MapKeys() {
+			if !same(a.MapIndex(k), b.MapIndex(k)) {
+				return false
+			}
+		}
+		return true
+	case reflect.String:
+		return a.String() == b.String()
+	case reflect.Bool:
+		return a.Bool() == b.Bool()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return a.Int() == b.Int()
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return a.Uint() == b.Uint()
+	case reflect.Float32, reflect.Float64:
+		return a.Float() == b.Float()
+	}
+	return false
 }

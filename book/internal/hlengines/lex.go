@@ -107,6 +107,13 @@ func fastLexer(l chroma.Lexer) (*lexer, error) {
 		return nil, nil
 	}
 	w.once.Do(func() {
+		if w.own != nil {
+			var rules chroma.CompiledRules
+			if rules, w.err = compileRules(w.own); w.err == nil {
+				w.lex = newLexer(rl, rules, lexers.GlobalLexerRegistry)
+			}
+			return
+		}
 		if _, w.err = rl.Rules(); w.err == nil {
 			w.lex = newLexer(rl, w.compiled.rules, lexers.GlobalLexerRegistry)
 		}
@@ -249,11 +256,32 @@ func (x *lexer) build(s *stateRules) {
 	if s.built.Load() {
 		return
 	}
-	for _, r := range s.rules {
+	// The first characters of the prefixes of each rule, and how many
+	// candidates each character has, to make room for them at once.
+	firsts := make([]charSet, len(s.rules))
+	var counts [128]int
+	for i, r := range s.rules {
 		if !x.prefixed[r] {
 			r.analyse()
 			x.prefixed[r] = true
 		}
+		if r.any {
+			firsts[i] = charSet{^uint64(0), ^uint64(0)}
+		}
+		for _, p := range r.prefixes {
+			firsts[i].union(p[0])
+		}
+		for c := range firsts[i].chars() {
+			counts[c]++
+		}
+	}
+	n := 0
+	for _, k := range counts {
+		n += k
+	}
+	room := make([]candidate, n)
+	for c, k := range counts {
+		s.byChar[c], room = room[:0:k], room[k:]
 	}
 	for i, r := range s.rules {
 		if r.any {
@@ -264,27 +292,26 @@ func (x *lexer) build(s *stateRules) {
 		}
 		// The rest of the prefixes of r, by their first character; none
 		// where a first character alone fits.
-		var rest [128][]prefix
-		var alone, some charSet
+		var alone charSet
 		for _, p := range r.prefixes {
-			for c := range rune(128) {
-				if !p[0].has(c) {
-					continue
-				}
-				some.add(c)
-				if len(p) == 1 {
-					alone.add(c)
-				} else if !alone.has(c) {
+			if len(p) == 1 {
+				alone.union(p[0])
+			}
+		}
+		var rest [128][]prefix
+		for _, p := range r.prefixes {
+			if len(p) == 1 {
+				continue
+			}
+			for c := range p[0].chars() {
+				if !alone.has(c) {
 					rest[c] = append(rest[c], p[1:])
 				}
 			}
 		}
-		for c := range s.byChar {
-			if !some.has(rune(c)) {
-				continue
-			}
+		for c := range firsts[i].chars() {
 			cd := candidate{rule: i}
-			if !alone.has(rune(c)) {
+			if !alone.has(c) {
 				cd.rest = rest[c]
 				for _, p := range cd.rest {
 					cd.second.union(p[0])
@@ -297,8 +324,18 @@ func (x *lexer) build(s *stateRules) {
 }
 
 // analyse works out what r's matches start with, and its program if its
-// pattern is of the simplest kind, from regexp2's parse of its pattern.
+// pattern is of the simplest kind: analyses.go holds those of the patterns
+// of the Lexers and Analysed, and analyseTree works out others'.
 func (r *rule) analyse() {
+	if a := precomputed(r.re.String()); a != nil {
+		r.apply(a)
+		return
+	}
+	r.analyseTree()
+}
+
+// analyseTree is analyse, from regexp2's parse of r's pattern.
+func (r *rule) analyseTree() {
 	r.any = true
 	tree, err := syntax.Parse(r.re.String(), syntax.ParseOptions{})
 	if err != nil {

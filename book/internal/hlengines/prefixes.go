@@ -1,6 +1,8 @@
 package hlengines
 
 import (
+	"iter"
+	"math/bits"
 	"slices"
 	"sync"
 
@@ -23,6 +25,20 @@ func (s *charSet) has(c rune) bool {
 func (s *charSet) union(t charSet) {
 	s[0] |= t[0]
 	s[1] |= t[1]
+}
+
+// chars yields the characters of s, in order.
+func (s charSet) chars() iter.Seq[rune] {
+	return func(yield func(rune) bool) {
+		for i, word := range s {
+			for word != 0 {
+				if !yield(rune(i*64 + bits.TrailingZeros64(word))) {
+					return
+				}
+				word &= word - 1
+			}
+		}
+	}
 }
 
 // A prefix is what the first characters of a match are: a set of ASCII

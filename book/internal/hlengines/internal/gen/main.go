@@ -1,7 +1,10 @@
 // Gen writes engines.go of package hlengines: regexp2cg's engines for the
-// patterns chroma compiles the rules of hlengines.Lexers to.
+// patterns chroma compiles the rules of hlengines.Lexers to; and
+// analyses.go, what hlengines works out of each of those patterns, and of
+// those of hlengines.Analysed, when a state is first used
+// (hlengines.AnalysesFile).
 //
-//	go run ./internal/gen -o engines.go
+//	go run ./internal/gen -o engines.go -a analyses.go
 //
 // (go generate in book/internal/hlengines). It lists the patterns
 // (hlengines.Patterns), has regexp2cg (a tool of go.mod) generate an engine
@@ -41,7 +44,8 @@ import (
 func main() {
 	log.SetFlags(0)
 	log.SetPrefix("gen: ")
-	out := flag.String("o", "engines.go", "the file to write")
+	out := flag.String("o", "engines.go", "the file of engines to write")
+	analysesOut := flag.String("a", "analyses.go", "the file of analyses to write")
 	flag.Parse()
 
 	var pats []pattern
@@ -61,6 +65,22 @@ func main() {
 			}
 			pats = append(pats, pattern{name: ident(name) + strconv.Itoa(i), expr: p})
 		}
+	}
+
+	var exprs []string
+	for _, p := range pats {
+		exprs = append(exprs, p.expr)
+	}
+	for _, name := range hlengines.Analysed {
+		ps, err := hlengines.Patterns(name)
+		if err != nil {
+			log.Fatal(err)
+		}
+		exprs = append(exprs, ps...)
+	}
+	analyses, err := hlengines.AnalysesFile(exprs)
+	if err != nil {
+		log.Fatal(err)
 	}
 
 	dir, err := os.MkdirTemp("", "hlengines")
@@ -103,7 +123,10 @@ func main() {
 	if err := os.WriteFile(*out, src, 0o644); err != nil {
 		log.Fatal(err)
 	}
-	log.Printf("%d engines, %d patterns left to the interpreter, in %s", len(supported), len(unsupported), *out)
+	if err := os.WriteFile(*analysesOut, analyses, 0o644); err != nil {
+		log.Fatal(err)
+	}
+	log.Printf("%d engines, %d patterns left to the interpreter, in %s; analyses in %s", len(supported), len(unsupported), *out, *analysesOut)
 }
 
 // A pattern is one to generate an engine for, and the name its functions
