@@ -2,9 +2,9 @@ package book
 
 import (
 	"bytes"
-	"math"
 	"cmp"
 	"io/fs"
+	"math"
 	"slices"
 	"strconv"
 	"sync"

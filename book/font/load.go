@@ -4,8 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
-	"math"
 	"fmt"
+	"math"
 	"sync"
 
 	"github.com/boxesandglue/textshape/ot"
