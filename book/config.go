@@ -35,6 +35,10 @@ type Options struct {
 
 	extra []extraRoot // Hugo's static/ and assets/, found by Load
 	reuse *reuse      // set by a Reloader
+	// serial reads the pages one after another as the walk of the
+	// index comes to them, not ahead of it on every core: the tests
+	// compare.
+	serial bool
 }
 
 // Config is book.yaml, beside _index.md. Every field is optional.
