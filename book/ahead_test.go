@@ -150,8 +150,13 @@ func TestReadAhead(t *testing.T) {
 			}
 		}
 		list(prune(ld.contentsOf(idx, 0)), "")
-		if len(ld.ahead) > 0 {
+		switch {
+		case len(ld.ahead) > 0:
 			t.Errorf("serial %v: %d pages read ahead and never used", serial, len(ld.ahead))
+		case serial && ld.ahead != nil:
+			t.Error("pages read ahead when told to read them one after another")
+		case !serial && ld.ahead == nil:
+			t.Error("no page read ahead")
 		}
 		r.Diags = ld.b.Diagnostics.list
 		r.Sources = ld.b.Sources()

@@ -278,22 +278,28 @@ func (ld *loader) readAhead(from *page, items []indexItem, depth int) {
 // readFiles starts reading files ahead of the walk, but for those read or
 // being read already.
 func (ld *loader) readFiles(files []string) {
-	var rs []*pageRead
-	for _, f := range files {
-		_, read := ld.pages[f]
-		_, reading := ld.ahead[f]
-		if !read && !reading && !slices.ContainsFunc(rs, func(r *pageRead) bool { return r.file == f }) {
-			rs = append(rs, &pageRead{b: ld.b, file: f, done: make(chan struct{})})
-		}
-	}
-	if len(rs) < 2 {
-		return // one page alone is read when the walk comes to it
+	if ld.opts.serial {
+		return
 	}
 	if ld.ahead == nil {
 		ld.ahead = map[string]*pageRead{}
 	}
-	for _, r := range rs {
-		ld.ahead[r.file] = r
+	var rs []*pageRead
+	for _, f := range files {
+		_, read := ld.pages[f]
+		_, reading := ld.ahead[f]
+		if !read && !reading {
+			r := &pageRead{b: ld.b, file: f, done: make(chan struct{})}
+			ld.ahead[f] = r
+			rs = append(rs, r)
+		}
+	}
+	if len(rs) < 2 {
+		// One page alone is read when the walk comes to it.
+		for _, r := range rs {
+			delete(ld.ahead, r.file)
+		}
+		return
 	}
 	go par.Each(len(rs), func(i int) {
 		if r := rs[i]; r.claim() {
