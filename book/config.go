@@ -35,6 +35,10 @@ type Options struct {
 
 	extra []extraRoot // Hugo's static/ and assets/, found by Load
 	reuse *reuse      // set by a Reloader
+	// serial reads the pages one after another as the walk of the
+	// index comes to them, not ahead of it on every core: the tests
+	// compare.
+	serial bool
 }
 
 // Config is book.yaml, beside _index.md. Every field is optional.
@@ -275,21 +279,29 @@ func yamlMsg(err error) string {
 // Errors carry the file line they concern.
 func parseFrontMatter(data []byte, fm *FrontMatter) (body []byte, bodyLine int, errLine int, err error) {
 	open, delim := openingDelimiter(data)
-	if delim != "" && !closed(data, open, delim) {
-		return nil, 0, open, fmt.Errorf("front matter opened with %s on line %d is never closed", delim, open)
+	end := len(data)
+	if delim != "" {
+		if end = closingEnd(data, open, delim); end < 0 {
+			return nil, 0, open, fmt.Errorf("front matter opened with %s on line %d is never closed", delim, open)
+		}
 	}
-	rest, err := frontmatter.Parse(bytes.NewReader(data), fm)
+	// The parser copies all it is given, body and all, into a buffer it
+	// grows as it goes, to return the body as a part of that copy: given
+	// the front matter alone, which it reads up to the same closing line
+	// and no further, it returns the same, and an empty body.
+	rest, err := frontmatter.Parse(bytes.NewReader(data[:end]), fm)
 	if err != nil {
 		p := yamlPos("", max(open, 1), err)
 		return nil, 0, p.Line, errors.New("front matter: " + yamlMsg(err))
 	}
-	consumed := len(data) - len(rest)
-	if consumed >= 0 && bytes.Equal(data[consumed:], rest) {
-		// The body as a part of data: rest is a copy, in a buffer
-		// of up to twice its size, that the book would hold.
-		rest = data[consumed:]
+	consumed := end - len(rest)
+	body = data[consumed:]
+	if !bytes.Equal(data[consumed:end], rest) {
+		// Not the end of what it was given: take the parser's word.
+		body = append(rest[:len(rest):len(rest)], data[end:]...)
+		consumed = len(data) - len(body)
 	}
-	return rest, 1 + bytes.Count(data[:consumed], []byte{'\n'}), 0, nil
+	return body, 1 + bytes.Count(data[:consumed], []byte{'\n'}), 0, nil
 }
 
 // openingDelimiter returns the line and text of a front matter opening
@@ -312,13 +324,15 @@ func openingDelimiter(data []byte) (int, string) {
 	return 0, ""
 }
 
-// closed reports whether a line after line open of data is delim.
-func closed(data []byte, open int, delim string) bool {
-	i := 0
+// closingEnd returns the offset in data of the end of the first line
+// after line open that is delim, or -1 when there is none.
+func closingEnd(data []byte, open int, delim string) int {
+	i, end := 0, 0
 	for l := range bytes.Lines(data) {
+		end += len(l)
 		if i++; i > open && string(bytes.TrimSpace(l)) == delim {
-			return true
+			return end
 		}
 	}
-	return false
+	return -1
 }

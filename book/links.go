@@ -193,7 +193,16 @@ func (b *Book) resolveFile(from, dest string, index bool) (string, bool) {
 	if strings.HasPrefix(p, "/") {
 		return b.resolveSite(p, index)
 	}
-	// Relative to the file's folder, as in mdBook and on GitHub.
+	if file, ok := b.besideFile(from, p); ok {
+		return file, true
+	}
+	// Relative to the page's URL, as Hugo's pretty URLs make it (/a/b/page/).
+	return b.resolveSite(path.Join(b.sitePath(from)+"/", p), index)
+}
+
+// besideFile finds the file a relative link path p of page from names
+// relative to the page's folder, as in mdBook and on GitHub.
+func (b *Book) besideFile(from, p string) (string, bool) {
 	joined := path.Join(path.Dir(from), p)
 	if !strings.HasPrefix(joined, "../") && joined != ".." {
 		for _, c := range candidates(joined) {
@@ -202,8 +211,20 @@ func (b *Book) resolveFile(from, dest string, index bool) (string, bool) {
 			}
 		}
 	}
-	// Relative to the page's URL, as Hugo's pretty URLs make it (/a/b/page/).
-	return b.resolveSite(path.Join(b.sitePath(from)+"/", p), index)
+	return "", false
+}
+
+// resolveAhead is resolveFile for a link of an index that loading reads
+// ahead of its walk: it changes nothing, and finds no file when the one
+// the walk will find may depend on the links it resolves before (a
+// relative link resolved through its page's site path, which a link to
+// resolve through the prefix changes).
+func (b *Book) resolveAhead(from, dest string) (string, bool) {
+	p := splitDest(dest)
+	if p != "" && !strings.HasPrefix(p, "/") && b.prefix != "" && !b.mapped {
+		return b.besideFile(from, p)
+	}
+	return b.resolveFile(from, dest, false)
 }
 
 // whyNoFile says why a link of page from that names no file names none,

@@ -13,9 +13,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
+	"github.com/bindery-books/bindery/book/internal/par"
 	"github.com/bindery-books/bindery/book/markup"
 	"github.com/yuin/goldmark/ast"
 )
@@ -115,48 +117,11 @@ func displayJoin(display, name string) string {
 // messages name the root ("content"); indexDir is the book's folder within
 // fsys ("." for the root itself).
 func LoadFS(fsys fs.FS, display, indexDir string, opts Options) (*Book, error) {
-	indexDir = path.Clean(indexDir)
-	b := &Book{
-		Diagnostics: &Diagnostics{Strict: opts.Strict},
-		root:        display,
-		indexDir:    indexDir,
-		fsys:        fsys,
-		byFile:      map[string]*Chapter{},
-		statCache:   map[string]bool{},
-		pictures:    map[string]*pictureEntry{},
-		extra:       opts.extra,
-	}
-	b.fetch.enabled, b.fetch.client = opts.FetchRemote, opts.HTTPClient
-	opts.reuse.begin(b)
-	ld := &loader{b: b, opts: opts, pages: map[string]*page{}, listed: map[string]Pos{}}
-	indexFile := path.Join(indexDir, "_index.md")
-	b.Index = displayJoin(display, indexFile)
-	if !b.isFile(indexFile) {
-		dir := displayJoin(display, indexDir)
-		if _, err := fs.Stat(fsys, indexDir); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			msg, _ := fileError(err)
-			return nil, fmt.Errorf("%s: %s", dir, msg)
-		}
-		if b.isFile(path.Join(indexDir, "index.md")) {
-			return nil, fmt.Errorf("%s: no _index.md (index.md makes a page, not a section)", dir)
-		}
-		if _, err := fs.Stat(fsys, indexFile); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			msg, _ := fileError(err)
-			return nil, fmt.Errorf("%s: %s", b.Index, msg)
-		} else if err == nil {
-			return nil, fmt.Errorf("%s: not a regular file", b.Index)
-		}
-		return nil, fmt.Errorf("%s: no _index.md", dir)
-	}
-	idx, err := ld.page(indexFile)
+	ld, idx, err := start(fsys, display, indexDir, opts)
 	if err != nil {
 		return nil, err
 	}
-	cfg := readConfig(b, indexDir)
-	b.config = cfg
-	b.Meta = b.meta(idx, cfg)
-	b.prefix = commonPrefix(idx.links())
-	ld.stack = []string{indexFile}
+	b := ld.b
 	before := b.Diagnostics.errors()
 	b.Contents = ld.contentsOf(idx, 0)
 	b.Contents = prune(b.Contents)
@@ -179,6 +144,55 @@ func LoadFS(fsys fs.FS, display, indexDir string, opts Options) (*Book, error) {
 	return b, b.Diagnostics.Err()
 }
 
+// start begins loading the book of LoadFS: it reads the index and
+// book.yaml and returns the loader, ready to walk the index's contents,
+// and the index page.
+func start(fsys fs.FS, display, indexDir string, opts Options) (*loader, *page, error) {
+	indexDir = path.Clean(indexDir)
+	b := &Book{
+		Diagnostics: &Diagnostics{Strict: opts.Strict},
+		root:        display,
+		indexDir:    indexDir,
+		fsys:        fsys,
+		byFile:      map[string]*Chapter{},
+		statCache:   map[string]bool{},
+		pictures:    map[string]*pictureEntry{},
+		extra:       opts.extra,
+	}
+	b.fetch.enabled, b.fetch.client = opts.FetchRemote, opts.HTTPClient
+	opts.reuse.begin(b)
+	ld := &loader{b: b, opts: opts, pages: map[string]*page{}, listed: map[string]Pos{}}
+	indexFile := path.Join(indexDir, "_index.md")
+	b.Index = displayJoin(display, indexFile)
+	if !b.isFile(indexFile) {
+		dir := displayJoin(display, indexDir)
+		if _, err := fs.Stat(fsys, indexDir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			msg, _ := fileError(err)
+			return nil, nil, fmt.Errorf("%s: %s", dir, msg)
+		}
+		if b.isFile(path.Join(indexDir, "index.md")) {
+			return nil, nil, fmt.Errorf("%s: no _index.md (index.md makes a page, not a section)", dir)
+		}
+		if _, err := fs.Stat(fsys, indexFile); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			msg, _ := fileError(err)
+			return nil, nil, fmt.Errorf("%s: %s", b.Index, msg)
+		} else if err == nil {
+			return nil, nil, fmt.Errorf("%s: not a regular file", b.Index)
+		}
+		return nil, nil, fmt.Errorf("%s: no _index.md", dir)
+	}
+	idx, err := ld.page(indexFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg := readConfig(b, indexDir)
+	b.config = cfg
+	b.Meta = b.meta(idx, cfg)
+	b.prefix = commonPrefix(idx.links())
+	ld.stack = []string{indexFile}
+	return ld, idx, nil
+}
+
 // page is a markdown file read during loading, with its front matter.
 type page struct {
 	file     string // fs path
@@ -198,59 +212,187 @@ type loader struct {
 	b      *Book
 	opts   Options
 	pages  map[string]*page
-	stack  []string       // index files being expanded, to detect cycles
-	listed map[string]Pos // chapter file -> where it was first listed
+	ahead  map[string]*pageRead // pages being read ahead of the walk, by file
+	stack  []string             // index files being expanded, to detect cycles
+	listed map[string]Pos       // chapter file -> where it was first listed
 	parts  int
 }
 
-// page reads and caches a page and its front matter.
+// page returns a page and its front matter: from the pages read so far, or
+// else read ahead of the walk, or else read now. It reports what reading
+// it found, so that the diagnostics come in the order of the walk, whoever
+// read the page. A page that cannot be read is not kept: each link to it
+// reads it again.
 func (ld *loader) page(file string) (*page, error) {
 	if p, ok := ld.pages[file]; ok {
 		return p, nil
 	}
-	disp := displayJoin(ld.b.root, file)
-	data, err := readFile(ld.b.fsys, file, maxPageSize)
+	r := ld.ahead[file]
+	if r != nil {
+		delete(ld.ahead, file)
+		r.wait()
+	} else {
+		r = &pageRead{b: ld.b, file: file}
+		r.read()
+	}
+	if r.source {
+		ld.b.sources.add("", file)
+	}
+	ld.b.Diagnostics.add(r.diags...)
+	if r.err != nil {
+		return nil, r.err
+	}
+	ld.pages[file] = r.page
+	return r.page, nil
+}
+
+// readAhead starts reading, on every core, the pages that items of index
+// page from link to, and those of the parts they make, as far as the walk
+// will follow them without reading a page first (the children of a link
+// are its page's, and wait for it). Reading is all it does: the walk
+// publishes what each page holds (see page) when it comes to it.
+func (ld *loader) readAhead(from *page, items []indexItem, depth int) {
+	if ld.opts.serial {
+		return
+	}
+	var files []string
+	var walk func([]indexItem, int)
+	walk = func(items []indexItem, depth int) {
+		if depth > maxPartDepth {
+			return
+		}
+		for _, it := range items {
+			if it.dest == "" {
+				walk(it.children, depth+1)
+				continue
+			}
+			if file, ok := ld.b.resolveAhead(from.file, it.dest); ok && strings.HasSuffix(file, ".md") {
+				files = append(files, file)
+			}
+		}
+	}
+	walk(items, depth)
+	ld.readFiles(files)
+}
+
+// readFiles starts reading files ahead of the walk, but for those read or
+// being read already.
+func (ld *loader) readFiles(files []string) {
+	if ld.opts.serial {
+		return
+	}
+	if ld.ahead == nil {
+		ld.ahead = map[string]*pageRead{}
+	}
+	var rs []*pageRead
+	for _, f := range files {
+		_, read := ld.pages[f]
+		_, reading := ld.ahead[f]
+		if !read && !reading {
+			r := &pageRead{b: ld.b, file: f, done: make(chan struct{})}
+			ld.ahead[f] = r
+			rs = append(rs, r)
+		}
+	}
+	if len(rs) < 2 {
+		// One page alone is read when the walk comes to it.
+		for _, r := range rs {
+			delete(ld.ahead, r.file)
+		}
+		return
+	}
+	go par.Each(len(rs), func(i int) {
+		if r := rs[i]; r.claim() {
+			r.read()
+			close(r.done)
+		}
+	})
+}
+
+// pageRead is what reading a page comes to: the page, or the error
+// loading stops at, and the diagnostics found on the way. Reading touches
+// nothing of the book's; page publishes what it found.
+type pageRead struct {
+	b    *Book
+	file string
+	// claimed is set by whoever reads the page, a worker or the walk;
+	// done is closed once it has.
+	claimed atomic.Bool
+	done    chan struct{}
+
+	page   *page
+	err    error
+	diags  []Diagnostic
+	source bool // the file was read: it is one of the book's sources
+}
+
+func (r *pageRead) claim() bool { return r.claimed.CompareAndSwap(false, true) }
+
+// wait returns once r has been read, reading it now if no one has begun to.
+func (r *pageRead) wait() {
+	if r.claim() {
+		r.read()
+		close(r.done)
+		return
+	}
+	<-r.done
+}
+
+// read reads the page and checks its text and front matter. It is safe to
+// call on several pages at once. It starts loading Graphviz as soon as a
+// page has a diagram Graphviz lays out (see preloadDiagrams).
+func (r *pageRead) read() {
+	b, file := r.b, r.file
+	disp := displayJoin(b.root, file)
+	fail := func(pos Pos, msg string) { r.err = Diagnostic{Pos: pos, Msg: msg} }
+	data, err := readFile(b.fsys, file, maxPageSize)
 	if err != nil {
 		msg, _ := fileError(err)
-		return nil, Diagnostic{Pos: Pos{File: disp}, Msg: msg}
+		fail(Pos{File: disp}, msg)
+		return
 	}
-	ld.b.sources.add("", file)
+	r.source = true
 	// A byte order mark is not text: editors on Windows write one.
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
 	preloadDiagrams(data)
 	if err := checkText(data); err != nil {
-		return nil, Diagnostic{Pos: Pos{disp, err.line}, Msg: err.msg}
+		fail(Pos{disp, err.line}, err.msg)
+		return
 	}
-	if line, r, n := cleanControls(data); n > 0 {
+	if line, c, n := cleanControls(data); n > 0 {
 		more := ""
 		if n > 1 {
 			more = fmt.Sprintf(" (and %d more)", n-1)
 		}
-		ld.b.Diagnostics.Warnf(Pos{disp, line}, "control character U+%04X%s: not text; set as a space", r, more)
+		r.diags = append(r.diags, b.Diagnostics.warning(Pos{disp, line}, fmt.Sprintf("control character U+%04X%s: not text; set as a space", c, more)))
 	}
-	p := &page{file: file, display: disp, b: ld.b}
+	errorf := func(pos Pos, format string, args ...any) {
+		r.diags = append(r.diags, Diagnostic{Pos: pos, Msg: fmt.Sprintf(format, args...), Level: LevelError})
+	}
+	p := &page{file: file, display: disp, b: b}
 	body, line, errLine, err := parseFrontMatter(data, &p.fm)
 	if err != nil {
-		return nil, Diagnostic{Pos: Pos{disp, errLine}, Msg: err.Error()}
+		fail(Pos{disp, errLine}, err.Error())
+		return
 	}
 	p.body, p.bodyLine = body, line
 	p.fm.clean()
-	p.titleLine = frontMatterLine(data[:len(data)-len(body)], "title")
-	p.dateLine = frontMatterLine(data[:len(data)-len(body)], "date")
+	fm := data[:len(data)-len(body)]
+	p.titleLine = frontMatterLine(fm, "title")
+	p.dateLine = frontMatterLine(fm, "date")
 	if l := p.fm.Lang; l != "" && !languageTag(l) {
-		ld.b.Diagnostics.Errorf(Pos{disp, frontMatterLine(data[:len(data)-len(body)], "lang")}, "lang %q: want a language tag such as en, fr or pt-BR", truncate(l, 40))
+		errorf(Pos{disp, frontMatterLine(fm, "lang")}, "lang %q: want a language tag such as en, fr or pt-BR", truncate(l, 40))
 		p.fm.Lang = ""
 	}
 	if n := utf8.RuneCountInString(p.fm.Title); n > maxTitleLen {
-		ld.b.Diagnostics.Errorf(Pos{disp, p.titleLine}, "title of %d characters: longer than the %d a title may be", n, maxTitleLen)
+		errorf(Pos{disp, p.titleLine}, "title of %d characters: longer than the %d a title may be", n, maxTitleLen)
 		p.fm.Title = truncate(p.fm.Title, maxTitleLen)
 	}
 	if n := utf8.RuneCountInString(p.fm.Description); n > maxTextLen {
-		ld.b.Diagnostics.Errorf(Pos{disp, frontMatterLine(data[:len(data)-len(body)], "description")}, "description of %d characters: longer than the %d a description may be", n, maxTextLen)
+		errorf(Pos{disp, frontMatterLine(fm, "description")}, "description of %d characters: longer than the %d a description may be", n, maxTextLen)
 		p.fm.Description = truncate(p.fm.Description, maxTextLen)
 	}
-	ld.pages[file] = p
-	return p, nil
+	r.page = p
 }
 
 // frontMatterLine returns the line of a page's front matter fm on which
@@ -286,6 +428,9 @@ type textError struct {
 
 // checkText rejects input that is not text: NUL bytes and invalid UTF-8.
 func checkText(data []byte) *textError {
+	if utf8.Valid(data) && bytes.IndexByte(data, 0) < 0 {
+		return nil // at memory speed; the loop below finds the line
+	}
 	line := 1
 	for i := 0; i < len(data); {
 		c := data[i]
@@ -428,6 +573,9 @@ func cleanSitePath(dest string) string {
 	return c
 }
 
+// maxPartDepth is how deep parts may nest.
+const maxPartDepth = 32
+
 func (ld *loader) newPart(title string, pos Pos) *Part {
 	ld.parts++
 	return &Part{Title: title, ID: "part-" + strconv.Itoa(ld.parts), Pos: pos}
@@ -435,8 +583,8 @@ func (ld *loader) newPart(title string, pos Pos) *Part {
 
 // expand turns an index's items into contents. from is the index page.
 func (ld *loader) expand(from *page, items []indexItem, depth int) []Node {
-	if depth > 32 {
-		ld.b.Diagnostics.Errorf(Pos{from.display, 0}, "parts nested more than 32 deep")
+	if depth > maxPartDepth {
+		ld.b.Diagnostics.Errorf(Pos{from.display, 0}, "parts nested more than %d deep", maxPartDepth)
 		return nil
 	}
 	var out []Node
@@ -505,6 +653,7 @@ func (ld *loader) item(from *page, it indexItem, pos Pos, depth int) Node {
 		return ch
 	}
 	p := ld.newPart(it.title, pos)
+	ld.readAhead(from, it.children, depth+1)
 	p.Children = append([]Node{ch}, ld.expand(from, it.children, depth+1)...)
 	return p
 }
@@ -515,6 +664,7 @@ func (ld *loader) section(from *page, it indexItem, pg *page, pos Pos, depth int
 	p := ld.newPart(cmp.Or(it.title, pg.fm.Title, path.Base(path.Dir(pg.file))), pos)
 	p.Description = pg.fm.Description
 	if it.nested {
+		ld.readAhead(from, it.children, depth+1)
 		p.Children = ld.expand(from, it.children, depth+1)
 		return p
 	}
@@ -536,6 +686,7 @@ func (ld *loader) section(from *page, it indexItem, pg *page, pos Pos, depth int
 // pages by weight when it lists none.
 func (ld *loader) contentsOf(pg *page, depth int) []Node {
 	if items := pg.items(); len(items) > 0 {
+		ld.readAhead(pg, items, depth)
 		return ld.expand(pg, items, depth)
 	}
 	return ld.byWeight(pg, depth)
@@ -581,6 +732,7 @@ func (ld *loader) byWeight(from *page, depth int) []Node {
 		sub bool
 	}
 	var es []entry
+	ld.readFiles(pageFiles(ld.b, dir, entries))
 	for _, e := range entries {
 		name := path.Join(dir, e.Name())
 		switch {
@@ -636,6 +788,23 @@ func (ld *loader) byWeight(from *page, depth int) []Node {
 		}
 	}
 	return out
+}
+
+// pageFiles returns the pages byWeight reads of a folder's entries.
+func pageFiles(b *Book, dir string, entries []fs.DirEntry) []string {
+	var files []string
+	for _, e := range entries {
+		name := path.Join(dir, e.Name())
+		switch {
+		case e.IsDir():
+			if idx := path.Join(name, "_index.md"); b.isFile(idx) {
+				files = append(files, idx)
+			}
+		case strings.HasSuffix(e.Name(), ".md") && e.Name() != "_index.md":
+			files = append(files, name)
+		}
+	}
+	return files
 }
 
 func pageTitle(p *page) string {
