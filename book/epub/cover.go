@@ -157,11 +157,17 @@ func drawCover(title, subtitle, authors string) ([]byte, error) {
 // fill paints r in one palette colour.
 func fill(img *image.Paletted, r image.Rectangle, index uint8) {
 	r = r.Intersect(img.Bounds())
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		row := img.Pix[img.PixOffset(r.Min.X, y):img.PixOffset(r.Max.X, y)]
-		for i := range row {
-			row[i] = index
-		}
+	if r.Empty() {
+		return
+	}
+	// The first row a byte at a time, the others copied from it: a loop
+	// over every byte of the cover took 4 ms.
+	first := img.Pix[img.PixOffset(r.Min.X, r.Min.Y):img.PixOffset(r.Max.X, r.Min.Y)]
+	for i := range first {
+		first[i] = index
+	}
+	for y := r.Min.Y + 1; y < r.Max.Y; y++ {
+		copy(img.Pix[img.PixOffset(r.Min.X, y):img.PixOffset(r.Max.X, y)], first)
 	}
 }
 
