@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bindery-books/bindery/book/diagram"
 	"github.com/bindery-books/bindery/book/markup"
 	"github.com/yuin/goldmark/ast"
 )
@@ -145,6 +146,9 @@ type Chapter struct {
 	TitleHeading *Heading
 	// notes is the number of the chapter's footnotes.
 	notes int
+	// diagrams are the sources of the chapter's diagrams, which Release
+	// lets the diagram cache forget.
+	diagrams []string
 	// lines finds the line of an offset into Source.
 	lines lineIndex
 	// headingByID finds a heading by its ID, once Headings is final.
@@ -162,6 +166,10 @@ func (c *Chapter) Release() {
 	for _, h := range c.Headings {
 		h.Node = nil
 	}
+	for _, src := range c.diagrams {
+		diagram.Forget(src)
+	}
+	c.diagrams = nil
 }
 
 // Lang returns the language the chapter is written in: its front matter's,

@@ -226,6 +226,7 @@ func (r *resolver) code(n ast.Node, lang string) ast.Node {
 	}
 	d := &Diagram{Code: cb}
 	d.SetPos(n.Pos())
+	r.ch.diagrams = append(r.ch.diagrams, cb.Code)
 	// Problems are reported at the diagram's own lines: its first line
 	// is the one after the fence.
 	first := r.pos

@@ -249,6 +249,15 @@ func Render(src string) (*Drawing, error) {
 	return e.render(src)
 }
 
+// Forget drops the drawing of src from the cache, for a caller done with
+// it (book.Chapter.Release): a long book printed once need not keep every
+// diagram it drew.
+func Forget(src string) {
+	cacheMu.Lock()
+	delete(cache, src)
+	cacheMu.Unlock()
+}
+
 // entry returns the cache entry of src, made if new.
 func entry(src string) (e *cacheEntry, made bool) {
 	cacheMu.Lock()

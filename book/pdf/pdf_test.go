@@ -283,7 +283,7 @@ func TestRelease(t *testing.T) {
 	files := map[string]string{
 		"_index.md": "---\ntitle: Released\n---\n- [One](one.md)\n- Part\n  - [Two](two.md)\n",
 		"one.md":    "---\ntitle: One\n---\n## Section\n\nText with a note[^1].\n\n[^1]: The note.\n\n| a | b |\n|---|--:|\n| 1 | 2 |\n",
-		"two.md":    "---\ntitle: Two\n---\n```go\nfunc main() {}\n```\n\n## Again\n\nSee [one](one.md#section).\n",
+		"two.md":    "---\ntitle: Two\n---\n```go\nfunc main() {}\n```\n\n## Again\n\nSee [one](one.md#section).\n\n```mermaid\nflowchart LR\n  A[Start] --> B[End]\n```\n",
 	}
 	var want, got bytes.Buffer
 	if _, err := Write(&want, golden.MustLoad(t, files), Config{}); err != nil {
