@@ -209,3 +209,20 @@ func Diff(want, got string) string {
 	}
 	return out.String()
 }
+
+// CheckReleased reports every chapter of b that still holds its syntax
+// tree, or a heading's node, after a printer was to release it
+// (book.Chapter.Release).
+func CheckReleased(t testing.TB, b *book.Book) {
+	t.Helper()
+	for _, ch := range b.Chapters {
+		if ch.Doc != nil {
+			t.Errorf("%s: not released", ch.Path)
+		}
+		for _, h := range ch.Headings {
+			if h.Node != nil {
+				t.Errorf("%s: heading %q keeps its node", ch.Path, h.Text)
+			}
+		}
+	}
+}
