@@ -3,6 +3,7 @@ package epub
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/alecthomas/chroma/v2"
@@ -109,10 +110,7 @@ func writeLines(w util.BufWriter, toks []chroma.Token) {
 			if i+1 < len(line) {
 				next = line[i+1].Value
 			}
-			cls := chroma.StandardTypes[t.Type]
-			if cls == "" {
-				cls = chroma.StandardTypes[t.Type.Category()]
-			}
+			cls := tokenClass(t.Type)
 			if cls == "" || t.Type == chroma.Text || t.Type == chroma.TextWhitespace {
 				writeCodeText(w, t.Value, next)
 				continue
@@ -126,6 +124,35 @@ func writeLines(w util.BufWriter, toks []chroma.Token) {
 		w.WriteString("\n</span>")
 	}
 }
+
+// tokenClass returns the short class name of a token type, or of its
+// category, or "" for a type chroma names neither.
+func tokenClass(t chroma.TokenType) string {
+	if cls, i := tokenClasses(), int(t)-minTokenType; i >= 0 && i < len(cls) {
+		return cls[i]
+	}
+	if cls := chroma.StandardTypes[t]; cls != "" {
+		return cls
+	}
+	return chroma.StandardTypes[t.Category()]
+}
+
+// minTokenType is the least token type tokenClasses holds: chroma's
+// types are below 10,000, its special ones (Background, ...) negative.
+const minTokenType = -64
+
+// tokenClasses holds tokenClass for each type from minTokenType up to
+// 10,000: looked up for every token, a map was a fifth of writing code.
+var tokenClasses = sync.OnceValue(func() []string {
+	cls := make([]string, 10000-minTokenType)
+	for i := range cls {
+		t := chroma.TokenType(i + minTokenType)
+		if cls[i] = chroma.StandardTypes[t]; cls[i] == "" {
+			cls[i] = chroma.StandardTypes[t.Category()]
+		}
+	}
+	return cls
+})
 
 // writeCodeText writes a token's text escaped, with a <wbr /> after each
 // separator that a character other than a space follows; next is the text
