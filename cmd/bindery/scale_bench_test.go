@@ -100,7 +100,8 @@ func BenchmarkPeakHeap2000Chapters(b *testing.B) {
 		dir, chapters := bigBook(b, n)
 		for _, format := range []string{"epub", "pdf"} {
 			b.Run(fmt.Sprintf("%s-%d", format, n), func(b *testing.B) {
-				defer debug.SetMemoryLimit(debug.SetMemoryLimit(memoryLimit)) // as main sets it
+				defer debug.SetMemoryLimit(debug.SetMemoryLimit(memoryLimit)) // as main sets them
+				defer debug.SetGCPercent(debug.SetGCPercent(-1))
 				out := filepath.Join(b.TempDir(), "book."+format)
 				for b.Loop() {
 					runtime.GC()
