@@ -88,9 +88,9 @@ func (r *chapterRenderer) render() ([]byte, error) {
 		util.Prioritized(extension.NewStrikethroughHTMLRenderer(), 500),
 		util.Prioritized(r, 100),
 	}}, 0)))
-	var buf bytes.Buffer
-	buf.Grow(3*len(r.ch.Source) + 4096) // XHTML is two to three times its markdown
-	if err := rd.Render(&buf, r.ch.Source, r.ch.Doc); err != nil {
+	// XHTML is two to three times its markdown.
+	buf := bytes.NewBuffer(takeBuffer(3*len(r.ch.Source) + 4096))
+	if err := rd.Render(buf, r.ch.Source, r.ch.Doc); err != nil {
 		return nil, fmt.Errorf("%s: render: %w", r.ch.Path, err)
 	}
 	return placeBreaks(buf.Bytes(), r.groups), nil
