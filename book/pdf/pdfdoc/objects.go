@@ -206,13 +206,39 @@ const noCompression = -100
 // data may be reused once it returns.
 func (o *objects) compressed(r ref, dict []byte, data []byte, level int) {
 	q := &queued{r: r, done: make(chan struct{})}
-	dict, data = bytes.Clone(dict), bytes.Clone(data)
+	dict, data = bytes.Clone(dict), append(takeCopy(len(data)), data...)
 	o.work <- struct{}{}
 	go func() {
 		defer func() { <-o.work; close(q.done) }()
 		q.data = streamObject(r, dict, data, level)
+		giveCopy(data) // streamObject has copied it
 	}()
 	o.enqueue(q)
+}
+
+// copies keeps the buffers compressed copies streams into, for the streams
+// after them: a page's content is copied when the page is closed, and the
+// copies were a tenth of what a book's PDF allocated.
+var copies = make(chan []byte, 2*runtime.GOMAXPROCS(0)+2)
+
+// takeCopy returns an empty buffer of at least n bytes.
+func takeCopy(n int) []byte {
+	select {
+	case b := <-copies:
+		if cap(b) >= n {
+			return b[:0]
+		}
+	default:
+	}
+	return make([]byte, 0, n)
+}
+
+// giveCopy keeps b for takeCopy; nothing may use b after.
+func giveCopy(b []byte) {
+	select {
+	case copies <- b[:0]:
+	default:
+	}
 }
 
 // streamObject returns stream object r, from "r 0 obj" to "endobj".
