@@ -187,7 +187,10 @@ func (w *writer) chapterLevel(ch *book.Chapter) int {
 
 // flow lays out a chapter (stage 1).
 func (w *writer) flow(ch *book.Chapter) *Flow {
-	return &Flow{Items: newConverter(w, ch).chapter()}
+	c := newConverter(w, ch)
+	f := &Flow{Items: c.chapter()}
+	giveCells(c.tx.cells)
+	return f
 }
 
 // ahead is how many chapters per core the layout may run ahead of the
