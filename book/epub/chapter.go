@@ -89,7 +89,7 @@ func (r *chapterRenderer) render() ([]byte, error) {
 		util.Prioritized(r, 100),
 	}}, 0)))
 	// XHTML is two to three times its markdown.
-	buf := bytes.NewBuffer(takeBuffer(3*len(r.ch.Source) + 4096))
+	buf := bytes.NewBuffer(buffers.Take(3*len(r.ch.Source) + 4096))
 	if err := rd.Render(buf, r.ch.Source, r.ch.Doc); err != nil {
 		return nil, fmt.Errorf("%s: render: %w", r.ch.Path, err)
 	}

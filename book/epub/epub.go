@@ -20,6 +20,7 @@ import (
 
 	"github.com/bindery-books/bindery/book"
 	"github.com/bindery-books/bindery/book/internal/par"
+	"github.com/bindery-books/bindery/book/internal/scratch"
 )
 
 // Config controls packaging. The zero value works.
@@ -102,7 +103,7 @@ func (p *packager) renderChapters() ([]*entry, error) {
 		}
 		e := packEntry(&file{data: data, mediaType: "application/xhtml+xml"})
 		if e.method == zip.Deflate && data != nil {
-			giveBuffer(data) // the entry holds its compressed copy
+			buffers.Give(data) // the entry holds its compressed copy
 		}
 		out[i] = &e
 		if p.cfg.Progress != nil {
@@ -155,7 +156,7 @@ func (p *packager) chapterPage(ch *book.Chapter) ([]byte, error) {
 	}
 	// The page is made in one buffer: a chapter's is the largest of the
 	// book, and each copy of it was garbage for the collector.
-	page := takeBuffer(len(body) + 1024)
+	page := buffers.Take(len(body) + 1024)
 	page = appendPageHead(page, ch.Lang(p.b), ch.Title, "bodymatter")
 	// The label is inside the heading, so that no converter sets it on a
 	// page of its own.
@@ -163,35 +164,14 @@ func (p *packager) chapterPage(ch *book.Chapter) ([]byte, error) {
 		markers(opening), dirAttr(ch.Title, r.pageDir()), esc(label), anchor, esc(ch.Title))
 	page = append(page, body...)
 	page = append(page, "</section>\n"...)
-	giveBuffer(body)
+	buffers.Give(body)
 	return append(page, pageTail...), nil
 }
 
 // buffers keeps the buffers chapters are rendered in for the chapters
-// after them, a few for each core: a chapter's XHTML is garbage once
-// copied into its page, and its page once compressed, and they were most
-// of what an EPUB allocated.
-var buffers = make(chan []byte, 2*runtime.GOMAXPROCS(0))
-
-// takeBuffer returns an empty buffer of at least n bytes.
-func takeBuffer(n int) []byte {
-	select {
-	case b := <-buffers:
-		if cap(b) >= n {
-			return b[:0]
-		}
-	default:
-	}
-	return make([]byte, 0, n)
-}
-
-// giveBuffer keeps b for takeBuffer; nothing may use b after.
-func giveBuffer(b []byte) {
-	select {
-	case buffers <- b[:0]:
-	default:
-	}
-}
+// after them: a chapter's XHTML is garbage once copied into its page, and
+// its page once compressed.
+var buffers = scratch.New[byte](2)
 
 // chapterStarts returns the page starts inside a chapter's blocks.
 func (p *packager) chapterStarts(ch *book.Chapter) []book.PageStart {

@@ -2,7 +2,6 @@ package pdf
 
 import (
 	"cmp"
-	"runtime"
 	"strings"
 	"sync"
 	"unicode"
@@ -12,6 +11,7 @@ import (
 	"github.com/bindery-books/bindery/book"
 	"github.com/bindery-books/bindery/book/font"
 	"github.com/bindery-books/bindery/book/internal/codestyle"
+	"github.com/bindery-books/bindery/book/internal/scratch"
 )
 
 // tokenStyles caches the chroma style's colour and weight of each token type.
@@ -151,7 +151,7 @@ func codeLines(toks []chroma.Token, size float64, tx *typesetter) [][]codeCell {
 	// a block's cells are garbage once its lines are set, and were a
 	// tenth of what a PDF allocated.
 	if cap(tx.cells) < n+n/8 {
-		tx.cells = takeCells(n + n/8) // tabs add cells
+		tx.cells = cellArrays.Take(n + n/8) // tabs add cells
 	}
 	cells := tx.cells[:0]
 	defer func() { tx.cells = cells[:0] }()
@@ -213,32 +213,8 @@ func codeLines(toks []chroma.Token, size float64, tx *typesetter) [][]codeCell {
 }
 
 // cellArrays keeps the arrays of code cells of chapters laid out, for the
-// chapters after them, one for each core: a chapter's array is garbage
-// once its code is set.
-var cellArrays = make(chan []codeCell, runtime.GOMAXPROCS(0))
-
-// takeCells returns an empty array of at least n cells.
-func takeCells(n int) []codeCell {
-	select {
-	case c := <-cellArrays:
-		if cap(c) >= n {
-			return c[:0]
-		}
-	default:
-	}
-	return make([]codeCell, 0, n)
-}
-
-// giveCells keeps the array of a chapter laid out for takeCells.
-func giveCells(c []codeCell) {
-	if cap(c) == 0 {
-		return
-	}
-	select {
-	case cellArrays <- c[:0]:
-	default:
-	}
-}
+// chapters after them: a chapter's array is garbage once its code is set.
+var cellArrays = scratch.New[codeCell](1)
 
 // codePart is one visual line of a code line: its cells and, for a
 // continuation, how far it is indented.

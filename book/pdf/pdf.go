@@ -189,7 +189,7 @@ func (w *writer) chapterLevel(ch *book.Chapter) int {
 func (w *writer) flow(ch *book.Chapter) *Flow {
 	c := newConverter(w, ch)
 	f := &Flow{Items: c.chapter()}
-	giveCells(c.tx.cells)
+	cellArrays.Give(c.tx.cells)
 	return f
 }
 

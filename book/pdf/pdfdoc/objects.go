@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf16"
+
+	"github.com/bindery-books/bindery/book/internal/scratch"
 )
 
 // zlibLevel is the compression level of every stream but the object
@@ -206,40 +208,19 @@ const noCompression = -100
 // data may be reused once it returns.
 func (o *objects) compressed(r ref, dict []byte, data []byte, level int) {
 	q := &queued{r: r, done: make(chan struct{})}
-	dict, data = bytes.Clone(dict), append(takeCopy(len(data)), data...)
+	dict, data = bytes.Clone(dict), append(copies.Take(len(data)), data...)
 	o.work <- struct{}{}
 	go func() {
 		defer func() { <-o.work; close(q.done) }()
 		q.data = streamObject(r, dict, data, level)
-		giveCopy(data) // streamObject has copied it
+		copies.Give(data) // streamObject has copied it
 	}()
 	o.enqueue(q)
 }
 
 // copies keeps the buffers compressed copies streams into, for the streams
-// after them: a page's content is copied when the page is closed, and the
-// copies were a tenth of what a book's PDF allocated.
-var copies = make(chan []byte, 2*runtime.GOMAXPROCS(0)+2)
-
-// takeCopy returns an empty buffer of at least n bytes.
-func takeCopy(n int) []byte {
-	select {
-	case b := <-copies:
-		if cap(b) >= n {
-			return b[:0]
-		}
-	default:
-	}
-	return make([]byte, 0, n)
-}
-
-// giveCopy keeps b for takeCopy; nothing may use b after.
-func giveCopy(b []byte) {
-	select {
-	case copies <- b[:0]:
-	default:
-	}
-}
+// after them: a page's content is copied when the page is closed.
+var copies = scratch.New[byte](2)
 
 // streamObject returns stream object r, from "r 0 obj" to "endobj".
 func streamObject(r ref, dict, data []byte, level int) []byte {

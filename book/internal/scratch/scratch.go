@@ -1,0 +1,42 @@
+// Package scratch keeps slices that are garbage once used for the next
+// use: a chapter's XHTML once copied into its page, a page once
+// compressed, a code block's cells once set. They were most of what a
+// long book's build allocated, and so most of its collections.
+package scratch
+
+import "runtime"
+
+// Slices keeps a few slices of T for each core. Its zero value keeps none:
+// make one with New.
+type Slices[T any] struct {
+	free chan []T
+}
+
+// New returns a keeper of perCore slices for each core.
+func New[T any](perCore int) *Slices[T] {
+	return &Slices[T]{free: make(chan []T, perCore*runtime.GOMAXPROCS(0))}
+}
+
+// Take returns an empty slice of capacity n at least: one kept, when one
+// is that large, else a new one.
+func (s *Slices[T]) Take(n int) []T {
+	select {
+	case b := <-s.free:
+		if cap(b) >= n {
+			return b[:0]
+		}
+	default:
+	}
+	return make([]T, 0, n)
+}
+
+// Give keeps b for Take, unless enough are kept; nothing may use b after.
+func (s *Slices[T]) Give(b []T) {
+	if cap(b) == 0 {
+		return
+	}
+	select {
+	case s.free <- b[:0]:
+	default:
+	}
+}
