@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -349,27 +348,21 @@ func packEntry(f *file) entry {
 	}
 	var buf bytes.Buffer
 	buf.Grow(len(f.data)/4 + 512) // XHTML deflates to a sixth or so
-	var zw *flate.Writer
-	select {
-	case zw = <-deflaters:
-		zw.Reset(&buf)
-	default:
-		zw, _ = flate.NewWriter(&buf, zipLevel) // the level is valid
-	}
+	zw := deflaters.Take()
+	zw.Reset(&buf)
 	zw.Write(f.data) // a bytes.Buffer takes all
 	zw.Close()
-	select {
-	case deflaters <- zw:
-	default:
-	}
+	deflaters.Give(zw)
 	e.method, e.data = zip.Deflate, buf.Bytes()
 	return e
 }
 
 // deflaters keeps compressors for reuse, one for each core: making one
-// takes as long as compressing a chapter, and allocates a megabyte (a
-// sync.Pool would let each collection take them).
-var deflaters = make(chan *flate.Writer, runtime.GOMAXPROCS(0))
+// takes as long as compressing a chapter.
+var deflaters = scratch.NewValues(1, func() *flate.Writer {
+	zw, _ := flate.NewWriter(nil, zipLevel) // the level is valid
+	return zw
+})
 
 // sortedResources returns the images and diagrams by name.
 func (p *packager) sortedResources() []*file {

@@ -20,21 +20,30 @@ var files embed.FS
 // Names are the styles Get knows.
 var Names = []string{"github", "github-dark"}
 
-var parsed sync.Map // name → func() *chroma.Style
+// parsers parse each of Names on its first use.
+var parsers = func() map[string]func() *chroma.Style {
+	m := map[string]func() *chroma.Style{}
+	for _, name := range Names {
+		m[name] = sync.OnceValue(func() *chroma.Style {
+			f, err := files.Open(name + ".xml")
+			if err != nil {
+				panic("codestyle: " + err.Error()) // each of Names is embedded
+			}
+			defer f.Close()
+			s, err := chroma.NewXMLStyle(f)
+			if err != nil {
+				panic("codestyle: " + name + ": " + err.Error()) // TestSameAsChroma parses each
+			}
+			return s
+		})
+	}
+	return m
+}()
 
 // Get returns the style of that name, or nil when it is not one of Names.
 func Get(name string) *chroma.Style {
-	get, _ := parsed.LoadOrStore(name, sync.OnceValue(func() *chroma.Style {
-		f, err := files.Open(name + ".xml")
-		if err != nil {
-			return nil
-		}
-		defer f.Close()
-		s, err := chroma.NewXMLStyle(f)
-		if err != nil {
-			panic("codestyle: " + name + ": " + err.Error()) // TestSameAsChroma parses each
-		}
-		return s
-	}))
-	return get.(func() *chroma.Style)()
+	if get, ok := parsers[name]; ok {
+		return get()
+	}
+	return nil
 }

@@ -40,3 +40,35 @@ func (s *Slices[T]) Give(b []T) {
 	default:
 	}
 }
+
+// Values keeps a few values of T for each core, for values dear to make,
+// such as compressors (a megabyte each): a sync.Pool would let every
+// collection take them.
+type Values[T any] struct {
+	free chan T
+	make func() T
+}
+
+// NewValues returns a keeper of perCore values for each core, which makes
+// one with mk when it keeps none.
+func NewValues[T any](perCore int, mk func() T) *Values[T] {
+	return &Values[T]{free: make(chan T, perCore*runtime.GOMAXPROCS(0)), make: mk}
+}
+
+// Take returns a value kept, or a new one.
+func (v *Values[T]) Take() T {
+	select {
+	case x := <-v.free:
+		return x
+	default:
+		return v.make()
+	}
+}
+
+// Give keeps x for Take, unless enough are kept; nothing may use x after.
+func (v *Values[T]) Give(x T) {
+	select {
+	case v.free <- x:
+	default:
+	}
+}

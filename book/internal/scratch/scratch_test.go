@@ -23,3 +23,16 @@ func TestSlices(t *testing.T) {
 		t.Errorf("Take(0) = %v", e)
 	}
 }
+
+func TestValues(t *testing.T) {
+	made := 0
+	v := NewValues(1, func() *int { made++; return new(int) })
+	a := v.Take()
+	if made != 1 {
+		t.Fatalf("Take with none kept made %d", made)
+	}
+	v.Give(a)
+	if b := v.Take(); b != a || made != 1 {
+		t.Error("Take after Give does not return the value given")
+	}
+}

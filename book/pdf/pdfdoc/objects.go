@@ -227,14 +227,11 @@ func streamObject(r ref, dict, data []byte, level int) []byte {
 	if level != noCompression {
 		var buf bytes.Buffer
 		buf.Grow(len(data)/3 + 64) // a page's content deflates to a fifth or so
-		zw := zlibWriter(level)
+		zw := zlibWriters[level].Take()
 		zw.Reset(&buf)
 		zw.Write(data) // a bytes.Buffer takes all
 		zw.Close()
-		select {
-		case zlibWriters[level] <- zw:
-		default:
-		}
+		zlibWriters[level].Give(zw)
 		data = buf.Bytes()
 		dict = append(dict, " /Filter /FlateDecode"...)
 	}
@@ -250,21 +247,17 @@ func streamObject(r ref, dict, data []byte, level int) []byte {
 }
 
 // zlibWriters keeps compressors for reuse for each level used, as many as
-// compress at once: making one allocates a megabyte, and a sync.Pool
-// would let each collection take them.
-var zlibWriters = map[int]chan *zlib.Writer{
-	zlibLevel:      make(chan *zlib.Writer, runtime.GOMAXPROCS(0)+1),
-	zlib.BestSpeed: make(chan *zlib.Writer, runtime.GOMAXPROCS(0)+1),
+// compress at once.
+var zlibWriters = map[int]*scratch.Values[*zlib.Writer]{
+	zlibLevel:      newZlibWriters(zlibLevel),
+	zlib.BestSpeed: newZlibWriters(zlib.BestSpeed),
 }
 
-func zlibWriter(level int) *zlib.Writer {
-	select {
-	case zw := <-zlibWriters[level]:
+func newZlibWriters(level int) *scratch.Values[*zlib.Writer] {
+	return scratch.NewValues(1, func() *zlib.Writer {
+		zw, _ := zlib.NewWriterLevel(nil, level) // the levels are valid
 		return zw
-	default:
-	}
-	zw, _ := zlib.NewWriterLevel(nil, level) // the levels are valid
-	return zw
+	})
 }
 
 // finish writes the cross-reference table and the trailer. The file
