@@ -1,7 +1,8 @@
-// Package scratch keeps slices that are garbage once used for the next
-// use: a chapter's XHTML once copied into its page, a page once
-// compressed, a code block's cells once set. They were most of what a
-// long book's build allocated, and so most of its collections.
+// Package scratch keeps what is garbage once used for the next use: slices
+// (a chapter's XHTML once copied into its page, a page once compressed, a
+// code block's cells once set), which were most of what a long book's
+// build allocated and so most of its collections, and values dear to make,
+// such as compressors.
 package scratch
 
 import "runtime"
